@@ -1,0 +1,202 @@
+"""The command line: argument parsing and exit codes. No rule knowledge lives here.
+
+Exit codes (SPEC §4): 0 no findings (or all fixed), 1 findings remain, 2 usage error,
+bad config, or a path that could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+from .config import ConfigError, Overrides, Resolver, _codes, load_file
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2 with a one-line hint
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders to check (folders: every *.md below, recursively); '-' reads standard input")
+    p.add_argument("--select", metavar="CODES", help="only these codes or prefixes, comma-separated (NC3 = every NC3xx)")
+    p.add_argument("--ignore", metavar="CODES", help="skip these codes or prefixes, comma-separated")
+    p.add_argument("--extend-select", metavar="CODES", help="add codes to the selection from the config")
+    p.add_argument("--config", metavar="FILE", help="use this pyproject.toml or .notecheck.toml for every file")
+    p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-' (standard input)")
+    p.add_argument("--sidecar", metavar="DIR", help="look for <video_id>.json sidecar transcripts in DIR")
+    p.add_argument("--no-sidecar", action="store_true", help="do not read sidecar transcripts")
+    p.add_argument("--output-format", choices=["text", "json", "github", "sarif", "junit"], default="text",
+                   help="how to print findings (default: text)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line (text output)")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per code")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    p.add_argument("--no-show-source", dest="show_source", action="store_false",
+                   help="do not print the source line under each finding")
+    p.add_argument("--show-fixes", action="store_true", help="list what was fixed")
+    p.add_argument("--report-unused-suppressions", action="store_true",
+                   help="report notecheck: disable comments that silence nothing")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                   help="check files in N processes (default: one per core when there are many files)")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="notecheck",
+        description="Lint and auto-fix video notes: Markdown with YAML front matter, YouTube timestamp links "
+                    "and yt-dlp clip commands.",
+        epilog="Exit codes: 0 no findings, 1 findings remain, 2 usage error or unreadable input. "
+               "Run 'notecheck rules' for the rule table and 'notecheck explain NC301' for one rule.",
+    )
+    parser.add_argument("--version", action="version", version=f"notecheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = sub.add_parser("check", help="report problems in notes", description="Report problems in notes.")
+    _common(check)
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place (same as 'notecheck fix')")
+    fix = sub.add_parser("fix", help="apply safe fixes in place", description=(
+        "Apply fixes in place (atomically, keeping line endings, BOM and mode), then report what remains."))
+    _common(fix)
+    sub.add_parser("rules", help="list every rule: code, severity, fixable, summary",
+                   description="List every rule.").add_argument(
+        "--output-format", choices=["text", "json"], default="text")
+    explain = sub.add_parser("explain", help="explain one rule, with a bad and a good example",
+                             description="Explain one rule.")
+    explain.add_argument("code", metavar="CODE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command in ("check", "fix"):
+            return _run(args, fix=args.command == "fix" or args.fix)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "explain":
+            return _explain(args.code)
+    except ConfigError as exc:
+        print(f"notecheck: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+def _resolver(args) -> Resolver:
+    overrides = Overrides(
+        select=_codes("--select", args.select) if args.select else None,
+        ignore=_codes("--ignore", args.ignore) if args.ignore else (),
+        extend_select=_codes("--extend-select", args.extend_select) if args.extend_select else (),
+        sidecar=args.sidecar,
+        use_sidecar=False if args.no_sidecar else None,
+    )
+    explicit = load_file(args.config) if args.config else None
+    return Resolver(explicit=explicit, overrides=overrides)
+
+
+def _run(args, *, fix: bool) -> int:
+    from .output import OutputOptions, write
+    from .runner import check_paths
+
+    paths = args.paths or ["."]
+    if "-" in paths and len(paths) > 1:
+        print("notecheck: error: '-' (standard input) cannot be combined with other paths", file=sys.stderr)
+        return EXIT_ERROR
+    resolver = _resolver(args)
+    jobs = args.jobs if args.jobs > 0 else None
+    if fix or args.diff:
+        from .fixer import fix_paths
+
+        results = fix_paths(paths, resolver, unsafe=args.unsafe_fixes, diff_only=args.diff,
+                            stdin_filename=args.stdin_filename, jobs=jobs)
+    else:
+        results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs)
+    if args.report_unused_suppressions:
+        from .suppressions import report_unused
+
+        report_unused(results, resolver, stdin_filename=args.stdin_filename)
+
+    path_errors = [r for r in results if r.error is not None]
+    for r in path_errors:
+        print(f"notecheck: error: {r.path}: {r.error}", file=sys.stderr)
+    diff_out = [r for r in results if getattr(r, "diff", None)]
+    if args.diff:
+        for r in diff_out:
+            sys.stdout.write(r.diff)
+    stdin_fix = fix and not args.diff and paths == ["-"]
+    if stdin_fix:
+        # the fixed note goes to stdout; the report goes to stderr
+        for r in results:
+            if getattr(r, "output", None) is not None:
+                sys.stdout.write(r.output)
+                sys.stdout.flush()
+        stream = sys.stderr
+    else:
+        stream = sys.stdout
+    options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=args.quiet,
+                            show_fixes=args.show_fixes)
+    if not (args.diff and args.output_format == "text"):
+        write(args.output_format, results, stream, options)
+    if path_errors:
+        return EXIT_ERROR
+    remaining = any(r.diagnostics for r in results)
+    if args.diff and diff_out:
+        return EXIT_FINDINGS
+    if remaining and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _rules(args) -> int:
+    from .rules import all_rules
+
+    rules = all_rules()
+    if args.output_format == "json":
+        import json
+
+        json.dump([{"code": r.code, "name": r.name, "severity": r.severity, "fix": r.fix, "summary": r.summary}
+                   for r in rules], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("code", "name", "severity", "fix", "summary")
+        for r in rules:
+            table.add_row(r.code, r.name, r.severity, r.fix or "", r.summary)
+        Console().print(table)
+    else:
+        for r in rules:
+            print(f"{r.code}  {r.severity:<7}  {(r.fix or '-'):<6}  {r.name:<28}  {r.summary}")
+    return EXIT_OK
+
+
+def _explain(code: str) -> int:
+    from .rules import get
+
+    rule = get(code)
+    if rule is None:
+        print(f"notecheck: error: unknown rule code {code!r}; 'notecheck rules' lists them", file=sys.stderr)
+        return EXIT_ERROR
+    fix = {"safe": "fixable (safe: applied by `notecheck fix`)",
+           "unsafe": "fixable (unsafe: only with --unsafe-fixes)"}.get(rule.fix or "", "not auto-fixed")
+    print(f"{rule.code} ({rule.name}) — {rule.severity}, {fix}\n\n{rule.summary}\n\n{rule.explanation}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Configuration: ``[tool.notecheck]`` in pyproject.toml or ``.notecheck.toml``.
+
+Found by walking up from the checked path; ``--config FILE`` overrides. Every key is
+declared once in ``OPTIONS`` with its type; unknown keys and bad values raise
+``ConfigError`` naming the key (the CLI turns that into exit code 2).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_REQUIRED_SECTIONS = ("Summary", "Highlights", "Key Points", "Transcript")
+_CODE_PREFIX_RE = re.compile(r"NC\d{0,3}|ALL", re.I)
+
+
+class ConfigError(ValueError):
+    """A configuration problem a user must correct (bad key, bad value, unreadable file)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ("NC",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
+    clip_seconds: tuple[float, float] = (5.0, 600.0)
+    clip_lead_seconds: float = 10.0
+    label_style: str = "auto"  # "auto", "hms" (1:05:00) or "minutes" (65:00)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    sidecar: str | None = None  # a folder holding <video_id>.json sidecars
+    use_sidecar: bool = True
+    quote_similarity: float = 0.8  # NC501: below this an error, at or above a warning
+    source: str | None = None  # the file it was read from
+    root: str | None = None  # the folder of that file: per-file-ignores/exclude are relative to it
+
+    # -- selection ----------------------------------------------------------------------
+    def is_enabled(self, code: str, path: str | None = None) -> bool:
+        """Longest matching prefix wins between select (+extend-select) and ignore."""
+        code = code.upper()
+        best_sel = max((len(p) for p in (*self.select, *self.extend_select) if _matches(code, p)), default=-1)
+        best_ign = max((len(p) for p in self.ignore if _matches(code, p)), default=-1)
+        if best_sel < 0 or best_ign >= best_sel:
+            return False
+        if path is not None and self.per_file_ignores:
+            rel = self._relative(path)
+            for pattern, codes in self.per_file_ignores:
+                if _glob(rel, pattern) and any(_matches(code, c) for c in codes):
+                    return False
+        return True
+
+    def is_excluded(self, path: str) -> bool:
+        if not self.exclude:
+            return False
+        rel = self._relative(path)
+        parts = Path(rel).parts
+        return any(_glob(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts) for pat in self.exclude)
+
+    def _relative(self, path: str) -> str:
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(Path(self.root).resolve()).as_posix()
+            except (ValueError, OSError):
+                pass
+        return p.as_posix()
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _matches(code: str, prefix: str) -> bool:
+    prefix = prefix.upper()
+    return prefix == "ALL" or code.startswith(prefix)
+
+
+def _glob(rel: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern)
+
+
+# ------------------------------------------------------------------------ option parsing
+
+
+def _codes(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key}: expected a list of rule codes or prefixes such as [\"NC3\", \"NC501\"]")
+    out = []
+    for v in value:
+        v = v.strip().upper()
+        if not _CODE_PREFIX_RE.fullmatch(v):
+            raise ConfigError(f"{key}: {v!r} is not a rule code or prefix (NC, NC3, NC30, NC301, ALL)")
+        out.append(v)
+    return tuple(out)
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{key}: expected a list of non-empty strings")
+    return tuple(value)
+
+
+def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        raise ConfigError(f"{key}: expected a number >= {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _clip_seconds(key: str, value: Any) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ConfigError(f"{key}: expected [min, max] seconds, e.g. [5, 600]")
+    lo, hi = (_number(key, v) for v in value)
+    if lo > hi:
+        raise ConfigError(f"{key}: min {lo:g} is larger than max {hi:g}")
+    return lo, hi
+
+
+def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of glob = [codes]")
+    return tuple((str(glob), _codes(f"{key}.{glob}", codes)) for glob, codes in value.items())
+
+
+def _label_style(key: str, value: Any) -> str:
+    if value not in ("auto", "hms", "minutes"):
+        raise ConfigError(f"{key}: expected \"auto\", \"hms\" or \"minutes\", got {value!r}")
+    return value
+
+
+def _sidecar(key: str, value: Any) -> str | None:
+    if value is False:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{key}: expected a folder path, or false")
+    return value
+
+
+def _ratio(key: str, value: Any) -> float:
+    v = _number(key, value)
+    if v > 1:
+        raise ConfigError(f"{key}: expected a number between 0 and 1, got {value!r}")
+    return v
+
+
+# key in TOML -> (field name, converter)
+OPTIONS: dict[str, tuple[str, Any]] = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "extend-select": ("extend_select", _codes),
+    "required-sections": ("required_sections", _strings),
+    "clip-seconds": ("clip_seconds", _clip_seconds),
+    "clip-lead-seconds": ("clip_lead_seconds", lambda k, v: _number(k, v)),
+    "label-style": ("label_style", _label_style),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _strings),
+    "sidecar": ("sidecar", _sidecar),
+    "quote-similarity": ("quote_similarity", _ratio),
+}
+
+
+def from_mapping(data: dict[str, Any], *, source: str | None = None, base: Config | None = None) -> Config:
+    """Build a Config from a ``[tool.notecheck]`` table; raises ConfigError on any bad key."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source or 'config'}: [tool.notecheck] must be a table")
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in OPTIONS:
+            known = ", ".join(sorted(OPTIONS))
+            raise ConfigError(f"{source or 'config'}: unknown option {key!r} (known: {known})")
+        name, convert = OPTIONS[key]
+        try:
+            changes[name] = convert(key, value)
+        except ConfigError as exc:
+            raise ConfigError(f"{source or 'config'}: {exc}") from None
+    if "sidecar" in data and data["sidecar"] is False:
+        changes["use_sidecar"] = False
+    root = str(Path(source).parent) if source else None
+    return replace(base or Config(), source=source, root=root, **changes)
+
+
+def load_file(path: str | Path) -> Config:
+    """Read a pyproject.toml ([tool.notecheck]) or .notecheck.toml (top level)."""
+    import tomllib
+
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read config: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    if p.name == "pyproject.toml":
+        table = doc.get("tool", {}).get("notecheck", {})
+    else:
+        table = doc.get("tool", {}).get("notecheck", doc) if "tool" in doc else doc
+    return from_mapping(table, source=str(p))
+
+
+@lru_cache(maxsize=256)
+def _find_in(folder: str) -> str | None:
+    d = Path(folder)
+    for cand in (d, *d.parents):
+        dotfile = cand / ".notecheck.toml"
+        if dotfile.is_file():
+            return str(dotfile)
+        pyproject = cand / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                head = pyproject.read_bytes()
+            except OSError:
+                continue
+            if b"[tool.notecheck" in head:
+                return str(pyproject)
+    return None
+
+
+def discover(start: str | Path) -> Config:
+    """The config that applies to ``start`` (a file or folder): nearest one walking up, or defaults."""
+    p = Path(start)
+    try:
+        folder = p.resolve() if p.is_dir() else p.resolve().parent
+    except OSError:
+        return Config()
+    found = _find_in(str(folder))
+    return load_file(found) if found else Config()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line settings laid over whatever config file applies."""
+
+    select: tuple[str, ...] | None = None  # replaces the file's select
+    ignore: tuple[str, ...] = ()  # added to the file's ignore
+    extend_select: tuple[str, ...] = ()
+    sidecar: str | None = None
+    use_sidecar: bool | None = None
+
+    def apply(self, cfg: Config) -> Config:
+        changes: dict[str, Any] = {}
+        if self.select is not None:
+            changes["select"] = self.select
+            changes["extend_select"] = ()
+        if self.ignore:
+            changes["ignore"] = cfg.ignore + self.ignore
+        if self.extend_select:
+            changes["extend_select"] = changes.get("extend_select", cfg.extend_select) + self.extend_select
+        if self.sidecar is not None:
+            changes["sidecar"] = self.sidecar
+        if self.use_sidecar is not None:
+            changes["use_sidecar"] = self.use_sidecar
+        return replace(cfg, **changes) if changes else cfg
+
+
+@dataclass
+class Resolver:
+    """Which Config applies to a path: ``--config FILE`` for all, else the nearest file up."""
+
+    explicit: Config | None = None
+    overrides: Overrides = field(default_factory=Overrides)
+    _cache: dict[str, Config] = field(default_factory=dict, repr=False)
+
+    def __call__(self, path: str) -> Config:
+        if self.explicit is not None:
+            base_key = "<explicit>"
+        else:
+            p = Path(path if path != "-" else ".")
+            try:
+                base_key = str(p.resolve() if p.is_dir() else p.resolve().parent)
+            except OSError:
+                base_key = "."
+        cfg = self._cache.get(base_key)
+        if cfg is None:
+            base = self.explicit if self.explicit is not None else discover(base_key)
+            cfg = self._cache[base_key] = self.overrides.apply(base)
+        return cfg

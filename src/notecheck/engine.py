@@ -1,0 +1,74 @@
+"""Run the selected rules over one Note, apply suppressions, and sort the diagnostics.
+
+The engine knows nothing of any rule's inside: it calls ``rule.check(note, ctx)`` and
+turns each Finding (offsets) into a Diagnostic (path, line, column, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Config
+from .diagnostic import Diagnostic, Finding
+from .note import Note
+from .rules import Rule, all_rules
+
+
+@dataclass
+class Context:
+    """What a rule may know besides the note: the config and, when found, the sidecar."""
+
+    config: Config
+    path: str | None = None
+    sidecar: Any = None  # notecheck.sidecar.Sidecar | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def selected_rules(config: Config, path: str | None = None) -> list[Rule]:
+    return [r for r in all_rules() if config.is_enabled(r.code, path)]
+
+
+def to_diagnostic(note: Note, rule: Rule, finding: Finding, path: str) -> Diagnostic:
+    line, col = note.position(finding.start)
+    end_line = end_col = None
+    if finding.end is not None:
+        end_line, end_col = note.position(finding.end)
+    return Diagnostic(
+        path=path,
+        line=line,
+        column=col,
+        code=rule.code,
+        severity=finding.severity or rule.severity,
+        message=finding.message,
+        fixable=finding.fix is not None,
+        end_line=end_line,
+        end_column=end_col,
+        fix=finding.fix,
+        offset=finding.start,
+    )
+
+
+def check_note(note: Note, config: Config | None = None, path: str | None = None, *,
+               sidecar: Any = None, rules: list[Rule] | None = None) -> list[Diagnostic]:
+    """All diagnostics for ``note``, suppressions applied, sorted by position."""
+    config = config or Config()
+    shown_path = path if path is not None else (note.path or "-")
+    ctx = Context(config=config, path=path, sidecar=sidecar)
+    out: list[Diagnostic] = []
+    for rule in rules if rules is not None else selected_rules(config, path):
+        for finding in rule.check(note, ctx):
+            out.append(to_diagnostic(note, rule, finding, shown_path))
+    if note.suppressions:
+        out = [d for d in out if not is_suppressed(note, d)]
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def is_suppressed(note: Note, diag: Diagnostic) -> bool:
+    for sup in note.suppressions:
+        if sup.codes and not any(diag.code.startswith(c) for c in sup.codes):
+            continue
+        if sup.file_level or sup.target_line == diag.line:
+            return True
+    return False

@@ -1,0 +1,35 @@
+"""Output formats. Each module has ``write(results, stream, options)``."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import IO, Sequence
+
+FORMATS = {
+    "text": "text",
+    "json": "json_format",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
+}
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    show_source: bool = True
+    statistics: bool = False
+    quiet: bool = False
+    show_fixes: bool = False
+    color: bool | None = None  # None: when the stream is a terminal
+
+
+def write(fmt: str, results: Sequence, stream: IO[str], options: OutputOptions | None = None) -> None:
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    module.write(results, stream, options or OutputOptions())
+
+
+def available() -> list[str]:
+    """The formats whose module exists (so --help lists only what works)."""
+    return [name for name, mod in FORMATS.items() if importlib.util.find_spec(f"{__name__}.{mod}") is not None]

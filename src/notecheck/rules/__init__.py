@@ -1,0 +1,76 @@
+"""The rule registry: code -> Rule.
+
+A rule is a small pure function ``check(note, ctx) -> Iterable[Finding]`` registered with
+``@rule(...)``; its docstring is its documentation (What it finds / Why it matters /
+Bad / Good), shown by ``notecheck explain CODE``. One module per family, listed below.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..diagnostic import Finding
+
+# Families in code order; each module registers its rules on import.
+FAMILIES = ("file", "frontmatter", "structure", "links", "clips", "quotes", "sidecar")
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str  # kebab-case, e.g. "label-t-mismatch"
+    severity: str
+    summary: str
+    fix: str | None  # None, "safe" or "unsafe"
+    check: Callable[..., Iterable[Finding]]
+
+    @property
+    def explanation(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, *, severity: str = ERROR, summary: str, fix: str | None = None):
+    """Register ``check(note, ctx)`` as rule ``code``."""
+    if severity not in (ERROR, WARNING):
+        raise ValueError(f"{code}: bad severity {severity!r}")
+    if fix not in (None, "safe", "unsafe"):
+        raise ValueError(f"{code}: bad fix kind {fix!r}")
+
+    def register(func: Callable[..., Iterable[Finding]]):
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} registered twice")
+        REGISTRY[code] = Rule(code, name, severity, summary, fix, func)
+        return func
+
+    return register
+
+
+_loaded = False
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code (imports the family modules once)."""
+    global _loaded
+    if not _loaded:
+        for family in FAMILIES:
+            importlib.import_module(f"{__name__}.{family}")
+        _loaded = True
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def get(code: str) -> Rule | None:
+    all_rules()
+    return REGISTRY.get(code.upper())
