@@ -31,6 +31,8 @@ class FileResult:
     error: str | None = None  # a problem with the path itself (missing, unreadable)
     fixed: list[Diagnostic] = field(default_factory=list)  # filled by the fixer
     changed: bool = False
+    diff: str | None = None  # fix --diff: the unified diff of what fix would change
+    output: bytes | None = None  # fix of stdin ('-'): the bytes to print (fixed note or input as is)
 
 
 @dataclass
