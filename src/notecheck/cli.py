@@ -41,7 +41,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="do not print the source line under each finding")
     p.add_argument("--show-fixes", action="store_true", help="list what was fixed")
     p.add_argument("--report-unused-suppressions", action="store_true",
-                   help="report notecheck: disable comments that silence nothing")
+                   help="report notecheck: disable comments that silence nothing (as NC009)")
+    p.add_argument("--force-exclude", action="store_true",
+                   help="apply the config's exclude also to files named on the command line (for pre-commit)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="check files in N processes (default: one per core when there are many files)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
@@ -102,6 +104,8 @@ def _resolver(args) -> Resolver:
         extend_select=_codes("--extend-select", args.extend_select) if args.extend_select else (),
         sidecar=args.sidecar,
         use_sidecar=False if args.no_sidecar else None,
+        force_exclude=True if args.force_exclude else None,
+        report_unused_suppressions=True if args.report_unused_suppressions else None,
     )
     explicit = load_file(args.config) if args.config else None
     return Resolver(explicit=explicit, overrides=overrides)
@@ -124,10 +128,6 @@ def _run(args, *, fix: bool) -> int:
                             stdin_filename=args.stdin_filename, jobs=jobs)
     else:
         results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs)
-    if args.report_unused_suppressions:
-        from .suppressions import report_unused
-
-        report_unused(results, resolver, stdin_filename=args.stdin_filename)
 
     path_errors = [r for r in results if r.error is not None]
     for r in path_errors:
@@ -138,14 +138,17 @@ def _run(args, *, fix: bool) -> int:
             sys.stdout.write(r.diff)
     stdin_fix = fix and not args.diff and paths == ["-"]
     if stdin_fix:
-        # the fixed note goes to stdout; the report goes to stderr
+        # the fixed note goes to stdout, byte for byte; the report goes to stderr
         for r in results:
             if getattr(r, "output", None) is not None:
-                sys.stdout.write(r.output)
-                sys.stdout.flush()
+                _write_bytes(sys.stdout, r.output)
         stream = sys.stderr
     else:
         stream = sys.stdout
+    if fix and not args.diff and args.output_format == "text" and not args.quiet:
+        for r in results:  # like pre-commit-hooks: name each file that was rewritten
+            if r.changed:
+                stream.write(f"Fixing {r.path}\n")
     options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=args.quiet,
                             show_fixes=args.show_fixes)
     if not (args.diff and args.output_format == "text"):
@@ -153,11 +156,22 @@ def _run(args, *, fix: bool) -> int:
     if path_errors:
         return EXIT_ERROR
     remaining = any(r.diagnostics for r in results)
-    if args.diff and diff_out:
-        return EXIT_FINDINGS
+    if args.diff:  # --diff: exit 1 only when fix would change something
+        return EXIT_FINDINGS if diff_out else EXIT_OK
     if remaining and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _write_bytes(stream, data: bytes) -> None:
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:  # a text stream without bytes underneath (tests): the note is UTF-8 or left as is
+        stream.write(data.decode("utf-8", "surrogateescape"))
+        stream.flush()
 
 
 def _rules(args) -> int:
@@ -186,9 +200,9 @@ def _rules(args) -> int:
 
 
 def _explain(code: str) -> int:
-    from .rules import get
+    from .suppressions import describe
 
-    rule = get(code)
+    rule = describe(code)  # a registered rule, or NC009 (unused-suppression)
     if rule is None:
         print(f"notecheck: error: unknown rule code {code!r}; 'notecheck rules' lists them", file=sys.stderr)
         return EXIT_ERROR

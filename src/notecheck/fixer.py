@@ -1,29 +1,378 @@
 """Apply fixes: edits on offsets of the original text, to a fixed point, written atomically.
 
-Contract used by the CLI (to be implemented):
+Contract used by the CLI:
   fix_text(text, config=None, unsafe=False) -> FixResult(text, applied, remaining)
   fix_paths(paths, resolver, *, unsafe, diff_only, stdin_filename, jobs) -> list[FileResult]
      FileResult.fixed = applied diagnostics, .diagnostics = remaining, .changed,
-     .diff (unified diff text when diff_only), .output (fixed text, for stdin '-')
+     .diff (unified diff text when diff_only), .output (fixed bytes, for stdin '-')
+
+How a pass works (as in ruff): collect the fixes of every diagnostic (safe ones, and
+unsafe ones with ``unsafe=True``), sort them by start, skip a fix whose edits overlap an
+edit already taken (it is picked up by the next pass, on the re-checked text), apply the
+rest together, re-parse and re-check. A pass that makes the note unparseable (NC001-NC003)
+or brings a report-only finding that was not there before is reverted and its fixes are
+then tried one at a time. Passes repeat until nothing fixable changes, at most
+``MAX_PASSES`` times. A note that cannot be parsed is never rewritten.
+
+Files are handled as bytes: the decoded text keeps the BOM and every ``\\r\\n``, edits
+replace only the characters they target, and a replacement that spans lines takes the
+line ending of the line it lands on, so every other byte is written back unchanged.
 """
 
 from __future__ import annotations
 
+import difflib
+import os
+import stat
+import sys
+import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable, Sequence
 
-from .diagnostic import Diagnostic
+from .diagnostic import SAFE, UNSAFE, Diagnostic, Edit, Fix
+
+MAX_PASSES = 10
 
 
 @dataclass
 class FixResult:
+    """The fixed text, the diagnostics whose fixes were applied, and what remains."""
+
     text: str
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
 
-def fix_text(text, config=None, unsafe=False):  # pragma: no cover - placeholder until the fixer lands
-    raise NotImplementedError("notecheck fix is not implemented yet")
+
+# ---------------------------------------------------------------------------- applying edits
 
 
-def fix_paths(paths, resolver, *, unsafe=False, diff_only=False, stdin_filename=None, jobs=None):  # pragma: no cover
-    raise NotImplementedError("notecheck fix is not implemented yet")
+def _applicable(fix: Fix | None, unsafe: bool) -> bool:
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability == SAFE or (unsafe and fix.applicability == UNSAFE)
+
+
+def _newline_at(text: str, offset: int) -> str:
+    """The line ending of the line holding ``offset`` (the note's last ending when it has none)."""
+    end = text.find("\n", offset)
+    if end < 0:
+        end = text.rfind("\n", 0, offset)
+        if end < 0:
+            return "\n"
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def _adapt_newlines(content: str, newline: str) -> str:
+    """Replacement text with the file's line ending: a fix must not turn CRLF into LF."""
+    if "\n" not in content and "\r" not in content:
+        return content
+    normalized = content.replace("\r\n", "\n").replace("\r", "\n")
+    return normalized.replace("\n", newline)
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    """Two edits conflict when their ranges intersect, or both start at the same place."""
+    if a.start == b.start:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+def _fix_key(text: str, diag: Diagnostic) -> tuple:
+    """An identity for a fix that survives offset shifts caused by other fixes."""
+    fix = diag.fix
+    assert fix is not None
+    return (diag.code, diag.message,
+            tuple((text[e.start:e.end], e.content) for e in sorted(fix.edits, key=lambda e: (e.start, e.end))))
+
+
+def select_fixes(text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False,
+                 exclude: frozenset | set = frozenset()
+                 ) -> tuple[list[Diagnostic], list[Edit]]:
+    """The diagnostics whose fixes go into one pass, and their edits (sorted, no overlap).
+
+    Deterministic: fixes are taken in order of their first edit's start (then code and
+    message); a fix that overlaps one already taken waits for the next pass. Edits that
+    change nothing, fall outside the text, or overlap within one fix disqualify the fix.
+    A fix identical to one already taken (two rules proposing the same edit) is counted
+    as applied without applying it twice.
+    """
+    candidates = []
+    for d in diagnostics:
+        if not _applicable(d.fix, unsafe):
+            continue
+        edits = sorted(d.fix.edits, key=lambda e: (e.start, e.end))  # type: ignore[union-attr]
+        if any(e.end > len(text) for e in edits):
+            continue
+        if any(_overlaps(a, b) for a, b in zip(edits, edits[1:])):
+            continue
+        if all(text[e.start:e.end] == e.content for e in edits):
+            continue  # a no-op fix: nothing to do (and nothing to loop on)
+        if exclude and _fix_key(text, d) in exclude:
+            continue
+        candidates.append((edits[0].start, d.code, d.message, edits, d))
+    candidates.sort(key=lambda c: c[:3])
+    taken: list[Diagnostic] = []
+    accepted: list[Edit] = []
+    accepted_set: set[Edit] = set()
+    for _, _, _, edits, diag in candidates:
+        new = [e for e in edits if e not in accepted_set]
+        if any(_overlaps(e, a) for e in new for a in accepted):
+            continue
+        taken.append(diag)
+        accepted.extend(new)
+        accepted_set.update(new)
+    accepted.sort(key=lambda e: (e.start, e.end))
+    return taken, accepted
+
+
+def _edits_of(text: str, diags: Sequence[Diagnostic]) -> list[Edit]:
+    """The edits of already selected fixes, sorted, each distinct edit once."""
+    edits = {e for d in diags for e in d.fix.edits if text[e.start:e.end] != e.content}  # type: ignore[union-attr]
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply sorted, non-overlapping edits to ``text`` in one sweep."""
+    out: list[str] = []
+    last = 0
+    for e in edits:
+        out.append(text[last:e.start])
+        out.append(_adapt_newlines(e.content, _newline_at(text, e.start)))
+        last = e.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- the fix loop
+
+
+def _blocking(note) -> bool:
+    """A note we must not rewrite: undecodable, binary, no or broken front matter (NC001-NC003)."""
+    return bool(note.problems)
+
+
+def _report_only(diags: Iterable[Diagnostic]) -> Counter:
+    return Counter((d.code, d.message) for d in diags if d.fix is None)
+
+
+def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = False,
+             sidecar=None, note=None) -> FixResult:
+    """Fix one decoded note to a fixed point; ``note`` may be the already parsed ``text``."""
+    from .config import Config
+    from .engine import check_note
+    from .note import parse
+
+    config = config or Config()
+    if note is None:
+        note = parse(text, path=path)
+    diags = check_note(note, config, path, sidecar=sidecar)
+    if _blocking(note):
+        return FixResult(text, [], diags)
+    applied: list[Diagnostic] = []
+    bad: set = set()  # fixes that broke the note, never tried again
+
+    def attempt(fixes: list[Diagnostic]):
+        """(text, note, diagnostics) after applying ``fixes`` to the current text, or None if that breaks it."""
+        new_text = apply_edits(text, _edits_of(text, fixes))
+        new_note = parse(new_text, path=path)
+        if _blocking(new_note):
+            return None
+        new_diags = check_note(new_note, config, path, sidecar=sidecar)
+        if _report_only(new_diags) - _report_only(diags):
+            return None
+        return new_text, new_diags
+
+    for _ in range(MAX_PASSES):
+        taken, _edits = select_fixes(text, diags, unsafe=unsafe, exclude=bad)
+        if not taken:
+            break
+        outcome = attempt(taken)
+        if outcome is None:
+            # revert the pass; keep the fixes that are harmless on their own, in order
+            good: list[Diagnostic] = []
+            for diag in taken:
+                if attempt(good + [diag]) is None:
+                    bad.add(_fix_key(text, diag))
+                else:
+                    good.append(diag)
+            if not good:
+                continue
+            taken, outcome = good, attempt(good)
+            if outcome is None:  # pragma: no cover - each prefix of `good` was checked
+                break
+        new_text, new_diags = outcome
+        if new_text == text:
+            break
+        text, diags = new_text, new_diags
+        applied.extend(taken)
+    return FixResult(text, applied, diags)
+
+
+def fix_text(text: str, config=None, unsafe: bool = False, *, path: str | None = None,
+             sidecar=None) -> FixResult:
+    """Apply every applicable fix to one note given as text (public API).
+
+    Returns FixResult(text, applied, remaining): the fixed text, the diagnostics whose
+    fixes were applied, and the diagnostics of the fixed text. A note with a parse
+    problem (NC001-NC003) comes back unchanged.
+    """
+    return fix_note(text, config, path, unsafe=unsafe, sidecar=sidecar)
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff of two versions of a note, marking a missing final newline like diff(1)."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    out: list[str] = []
+    for line in difflib.unified_diff(old_lines, new_lines, fromfile=path, tofile=path):
+        if line.endswith("\n"):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+class WriteError(Exception):
+    pass
+
+
+def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
+    """Replace the file's content with ``data`` atomically, keeping its mode.
+
+    The new content goes to a temporary file in the same folder, is flushed to disk,
+    given the original's permission bits, and renamed over the original (a symlink is
+    followed, so the link stays a link). ``expected``: the bytes the fix was computed
+    from; if the file changed meanwhile, nothing is written.
+    """
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
+    if not os.access(target, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteError("cannot write: file is read-only")  # even root leaves a read-only note alone
+    if expected is not None:
+        try:
+            with open(target, "rb") as fh:
+                current = fh.read()
+        except OSError as exc:
+            raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
+        if current != expected:
+            raise WriteError("file changed while it was being fixed; not written")
+    folder = os.path.dirname(target) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".notecheck.tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.stat(tmp).st_uid, os.stat(tmp).st_gid):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not ours to give away; the content and mode are what matter
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _read_bytes(path: str) -> tuple[bytes | None, str | None]:
+    from .runner import STDIN
+
+    try:
+        if path == STDIN:
+            return sys.stdin.buffer.read(), None
+        with open(path, "rb") as fh:
+            return fh.read(), None
+    except IsADirectoryError:
+        return None, "is a directory"
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror or exc}"
+
+
+def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool = False,
+             diff_only: bool = False):
+    """Fix one file (or stdin, ``-``): returns a runner.FileResult.
+
+    In place unless ``diff_only`` (then ``.diff`` holds the unified diff) or the path is
+    ``-`` (then ``.output`` holds the bytes to print: the fixed note, or the input as is).
+    """
+    from .note import parse_bytes
+    from .runner import STDIN, FileResult, excerpts_for, load_sidecar
+
+    shown = display_path or path
+    data, error = _read_bytes(path)
+    if data is None:
+        return FileResult(shown, error=error)
+    note = parse_bytes(data, path)
+    sidecar = load_sidecar(None if path == STDIN else path, note, config)
+    result = fix_note(note.text, config, shown, unsafe=unsafe, sidecar=sidecar, note=note)
+    changed = result.text != note.text
+    new_data = result.text.encode("utf-8") if changed else data
+    final_note = note if not changed else parse_bytes(new_data, path)
+    out = FileResult(shown, result.remaining, excerpts_for(final_note, result.remaining),
+                     fixed=result.applied, changed=changed)
+    if path == STDIN:
+        out.output = new_data
+        if diff_only and changed:
+            out.diff = unified_diff(note.text, result.text, shown)
+        return out
+    if diff_only:
+        if changed:
+            out.diff = unified_diff(note.text, result.text, shown)
+        return out
+    if changed:
+        try:
+            write_atomic(path, new_data, expected=data)
+        except WriteError as exc:
+            # report the note as it still is on disk: nothing was fixed
+            from .engine import check_note
+
+            diags = check_note(note, config, shown, sidecar=sidecar)
+            return FileResult(shown, diags, excerpts_for(note, diags), error=str(exc))
+    return out
+
+
+def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
+              stdin_filename: str | None = None, jobs: int | None = None) -> list:
+    """Fix every note under ``paths``; one runner.FileResult per file, in path order."""
+    from . import config as config_mod
+    from .runner import STDIN, FileResult, PathError, iter_note_files
+
+    paths = list(paths)
+    if not isinstance(resolver, config_mod.Resolver):
+        resolver = config_mod.Resolver(explicit=resolver)
+    results = []
+    for item in iter_note_files(paths):
+        if isinstance(item, PathError):
+            results.append(FileResult(item.path, error=item.message))
+            continue
+        cfg = resolver(stdin_filename if item == STDIN and stdin_filename else item)
+        if item != STDIN and cfg.is_excluded(item) and item not in paths:
+            continue
+        shown = (stdin_filename or "-") if item == STDIN else item
+        results.append(fix_file(item, cfg, shown, unsafe=unsafe, diff_only=diff_only))
+    return results

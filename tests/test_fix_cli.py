@@ -1,0 +1,312 @@
+"""`notecheck fix` / `check --fix` on files: in-place writes, --diff, stdin, exit codes.
+
+Mechanism tests use a throwaway rule (NC901, run alone with ``--select NC9``) so they
+do not depend on any real rule.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from conftest import CLEAN, run_cli
+from notecheck import rules as rules_mod
+from notecheck.diagnostic import Finding, Fix
+
+
+@pytest.fixture
+def t_rule():
+    """NC901: a link's t=96s should be t=95s; and NC902 (report-only) on 'UNFIXABLE'."""
+    rules_mod.all_rules()
+    saved = dict(rules_mod.REGISTRY)
+
+    @rules_mod.rule("NC901", "test-t", summary="test", fix="safe")
+    def check(note, ctx):
+        for link in note.links:
+            if link.t_text == "96s":
+                yield Finding(link.t_start, "t= disagrees with the label",
+                              fix=Fix.replace(link.t_start, link.t_start + 3, "95s"))
+
+    @rules_mod.rule("NC902", "test-report", summary="test")
+    def report(note, ctx):
+        i = note.text.find("UNFIXABLE")
+        if i >= 0:
+            yield Finding(i, "cannot fix this")
+
+    yield
+    rules_mod.REGISTRY.clear()
+    rules_mod.REGISTRY.update(saved)
+
+
+CLEAN_BYTES = CLEAN.read_bytes()
+BROKEN_BYTES = CLEAN_BYTES.replace(b"t=95s)", b"t=96s)")
+
+
+def write(tmp_path, data: bytes, name: str = "note.md"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_fix_rewrites_in_place_and_reports(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+
+    code, out, err = run_cli("fix", "--select", "NC9", str(path))
+
+    assert path.read_bytes() == CLEAN_BYTES
+    assert code == 0, out + err
+    assert out == f"Fixing {path}\nFixed 4 problems. All checks passed (1 file checked).\n"
+    assert err == ""
+
+
+def test_check_with_fix_flag_is_fix(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+    code, out, _ = run_cli("check", "--fix", "--select", "NC9", str(path))
+    assert path.read_bytes() == CLEAN_BYTES
+    assert code == 0
+    assert "Fixed 4 problems." in out
+
+
+def test_check_without_fix_writes_nothing(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+    code, out, _ = run_cli("check", "--select", "NC9", str(path))
+    assert path.read_bytes() == BROKEN_BYTES
+    assert code == 1
+    assert "4 fixable" in out
+
+
+def test_show_fixes_lists_what_was_fixed(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES.replace(b"t=96s)", b"t=95s)", 3))
+    code, out, _ = run_cli("fix", "--select", "NC9", "--show-fixes", str(path))
+    line = CLEAN_BYTES[:CLEAN_BYTES.rindex(b"t=95s)")].count(b"\n") + 1  # the one link left broken
+    assert code == 0
+    assert f"{path}:{line}:" in out and "fixed NC901 t= disagrees with the label" in out
+
+
+def test_remaining_finding_exits_1_and_is_reported(tmp_path, t_rule):
+    data = BROKEN_BYTES.replace(b"Welcome back", b"UNFIXABLE back")
+    path = write(tmp_path, data)
+
+    code, out, _ = run_cli("fix", "--select", "NC9", "--no-show-source", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == CLEAN_BYTES.replace(b"Welcome back", b"UNFIXABLE back")
+    offset = data.index(b"UNFIXABLE")
+    line, column = data[:offset].count(b"\n") + 1, offset - data.rfind(b"\n", 0, offset)
+    assert out == (f"Fixing {path}\n{path}:{line}:{column}: NC902 cannot fix this\n"
+                   "Fixed 4 problems. Found 1 problem in 1 file (1 checked).\n")
+
+
+def test_unfixable_finding_leaves_file_byte_identical(tmp_path, t_rule):
+    data = CLEAN_BYTES.replace(b"Welcome back", b"UNFIXABLE back").replace(b"\n", b"\r\n")
+    path = write(tmp_path, data)
+    before = os.stat(path)
+
+    code, out, _ = run_cli("fix", "--select", "NC9", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == data
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not even rewritten
+    assert "Fixing" not in out
+
+
+# ---------------------------------------------------------------------------- bytes on disk
+
+
+@pytest.mark.parametrize("transform", [
+    pytest.param(lambda b: b.replace(b"\n", b"\r\n"), id="crlf"),
+    pytest.param(lambda b: b"\xef\xbb\xbf" + b, id="bom"),
+    pytest.param(lambda b: b.rstrip(b"\n"), id="no-final-newline"),
+    pytest.param(lambda b: b + b"\n\n\n", id="several-final-newlines"),
+    pytest.param(lambda b: b.replace(b"\n", b"\r\n", 40), id="mixed-endings"),
+    pytest.param(lambda b: b.replace(b"Field Notes Podcast", "Écoute — 土壌 🌱".encode()), id="non-ascii"),
+    pytest.param(lambda b: b.replace(b"In this conversation,", b"In this conversation,\t \x0c"), id="odd-whitespace"),
+])
+def test_only_targeted_bytes_change(tmp_path, t_rule, transform):
+    good = transform(CLEAN_BYTES)
+    bad = good.replace(b"t=95s)", b"t=96s)")
+    assert bad != good
+    path = write(tmp_path, bad)
+
+    code, _, _ = run_cli("fix", "--select", "NC9", str(path))
+
+    assert code == 0
+    assert path.read_bytes() == good
+
+
+def test_mode_is_kept_and_no_temp_file_is_left(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+    os.chmod(path, 0o640)
+
+    run_cli("fix", "--select", "NC9", str(path))
+
+    assert path.read_bytes() == CLEAN_BYTES
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["note.md"]
+
+
+def test_symlink_stays_a_link_and_its_target_is_fixed(tmp_path, t_rule):
+    real = write(tmp_path, BROKEN_BYTES, "real.md")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+
+    code, _, _ = run_cli("fix", "--select", "NC9", str(link))
+
+    assert code == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == CLEAN_BYTES
+
+
+def test_read_only_file_is_not_written(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+    os.chmod(path, 0o444)
+
+    code, out, err = run_cli("fix", "--select", "NC9", str(path))
+
+    assert code == 2
+    assert path.read_bytes() == BROKEN_BYTES
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert f"notecheck: error: {path}: cannot write: file is read-only" in err
+    assert "Fixing" not in out
+
+
+def test_undecodable_file_is_never_rewritten(tmp_path, t_rule):
+    data = BROKEN_BYTES.replace("Welcome".encode(), "Wélcome".encode("latin-1"))
+    path = write(tmp_path, data)
+
+    code, out, err = run_cli("fix", "--select", "NC0,NC9", str(path))
+
+    assert path.read_bytes() == data
+    assert "Fixing" not in out
+
+
+def test_note_without_front_matter_is_never_rewritten(tmp_path, t_rule):
+    data = BROKEN_BYTES.split(b"---\n", 2)[2]
+    path = write(tmp_path, data)
+
+    code, out, _ = run_cli("fix", "--select", "NC9", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == data
+
+
+def test_folder_is_fixed_recursively(tmp_path, t_rule):
+    a = write(tmp_path, BROKEN_BYTES, "a.md")
+    (tmp_path / "sub").mkdir()
+    b = write(tmp_path / "sub", BROKEN_BYTES.replace(b"\n", b"\r\n"), "-b.md")
+    c = write(tmp_path, CLEAN_BYTES, "c.md")
+
+    code, out, _ = run_cli("fix", "--select", "NC9", str(tmp_path))
+
+    assert code == 0
+    assert a.read_bytes() == CLEAN_BYTES
+    assert b.read_bytes() == CLEAN_BYTES.replace(b"\n", b"\r\n")
+    assert c.read_bytes() == CLEAN_BYTES
+    assert out == f"Fixing {a}\nFixing {b}\nFixed 8 problems. All checks passed (3 files checked).\n"
+
+
+def test_missing_path_exits_2(tmp_path, t_rule):
+    code, _, err = run_cli("fix", "--select", "NC9", str(tmp_path / "nope.md"))
+    assert code == 2
+    assert "no such file" in err
+
+
+def test_json_output_after_fix_lists_what_remains(tmp_path, t_rule):
+    import json
+
+    path = write(tmp_path, BROKEN_BYTES.replace(b"Welcome back", b"UNFIXABLE back"))
+    code, out, _ = run_cli("fix", "--select", "NC9", "--output-format", "json", str(path))
+    assert code == 1
+    assert [d["code"] for d in json.loads(out)] == ["NC902"]
+
+
+# ---------------------------------------------------------------------------- --diff
+
+
+def test_diff_prints_and_writes_nothing(tmp_path, t_rule):
+    data = BROKEN_BYTES.replace(b"t=96s)", b"t=95s)", 3)  # only the transcript link is wrong
+    path = write(tmp_path, data)
+    old_line = next(l for l in data.decode().splitlines() if "t=96s)" in l)
+    number = data.decode().splitlines().index(old_line) + 1
+
+    code, out, err = run_cli("fix", "--diff", "--select", "NC9", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == data
+    lines = data.decode().splitlines()
+    context = lines[number - 4:number - 1], lines[number:number + 3]
+    expected = (f"--- {path}\n+++ {path}\n@@ -{number - 3},7 +{number - 3},7 @@\n"
+                + "".join(f" {l}\n" for l in context[0])
+                + f"-{old_line}\n+{old_line.replace('t=96s)', 't=95s)')}\n"
+                + "".join(f" {l}\n" for l in context[1]))
+    assert out == expected
+    assert err == ""
+
+
+def test_diff_marks_missing_final_newline(tmp_path, t_rule):
+    data = CLEAN_BYTES.rstrip(b"\n").replace(b"t=3930s)", b"t=96s)")
+    path = write(tmp_path, data)
+    code, out, _ = run_cli("check", "--diff", "--select", "NC9", str(path))
+    assert code == 1
+    assert out.endswith("\n\\ No newline at end of file\n")
+    assert path.read_bytes() == data
+
+
+def test_diff_of_clean_note_is_empty_and_exits_0(tmp_path, t_rule):
+    path = write(tmp_path, CLEAN_BYTES.replace(b"Welcome back", b"UNFIXABLE back"))
+    code, out, _ = run_cli("fix", "--diff", "--select", "NC9", str(path))
+    assert (code, out) == (0, "")
+
+
+def test_diff_applies_with_patch(tmp_path, t_rule):
+    import shutil
+    import subprocess
+
+    if shutil.which("patch") is None:
+        pytest.skip("patch(1) not installed")
+    data = BROKEN_BYTES.replace(b"\n", b"\r\n")
+    path = write(tmp_path, data)
+    _, out, _ = run_cli("fix", "--diff", "--select", "NC9", str(path))
+    (tmp_path / "fix.patch").write_bytes(out.encode())
+    subprocess.run(["patch", "-s", "--binary", str(path), str(tmp_path / "fix.patch")], check=True)
+    assert path.read_bytes() == CLEAN_BYTES.replace(b"\n", b"\r\n")
+
+
+# ---------------------------------------------------------------------------- stdin
+
+
+def test_stdin_fixed_note_goes_to_stdout_and_report_to_stderr(t_rule):
+    code, out, err = run_cli("fix", "--select", "NC9", "-", stdin=BROKEN_BYTES.replace(b"\n", b"\r\n"))
+    assert code == 0
+    assert out.encode() == CLEAN_BYTES.replace(b"\n", b"\r\n")
+    assert err == "Fixing -\nFixed 4 problems. All checks passed (1 file checked).\n"
+
+
+def test_stdin_clean_note_is_echoed(t_rule):
+    code, out, err = run_cli("fix", "--select", "NC9", "--stdin-filename", "x.md", "-", stdin=CLEAN_BYTES)
+    assert code == 0
+    assert out.encode() == CLEAN_BYTES
+    assert "Fixing" not in err
+
+
+def test_stdin_diff(t_rule):
+    code, out, _ = run_cli("fix", "--diff", "--select", "NC9", "--stdin-filename", "x.md", "-", stdin=BROKEN_BYTES)
+    assert code == 1
+    assert out.startswith("--- x.md\n+++ x.md\n@@ ")
+    removed = [l for l in out.splitlines()[2:] if l.startswith("-")]
+    added = [l for l in out.splitlines()[2:] if l.startswith("+")]
+    assert [l.replace("t=96s)", "t=95s)") for l in removed] == [l.replace("+", "-", 1) for l in added]
+    assert len(added) == 4
+
+
+def test_stdin_real_process_keeps_bytes():
+    # through a real pipe (sys.stdout.buffer), with the real rules: a clean note comes back as is
+    import subprocess
+    import sys
+
+    data = b"\xef\xbb\xbf" + CLEAN_BYTES.replace(b"\n", b"\r\n")
+    proc = subprocess.run([sys.executable, "-m", "notecheck", "fix", "-"], input=data, capture_output=True)
+    assert proc.stdout == data
