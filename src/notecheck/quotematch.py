@@ -1,0 +1,545 @@
+"""Find a quote's words in a transcript: normalization, sentence splitting, an index, matching.
+
+Used by NC501/NC502 (rules/quotes.py) and by the sidecar rules NC601/NC602, which ask
+which sidecar segment holds a quote's first sentence. The API is small and stable:
+
+``Passage(start, end, text, speaker, offset, label)``
+    One stretch of transcript: ``start`` seconds; ``end`` the next passage's start
+    (None for the last one, or when the next one does not come later); ``offset`` the
+    character offset of ``text`` in ``Note.text`` (None for a sidecar segment);
+    ``label`` the time as the note writes it (None for a sidecar segment).
+``passages_from_transcript(note)`` / ``passages_from_sidecar(sidecar)``
+    The passages of a note's Transcript section (time from the link label when valid,
+    else from ``t=``; SPEC §2), or of a sidecar's segments (the source words).
+``passages_for(note, sidecar=None)``
+    The sidecar's segments when the sidecar is usable, else the note's transcript.
+``QuoteIndex(passages)`` / ``index_for(note, sidecar=None)``
+    Build once per note (``index_for`` caches it on the note); then
+``locate(quote_text, index, near=None) -> QuoteMatch``
+    ``QuoteMatch.sentences`` (one ``SentenceMatch`` per sentence or ellipsis-separated
+    fragment of the quote, with ``found``, ``passage``, ``similarity``, ``closest``),
+    ``.verbatim`` (every sentence occurs), ``.passage`` (index into ``index.passages``
+    of the first sentence's text, or of the closest text when it is not found),
+    ``.similarity`` (the lowest sentence similarity, 1.0 when verbatim) and ``.worst``.
+    ``near`` (seconds, e.g. the cited time) picks among repeated occurrences.
+
+What counts as the same words: text is compared as a sequence of words, case-folded,
+with punctuation ignored (so curly vs straight quotes, ``--`` vs ``—``, commas and
+sentence breaks never matter). In a quote, an ellipsis (``...``, ``…``) and a bracketed
+insertion (``[the model]``, ``[...]``) are gaps: the words on each side are matched
+separately; a bracket inside a word (``[T]he``) is dropped. A quote is split into
+sentences (and dialogue lines ``"…" "…"``, speaker prefixes removed); each must occur
+somewhere in the transcript as a run of consecutive words, so a quote may join
+sentences of neighbouring paragraphs and skip sentences in between.
+
+How it is fast: the index holds one string of all transcript words and a hash of every
+normalized transcript sentence. A quote sentence is looked up in the hash, then by a
+substring search of the word string; only a sentence found neither way is compared
+fuzzily (rapidfuzz ``partial_ratio``), and only against a few candidate passages that
+share its rarest words (an inverted index built on the first miss).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+__all__ = [
+    "Passage",
+    "SentenceMatch",
+    "QuoteMatch",
+    "QuoteIndex",
+    "passages_from_transcript",
+    "passages_from_sidecar",
+    "passages_for",
+    "index_for",
+    "locate",
+    "link_seconds",
+    "normalize",
+    "split_quote",
+]
+
+# ------------------------------------------------------------------------ normalization
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# sentence ends: . ! ? (and a closing quote or bracket) followed by blank space
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
+# a transcript annotation such as [laughter] or [Music]: not spoken words
+_ANNOTATION_RE = re.compile(r"\[[^\[\]\n]*\]")
+
+
+def normalize(text: str) -> str:
+    """The words of ``text``, case-folded and joined by single spaces (punctuation dropped)."""
+    return " ".join(_WORD_RE.findall(text.translate(_APOSTROPHES).casefold()))
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """One sentence (or gap-separated piece) of a quote."""
+
+    start: int  # offsets into the quote text
+    end: int
+    text: str  # as written
+    words: str  # normalized
+
+
+# In a quote: gaps, and text to drop. Order matters (first alternative wins).
+_QUOTE_EDIT_RE = re.compile(
+    r"(?P<gap>\[\s*(?:\.\s*){2,}\.?\s*\]|\[\s*\u2026\s*\]|\(\s*(?:\.\s*){2,}\s*\)|(?:\.\s*){2}\.|\u2026)"
+    r"|(?P<inword>(?<=[^\W_])\[[^\[\]\s]{1,4}\]|\[[^\[\]\s]{1,4}\](?=[^\W_]))"
+    r"|(?P<insert>\[[^\[\]]*\])"
+    r"|(?P<dialogue>(?<=[\"\u201d])\s+(?=[\"\u201c]))"
+    r"|(?P<speaker>(?:(?<=^)|(?<=[\s\"\u201d]))(?:\*\*[^*\n]{1,40}\*\*:?|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}:)[ \t]*(?=[\"\u201c]))"
+)
+
+
+def split_quote(text: str) -> list[Fragment]:
+    """Split a quote into fragments at sentence ends, ellipses, bracketed insertions and dialogue lines."""
+    # clean: build the text to split, with a map back to the quote's offsets
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _QUOTE_EDIT_RE.finditer(text):
+        out.append(text[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        kind = m.lastgroup
+        if kind == "inword":  # "[T]he" -> "The"
+            inner = m.group(0)[1:-1]
+            out.append(inner)
+            where.extend(range(m.start() + 1, m.end() - 1))
+        elif kind in ("gap", "insert", "dialogue"):
+            out.append("\n")
+            where.append(m.start())
+        # speaker prefix: dropped
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    where.append(len(text))
+    clean = "".join(out)
+    clean = _SENTENCE_END_RE.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), clean)
+    fragments: list[Fragment] = []
+    start = 0
+    for piece in clean.split("\n"):
+        words = _WORD_RE.findall(piece.translate(_APOSTROPHES).casefold())
+        if words:
+            lead = len(piece) - len(piece.lstrip())
+            body = piece.strip()
+            a = where[start + lead]
+            b = where[start + lead + len(body) - 1] + 1
+            fragments.append(Fragment(a, b, text[a:b], " ".join(words)))
+        start += len(piece) + 1
+    return fragments
+
+
+# ------------------------------------------------------------------------ passages
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    start: int  # seconds
+    end: int | None  # seconds: the next passage's start; None when unknown (last passage)
+    text: str
+    speaker: str | None = None
+    offset: int | None = None  # offset of ``text`` in Note.text; None for sidecar segments
+    label: str | None = None  # the time as written in the note
+
+    def covers(self, seconds: float) -> bool:
+        return self.start <= seconds and (self.end is None or seconds < self.end)
+
+    def overlaps(self, lo: float, hi: float) -> bool:
+        """Does [start, end) meet the closed window [lo, hi]?"""
+        return self.start <= hi and (self.end is None or self.end > lo)
+
+
+def link_seconds(link: Any) -> int | None:
+    """A link's time: from its label when valid, else from ``t=`` (SPEC §2); None if neither."""
+    from .times import parse_label, parse_t
+
+    if link is None:
+        return None
+    label = parse_label(link.label) if link.label else None
+    if label is not None:
+        return label.seconds
+    return parse_t(link.t_text) if link.t_text else None
+
+
+def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]]) -> list[Passage]:
+    out = []
+    for i, (start, text, speaker, offset, label) in enumerate(items):
+        nxt = items[i + 1][0] if i + 1 < len(items) else None
+        end = nxt if nxt is not None and nxt > start else None
+        out.append(Passage(start, end, text, speaker, offset, label))
+    return out
+
+
+def passages_from_transcript(note: Any) -> list[Passage]:
+    """The note's transcript paragraphs as passages; a paragraph without a usable time takes the previous one's."""
+    items = []
+    last = 0
+    for para in note.transcript:
+        seconds = link_seconds(para.link)
+        if seconds is None:
+            seconds = last
+        last = seconds
+        items.append((seconds, para.text, para.speaker, para.text_start, para.link.label))
+    return _with_ends(items)
+
+
+def passages_from_sidecar(sidecar: Any) -> list[Passage]:
+    """A sidecar's segments as passages (start seconds, speaker, text)."""
+    return _with_ends([(int(seg.start), seg.text, seg.speaker, None, None) for seg in sidecar.segments])
+
+
+def sidecar_usable(sidecar: Any) -> bool:
+    return sidecar is not None and getattr(sidecar, "error", None) is None and bool(getattr(sidecar, "segments", None))
+
+
+def passages_for(note: Any, sidecar: Any = None) -> list[Passage]:
+    """The sidecar's segments when it is usable (the source words), else the transcript paragraphs."""
+    if sidecar_usable(sidecar):
+        return passages_from_sidecar(sidecar)
+    return passages_from_transcript(note)
+
+
+# ------------------------------------------------------------------------ matching results
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    start: int  # offsets of the sentence in the quote text
+    end: int
+    text: str  # the sentence as written in the quote
+    found: bool  # its words occur in the transcript
+    passage: int | None  # index of the passage holding it (or the closest text); None if nothing is close
+    similarity: float  # 1.0 when found; else 0..1 of the closest text
+    closest: str | None = None  # the closest transcript text (as written), when not found
+    last_passage: int | None = None  # passage of its last word (a sentence may run into the next passage)
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    sentences: tuple[SentenceMatch, ...]
+
+    @property
+    def verbatim(self) -> bool:
+        return all(s.found for s in self.sentences)
+
+    @property
+    def missing(self) -> tuple[SentenceMatch, ...]:
+        return tuple(s for s in self.sentences if not s.found)
+
+    @property
+    def passage(self) -> int | None:
+        """Passage index of the quote's first sentence (found, or its closest text)."""
+        for s in self.sentences:
+            if s.passage is not None:
+                return s.passage
+        return None
+
+    @property
+    def similarity(self) -> float:
+        return min((s.similarity for s in self.sentences), default=1.0)
+
+    @property
+    def worst(self) -> SentenceMatch | None:
+        """The missing sentence least like the transcript (None when verbatim)."""
+        missing = self.missing
+        return min(missing, key=lambda s: s.similarity) if missing else None
+
+
+# ------------------------------------------------------------------------ the index
+
+
+@dataclass(eq=False)
+class QuoteIndex:
+    """All transcript words in one string, plus a hash of normalized sentences. Build once per note."""
+
+    passages: list[Passage]
+    stream: str = field(init=False)  # " w1 w2 ... wn " over every passage in order
+    _starts: list[int] = field(init=False)  # stream offset where each passage's words begin
+    _sentences: dict[str, list[int]] = field(init=False)  # normalized sentence -> stream offsets
+    _inverted: dict[str, list[int]] | None = field(init=False, default=None)
+    _passage_words: list[list[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts: list[str] = []
+        starts: list[int] = []
+        sentences: dict[str, list[int]] = {}
+        passage_words: list[list[str]] = []
+        pos = 1  # after the leading blank
+        findall = _WORD_RE.findall
+        for passage in self.passages:
+            starts.append(pos)
+            text = passage.text.translate(_APOSTROPHES).casefold()
+            if "[" in text:
+                text = _ANNOTATION_RE.sub(" ", text)
+            words: list[str] = []
+            for piece in _SENTENCE_END_RE.split(text):
+                sw = findall(piece)
+                if sw:
+                    key = " ".join(sw)
+                    sentences.setdefault(key, []).append(pos)
+                    pos += len(key) + 1
+                    words.extend(sw)
+            passage_words.append(words)
+            if words:
+                parts.append(" ".join(words))
+        self.stream = " " + " ".join(parts) + " "
+        self._starts = starts
+        self._sentences = sentences
+        self._passage_words = passage_words
+
+    # -- positions --------------------------------------------------------------------
+    def passage_at(self, pos: int) -> int:
+        """Index of the passage whose words hold stream offset ``pos``."""
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def passage_span(self, i: int) -> tuple[int, int]:
+        """Stream offsets [start, end) of passage ``i``'s words."""
+        start = self._starts[i]
+        end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self.stream) - 1
+        return start, max(start, end)
+
+    def original_text(self, pos: int, end: int) -> str:
+        """The transcript text (as written) for the stream range [pos, end)."""
+        first, last = self.passage_at(pos), self.passage_at(max(pos, end - 1))
+        pieces = []
+        for i in range(first, last + 1):
+            p_start, p_end = self.passage_span(i)
+            a, b = max(pos, p_start), min(end, p_end)
+            if a >= b:
+                continue
+            w0 = self.stream.count(" ", p_start, a)
+            w1 = w0 + len(self.stream[a:b].split())
+            pieces.append(_original_words(self.passages[i].text, w0, w1))
+        return " ".join(p for p in pieces if p)
+
+    # -- lookups ----------------------------------------------------------------------
+    def find(self, words: str, limit: int = 50) -> list[int]:
+        """Stream offsets where the normalized ``words`` occur (whole words)."""
+        if not words:
+            return []
+        hits = self._sentences.get(words)
+        if hits is not None:
+            return hits
+        needle = " " + words + " "
+        out = []
+        i = self.stream.find(needle)
+        while i >= 0 and len(out) < limit:
+            out.append(i + 1)
+            i = self.stream.find(needle, i + 1)
+        return out
+
+    def _candidates(self, words: list[str], k: int) -> list[int]:
+        """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter."""
+        if self._inverted is None:
+            inverted: dict[str, list[int]] = {}
+            for i, pw in enumerate(self._passage_words):
+                for w in set(pw):
+                    inverted.setdefault(w, []).append(i)
+            self._inverted = inverted
+        n = max(1, len(self.passages))
+        scores: dict[int, float] = {}
+        for w in set(words):
+            hits = self._inverted.get(w)
+            if not hits:
+                continue
+            weight = math.log(1 + n / len(hits))
+            for i in hits:
+                scores[i] = scores.get(i, 0.0) + weight
+        return sorted(scores, key=lambda i: (-scores[i], i))[:k]
+
+    def closest(self, words: str, near_passage: int | None = None, k: int = 5) -> tuple[float, int, int] | None:
+        """(similarity 0..1, stream start, stream end) of the text most like ``words``, or None."""
+        from rapidfuzz import fuzz
+
+        cands = self._candidates(words.split(), k)
+        if near_passage is not None:
+            for j in (near_passage - 1, near_passage, near_passage + 1):
+                if 0 <= j < len(self.passages) and j not in cands:
+                    cands.append(j)
+        scored: list[tuple[float, int, int, int]] = []  # (partial score, candidate, start, end)
+        margin = len(words) + 1
+        for i in cands:
+            p_start, p_end = self.passage_span(i)
+            if p_end <= p_start:
+                continue
+            lo = max(1, p_start - margin)
+            hi = min(len(self.stream) - 1, p_end + margin)
+            al = fuzz.partial_ratio_alignment(words, self.stream[lo:hi])
+            if al is not None:
+                scored.append((al.score, i, lo + al.dest_start, lo + al.dest_end))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: -x[0])
+        best: tuple[float, int, int, int] | None = None  # (score, -distance, start, end)
+        for _score, _i, a, b in scored[:3]:
+            score, a, b = self._refine(words, a, b)
+            dist = abs(self.passage_at(a) - near_passage) if near_passage is not None else 0
+            key = (round(score, 3), -dist, a, b)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        assert best is not None
+        return best[0], best[2], best[3]
+
+    def _refine(self, words: str, a: int, b: int) -> tuple[float, int, int]:
+        """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b)."""
+        from rapidfuzz import fuzz
+
+        stream = self.stream
+        a, b = _snap(stream, a, b)
+        starts = [a]
+        for _ in range(2):  # up to two words earlier
+            j = stream.rfind(" ", 0, starts[-1] - 1)
+            if j < 0:
+                break
+            starts.append(j + 1)
+        j = stream.find(" ", a)
+        if 0 <= j < b:
+            starts.append(j + 1)
+        ends = [b]
+        for _ in range(3):  # up to three words later
+            j = stream.find(" ", ends[-1] + 1)
+            if j < 0:
+                break
+            ends.append(j)
+        j = stream.rfind(" ", a, b)
+        if j > a:
+            ends.append(j)
+        best = (-1.0, a, b)
+        for x in starts:
+            for y in ends:
+                if y > x:
+                    score = fuzz.ratio(words, stream[x:y]) / 100.0
+                    if score > best[0]:
+                        best = (score, x, y)
+        return best
+
+
+def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
+    """Round [a, b) of the word stream to the nearest word boundaries."""
+    n = len(stream) - 1
+    a = max(1, min(a, n))
+    b = max(a, min(b, n))
+    if stream[a - 1] != " ":  # inside a word: to its start or the next word, whichever is nearer
+        left = stream.rfind(" ", 0, a) + 1
+        right = stream.find(" ", a) + 1
+        a = left if a - left <= right - a else right
+    if b < n and stream[b] != " " and stream[b - 1] != " ":
+        left = stream.rfind(" ", 0, b)
+        right = stream.find(" ", b)
+        b = left if b - left < right - b else right
+    a = min(a, n - 1)
+    while a < n and stream[a] == " ":
+        a += 1
+    while b > a and stream[b - 1] == " ":
+        b -= 1
+    if b <= a:
+        b = stream.find(" ", a)
+    return a, b
+
+
+def _original_words(text: str, w0: int, w1: int) -> str:
+    """text from its w0-th to its (w1-1)-th word, as written (annotations skipped as in the index)."""
+    cleaned = text.translate(_APOSTROPHES)
+    if "[" in cleaned:
+        cleaned = _ANNOTATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)
+    spans = [m.span() for m in _WORD_RE.finditer(cleaned)]
+    if not spans or w0 >= len(spans):
+        return ""
+    w1 = min(max(w1, w0 + 1), len(spans))
+    return text[spans[w0][0]:spans[w1 - 1][1]]
+
+
+# ------------------------------------------------------------------------ locate
+
+
+def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | None = None) -> QuoteMatch:
+    """Where each sentence of ``quote_text`` occurs in the index (see the module docstring).
+
+    ``quote_text`` may be a list of quote lines (joined with blanks). ``near`` is a time in
+    seconds: among repeated occurrences, the one nearest to it is chosen.
+    """
+    if not isinstance(quote_text, str):
+        quote_text = " ".join(quote_text)
+    fragments = split_quote(quote_text)
+    if not fragments or not index.passages:
+        return QuoteMatch(tuple(
+            SentenceMatch(f.start, f.end, f.text, False, None, 0.0) for f in fragments
+        ))
+    hits = [index.find(f.words) for f in fragments]
+    # anchor: the longest found fragment, at its occurrence nearest to `near`
+    anchor: int | None = None
+    found = [i for i, h in enumerate(hits) if h]
+    if found:
+        a = max(found, key=lambda i: (len(fragments[i].words), -i))
+        anchor = _nearest(hits[a], index, near=near)
+    chosen: list[int | None] = []
+    for h in hits:
+        if not h:
+            chosen.append(None)
+        elif anchor is not None:
+            chosen.append(min(h, key=lambda pos: (abs(pos - anchor), pos)))
+        else:
+            chosen.append(h[0])
+    out: list[SentenceMatch] = []
+    anchor_passage = index.passage_at(anchor) if anchor is not None else _passage_near(index, near)
+    for f, pos in zip(fragments, chosen):
+        if pos is not None:
+            end = pos + len(f.words)
+            out.append(SentenceMatch(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
+                                     index.passage_at(end - 1)))
+            continue
+        best = index.closest(f.words, anchor_passage)
+        if best is None:
+            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0))
+            continue
+        score, a, b = best
+        out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
+                                 index.original_text(a, b), index.passage_at(max(a, b - 1))))
+    return QuoteMatch(tuple(out))
+
+
+def _nearest(positions: list[int], index: QuoteIndex, near: float | None) -> int:
+    if near is None or len(positions) == 1:
+        return positions[0]
+
+    def distance(pos: int) -> tuple[float, int]:
+        p = index.passages[index.passage_at(pos)]
+        if p.covers(near):
+            return 0.0, pos
+        return min(abs(p.start - near), abs((p.end if p.end is not None else p.start) - near)), pos
+
+    return min(positions, key=distance)
+
+
+def _passage_near(index: QuoteIndex, near: float | None) -> int | None:
+    if near is None:
+        return None
+    for i, p in enumerate(index.passages):
+        if p.covers(near):
+            return i
+    return None
+
+
+# ------------------------------------------------------------------------ per-note cache
+
+_CACHE_KEY = "_quote_index"
+
+
+def index_for(note: Any, sidecar: Any = None) -> QuoteIndex:
+    """The note's QuoteIndex (over the sidecar's segments when usable), built once and cached on the note."""
+    key = (id(sidecar) if sidecar_usable(sidecar) else None)
+    cache = getattr(note, "__dict__", {}).get(_CACHE_KEY)
+    if cache is not None and cache[0] == key:
+        return cache[1]
+    index = QuoteIndex(passages_for(note, sidecar))
+    try:
+        note.__dict__[_CACHE_KEY] = (key, index)
+    except (AttributeError, TypeError):
+        pass
+    return index
