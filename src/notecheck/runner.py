@@ -56,18 +56,28 @@ def iter_note_files(paths: Iterable[str], config: Config | None = None) -> Itera
         if p.is_dir():
             root = p.resolve()
             found: list[str] = []
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=None):
+            unreadable: list[PathError] = []
+
+            def onerror(exc: OSError) -> None:
+                # a folder we may not list: say so, and go on with the rest of the tree
+                unreadable.append(PathError(exc.filename or arg, f"cannot read directory: {exc.strerror or exc}"))
+
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=onerror):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in filenames:
                     if not name.lower().endswith(".md"):
                         continue
                     full = os.path.join(dirpath, name)
                     if os.path.islink(full):
+                        # followed only when it lands on a file inside the tree (no escapes, no loops)
                         try:
                             Path(full).resolve(strict=True).relative_to(root)
                         except (OSError, ValueError, RuntimeError):
                             continue
+                    if not os.path.isfile(full):
+                        continue  # a FIFO, socket or device named *.md: never opened
                     found.append(full)
+            yield from unreadable
             for full in sorted(found):
                 if config is not None and config.is_excluded(full):
                     continue
@@ -76,6 +86,10 @@ def iter_note_files(paths: Iterable[str], config: Config | None = None) -> Itera
                     seen.add(key)
                     yield full
         elif p.exists() or p.is_symlink():
+            # a file named explicitly is checked whatever its suffix (like ruff)
+            if p.exists() and not p.is_file():
+                yield PathError(arg, "not a regular file (a FIFO, socket or device is never read)")
+                continue
             key = os.path.realpath(arg)
             if key not in seen:
                 seen.add(key)
@@ -106,20 +120,120 @@ def load_sidecar(path: str | None, note: Note, config: Config):
     return sidecar.load_for(path, note, config)
 
 
+def unreadable_result(shown: str, message: str, config: Config | None = None) -> FileResult:
+    """An NC001 finding for a file that exists but cannot be read: reported, and the run goes on."""
+    if message == "is a directory":
+        return FileResult(shown, error=message)
+    if config is not None and not config.is_enabled("NC001", shown):
+        return FileResult(shown)
+    diag = Diagnostic(shown, 1, 1, "NC001", "error", f"{message} (the file was not checked)", False, offset=0)
+    return FileResult(shown, [diag])
+
+
 def check_file(path: str, config: Config | None = None, display_path: str | None = None) -> FileResult:
     shown = display_path or path
     if config is None:
         config = config_mod.discover(path if path != STDIN else ".")
     note, error = read_note(path)
     if note is None:
-        return FileResult(shown, error=error)
-    sidecar = load_sidecar(None if path == STDIN else path, note, config)
-    diagnostics = check_note(note, config, shown, sidecar=sidecar)
+        return unreadable_result(shown, error or "cannot read", config)
+    try:
+        sidecar = load_sidecar(None if path == STDIN else path, note, config)
+        diagnostics = check_note(note, config, shown, sidecar=sidecar)
+    except Exception as exc:  # a bug in a rule must not end the run over the other files
+        return FileResult(shown, error=internal_error(exc))
     return FileResult(shown, diagnostics, excerpts_for(note, diagnostics))
+
+
+def internal_error(exc: BaseException) -> str:
+    """A one-line description of an unexpected exception, with where it was raised."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"internal error (please report it): {type(exc).__name__}: {exc}{where}"
 
 
 def excerpts_for(note: Note, diagnostics: list[Diagnostic]) -> dict[int, str]:
     return {d.line: note.line_text(d.line) for d in diagnostics}
+
+
+# Below this many files a process pool costs more than it saves (fork + pickling ~10 ms).
+PARALLEL_MIN_FILES = 16
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, files: int) -> int:
+    """Processes to use: ``jobs`` when given (>0), else one per core when there are many files."""
+    if files <= 1:
+        return 1
+    if jobs is not None and jobs > 0:
+        return min(jobs, files)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(available_cores(), files // (PARALLEL_MIN_FILES // 2)))
+
+
+def _star(func, args):
+    return func(*args)
+
+
+def parallel_map(func, tasks: list[tuple], workers: int) -> list:
+    """``[func(*t) for t in tasks]``, spread over ``workers`` processes; results in task order.
+
+    Falls back to one process when a pool cannot be started (no fork, no semaphores).
+    """
+    if workers <= 1 or len(tasks) <= 1:
+        return [func(*t) for t in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from functools import partial
+
+    from .rules import all_rules
+
+    all_rules()  # import every rule module once, before forking
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(partial(_star, func), tasks, chunksize=chunksize))
+    except (OSError, BrokenProcessPool, NotImplementedError):
+        return [func(*t) for t in tasks]
+
+
+def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *,
+              stdin_filename: str | None = None, jobs: int | None = 1) -> list[FileResult]:
+    """Expand ``paths`` and run ``per_file(path, config, shown) -> FileResult`` on every file.
+
+    Path problems become FileResults with ``.error``; files run in parallel across
+    ``jobs`` processes (None/0: one per core when there are many files); the results
+    keep the deterministic discovery order whatever the number of processes.
+    ``per_file`` must be picklable (a module-level function or a partial of one).
+    """
+    paths = list(paths)
+    slots: list[FileResult | tuple[str, Config, str]] = []
+    for item in iter_note_files(paths):
+        if isinstance(item, PathError):
+            slots.append(FileResult(item.path, error=item.message))
+            continue
+        cfg = resolver(stdin_filename if item == STDIN and stdin_filename else item)
+        # a file named on the command line is checked even when excluded, unless --force-exclude
+        if item != STDIN and cfg.is_excluded(item) and (item not in paths or cfg.force_exclude):
+            continue
+        shown = (stdin_filename or "-") if item == STDIN else item
+        slots.append((item, cfg, shown))
+    tasks = [s for s in slots if isinstance(s, tuple)]
+    workers = 1 if any(t[0] == STDIN for t in tasks) else worker_count(jobs, len(tasks))
+    done = iter(parallel_map(per_file, tasks, workers))
+    return [s if isinstance(s, FileResult) else next(done) for s in slots]
 
 
 def check_paths(paths: Iterable[str], config: "Config | config_mod.Resolver | None" = None, *,
@@ -127,17 +241,8 @@ def check_paths(paths: Iterable[str], config: "Config | config_mod.Resolver | No
     """Check every note under ``paths``; one result per file, in a deterministic order.
 
     ``config`` is one Config for every file, a Resolver (config per folder), or None
-    (the nearest config file of each path).
+    (the nearest config file of each path). ``jobs``: processes to use (None or 0: one
+    per core when there are many files).
     """
     resolver = config if isinstance(config, config_mod.Resolver) else config_mod.Resolver(explicit=config)
-    results: list[FileResult] = []
-    for item in iter_note_files(paths):
-        if isinstance(item, PathError):
-            results.append(FileResult(item.path, error=item.message))
-            continue
-        cfg = resolver(stdin_filename if item == STDIN and stdin_filename else item)
-        if item != STDIN and cfg.is_excluded(item) and item not in paths:
-            continue
-        shown = (stdin_filename or "-") if item == STDIN else item
-        results.append(check_file(item, cfg, shown))
-    return results
+    return run_files(paths, resolver, check_file, stdin_filename=stdin_filename, jobs=jobs)

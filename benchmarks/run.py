@@ -1,0 +1,345 @@
+"""Benchmark notecheck against reading the files and against a full mistune parse.
+
+Builds a reproducible corpus (seeded) of consistent video notes in ``benchmarks/corpus/``
+(git-ignored), then times, side by side in one run:
+
+* read + decode every note (the floor: nothing can be faster than reading the bytes);
+* a full mistune 3 parse (``mistune.create_markdown(renderer=None)``), on a sample;
+* ``notecheck.parse`` and ``check_note`` in process (where the time goes);
+* ``notecheck check`` as a whole process, with ``--jobs 1`` and with every core;
+* ``notecheck fix`` as a whole process, on a fresh copy of the corpus;
+* whole-process start-up for one note (``notecheck check ONE.md``), against ``python -c pass``.
+
+It prints MB/s and notes/s for each, and the ratio of ``notecheck check`` to read+decode
+and to the mistune parse. Usage::
+
+    python benchmarks/run.py                 # 2,000 notes + 20 copies of the real sample
+    python benchmarks/run.py --notes 300 --repeat 1   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = HERE / "corpus"
+SAMPLE = ROOT.parent / "shared" / "samples" / "lXUZvyajciY.md"
+GENERATOR_VERSION = 3
+
+WORDS = """the of and to in is it that we you for on this with as was are be have not they at but
+from by or one all so what if about can there more an when just which like think do would
+people know because really their very going some time into our way other been could now them
+then these than how right lot also even kind thing things where much actually different first
+year years most well make world work good something those new system model models data learning
+soil water energy city history power market money school language music brain memory ocean
+change problem question answer idea ideas point reason example process research study design
+build building simple hard easy long short small large human humans machine machines network
+every never always often sometimes maybe probably certainly clearly basically fundamentally
+understand believe argue explain describe remember happen happened started start end growth
+economy technology science experiment theory evidence result results paper papers team company
+product customers engineers students teachers parents children family friends story stories
+""".split()
+NAMES = ["Maria Lopez", "Andrej Karpathy", "Dwarkesh Patel", "Ada Byron", "Grace Hopper", "Sam Chen",
+         "Priya Nair", "Tom O'Brien", "Lena Schmidt", "Kwame Mensah", "Yuki Tanaka", "Omar Haddad"]
+CHANNELS = ["Field Notes Podcast", "Dwarkesh Patel", "The Long Now", "Lex Fridman", "Talks at Work", "Open Lectures"]
+ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+
+
+# ---------------------------------------------------------------------------- corpus
+
+
+def label(seconds: int) -> str:
+    m, s = divmod(seconds, 60)
+    if m >= 60:
+        h, m = divmod(m, 60)
+        return f"{h}:{m:02d}:{s:02d}"
+    return f"{m}:{s:02d}"
+
+
+def sentence(rng: random.Random, lo: int = 6, hi: int = 18) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(lo, hi))]
+    return " ".join(words).capitalize() + rng.choice(".....?!")
+
+
+def make_note(rng: random.Random, *, long_video: bool) -> str:
+    vid = "".join(rng.choice(ID_CHARS) for _ in range(11))
+    duration = rng.randint(7200, 8400) if long_video else rng.randint(1500, 5400)
+    target = rng.randint(60_000, 90_000) if long_video else rng.randint(20_000, 70_000)
+    watch = f"https://www.youtube.com/watch?v={vid}"
+    speakers = rng.sample(NAMES, 2)
+    title_words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7))).capitalize()
+    title = f"{speakers[0]} — \"{title_words}\""
+
+    def link(t: int) -> str:
+        return f"[{label(t)}]({watch}&t={t}s)"
+
+    # transcript: ~80% of the bytes
+    times: list[int] = []
+    t = 0
+    while t < duration - 30:
+        times.append(t)
+        t += rng.randint(15, 60)
+    per_para = max(60, int(target * 0.8 / len(times)) - 60)
+    paragraphs: list[tuple[int, str, str]] = []
+    with_speakers = rng.random() < 0.3
+    for t in times:
+        text = ""
+        while len(text) < per_para:
+            text += sentence(rng) + " "
+        paragraphs.append((t, rng.choice(speakers), text.strip()))
+
+    out: list[str] = []
+    w = out.append
+    w("---\n")
+    w(f"video_id: {vid}\n")
+    w(f"title: {json.dumps(title, ensure_ascii=False)}\n")
+    w(f"channel: {rng.choice(CHANNELS)}\n")
+    w(f"duration: {duration}\n")
+    w(f"duration_formatted: \"{label(duration)}\"\n")
+    w(f"view_count: {rng.randint(0, 5_000_000)}\n")
+    w(f"upload_date: 20{rng.randint(15, 25):02d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n")
+    w(f"url: {watch}\n")
+    w(f"thumbnail: https://i.ytimg.com/vi_webp/{vid}/maxresdefault.webp\n")
+    w("tags:\n")
+    for tag in rng.sample(WORDS, rng.randint(2, 8)):
+        w(f"  - {tag}\n")
+    w("---\n\n")
+    w(f"# {title}\n\n## Summary\n\n")
+    for _ in range(rng.randint(2, 4)):
+        w(" ".join(sentence(rng) for _ in range(rng.randint(3, 6))) + "\n\n")
+
+    w("## Highlights\n\n")
+    picks = sorted(rng.sample(range(1, len(paragraphs) - 2), min(rng.randint(3, 6), len(paragraphs) - 3)))
+    for i in picks:
+        t, speaker, text = paragraphs[i]
+        quote = text.split(". ")[0].rstrip(".?!") + "."
+        end = min(t + rng.randint(20, 90), duration)
+        m, s = divmod(t, 60)
+        w(f"### \"{quote[:60]}\"\n\n")
+        w(f"[![Clip](https://img.youtube.com/vi/{vid}/hqdefault.jpg)]({watch}&t={t}s)\n")
+        w("<details>\n<summary>Clip command</summary>\n\n```bash\n")
+        w(f"yt-dlp --download-sections \"*{label(t)}-{label(end)}\" \"{watch}\" --force-keyframes-at-cuts "
+          f"--merge-output-format mp4 -o \"{vid}-{m}m{s:02d}s.mp4\"\n")
+        w("```\n</details>\n\n")
+        w(f"> \"{quote}\"\n> -- {speaker}, {link(t)}\n\n")
+
+    w("## Key Points\n\n")
+    for i in sorted(rng.sample(range(len(paragraphs)), min(6, len(paragraphs)))):
+        t = paragraphs[i][0]
+        w(f"- **{sentence(rng, 2, 5).rstrip('.?!')}** ({link(t)}) - {sentence(rng)}\n")
+    w("\n## Mentions\n\n")
+    for group in ("People", "Concepts"):
+        w(f"### {group}\n")
+        for i in sorted(rng.sample(range(len(paragraphs)), min(3, len(paragraphs)))):
+            w(f"- **{rng.choice(WORDS).capitalize()}** ({link(paragraphs[i][0])}) - {sentence(rng)}\n")
+        w("\n")
+    w("## Surprising Quotes\n\n")
+    for i in sorted(rng.sample(range(len(paragraphs)), min(2, len(paragraphs)))):
+        t, speaker, text = paragraphs[i]
+        quote = text.split(". ")[0].rstrip(".?!") + "."
+        w(f"> \"{quote}\"\n> -- {speaker}, {link(t)}\n\n")
+    w("## Transcript\n\n")
+    for t, speaker, text in paragraphs:
+        if with_speakers:
+            w(f"**{speaker}:** {link(t)} {text}\n\n")
+        else:
+            w(f"{link(t)} {text}\n\n")
+    note = "".join(out).rstrip("\n") + "\n"
+    if rng.random() < 0.1:
+        note = note.replace("\n", "\r\n")
+    return note
+
+
+def build_corpus(notes: int, samples: int, seed: int) -> list[Path]:
+    """The corpus files, regenerated only when the parameters changed."""
+    folder = CORPUS / "notes"
+    manifest = CORPUS / "manifest.json"
+    want = {"notes": notes, "samples": samples, "seed": seed, "version": GENERATOR_VERSION}
+    if manifest.is_file() and json.loads(manifest.read_text()) == want and folder.is_dir():
+        return sorted(folder.rglob("*.md"))
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    for i in range(notes):
+        sub = folder / f"{i // 250:02d}"  # an archive spread over folders
+        sub.mkdir(exist_ok=True)
+        text = make_note(rng, long_video=(i % 10 == 0))
+        vid = text.split("video_id: ", 1)[1][:11]
+        (sub / f"{vid}.md").write_bytes(text.encode("utf-8"))
+    if SAMPLE.is_file():
+        for i in range(samples):
+            shutil.copy(SAMPLE, folder / f"sample{i:02d}-{SAMPLE.name}")
+    manifest.write_text(json.dumps(want))
+    return sorted(folder.rglob("*.md"))
+
+
+# ---------------------------------------------------------------------------- timing
+
+
+def best_of(repeat: int, func) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, cwd=cwd)
+    return time.perf_counter() - t0, proc
+
+
+def notecheck_cmd() -> list[str]:
+    exe = shutil.which("notecheck")
+    return [exe] if exe else [sys.executable, "-m", "notecheck"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--notes", type=int, default=2000, help="generated notes (default 2000)")
+    ap.add_argument("--samples", type=int, default=20, help="copies of the real sample note (default 20)")
+    ap.add_argument("--seed", type=int, default=20251017)
+    ap.add_argument("--repeat", type=int, default=3, help="take the best of N runs (default 3)")
+    ap.add_argument("--mistune-notes", type=int, default=150,
+                    help="how many notes the (slow) mistune parse times (default 150)")
+    ap.add_argument("--startup-runs", type=int, default=10)
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    files = build_corpus(args.notes, args.samples, args.seed)
+    built = time.perf_counter() - t0
+    total_bytes = sum(f.stat().st_size for f in files)
+    n = len(files)
+    mb = total_bytes / 1e6
+    cores = os.cpu_count() or 1
+    print(f"corpus: {n} notes, {mb:.1f} MB in {CORPUS / 'notes'} (prepared in {built:.1f} s); "
+          f"{cores} cores; python {sys.version.split()[0]}")
+
+    rows: list[tuple[str, float, float, int, str]] = []  # name, seconds, bytes, notes, remark
+
+    def add(name: str, seconds: float, nbytes: float, count: int, remark: str = "") -> None:
+        rows.append((name, seconds, nbytes, count, remark))
+
+    # read + decode ---------------------------------------------------------------------
+    def read_all() -> list[str]:
+        return [f.read_bytes().decode("utf-8") for f in files]
+
+    texts = read_all()
+    add("read+decode", best_of(args.repeat, read_all), total_bytes, n)
+
+    # mistune, on an evenly spread sample ------------------------------------------------
+    import mistune
+
+    md = mistune.create_markdown(renderer=None)
+    step = max(1, n // max(1, args.mistune_notes))
+    sample = texts[::step][: args.mistune_notes]
+    sample_bytes = sum(len(t.encode("utf-8")) for t in sample)
+    add("mistune full parse", best_of(1, lambda: [md(t) for t in sample]), sample_bytes, len(sample),
+        f"sample of {len(sample)}")
+
+    # notecheck in process -----------------------------------------------------------------
+    import notecheck
+    from notecheck.config import Config
+    from notecheck.engine import check_note, selected_rules
+
+    cfg = Config()
+    rules = selected_rules(cfg)
+    add("notecheck.parse (in process)", best_of(args.repeat, lambda: [notecheck.parse(t) for t in texts]),
+        total_bytes, n)
+    findings: dict[str, int] = {}
+
+    def check_all() -> None:
+        findings.clear()
+        for t in texts:
+            for d in check_note(notecheck.parse(t), cfg, "x.md", rules=rules):
+                findings[d.code] = findings.get(d.code, 0) + 1
+
+    add("parse+check_note (in process)", best_of(args.repeat, check_all), total_bytes, n, f"{len(rules)} rules")
+
+    # notecheck as a whole process ---------------------------------------------------------
+    cmd = notecheck_cmd()
+    target = str(CORPUS / "notes")
+    check_codes: dict[str, int] = {}
+    for jobs, name in ((1, "notecheck check -j1"), (0, f"notecheck check (all {cores} cores)")):
+        argv_ = [*cmd, "check", "--output-format", "json", "--no-sidecar", target]
+        if jobs:
+            argv_[2:2] = ["--jobs", str(jobs)]
+        times = []
+        proc = None
+        for _ in range(args.repeat):
+            seconds, proc = run_process(argv_)
+            times.append(seconds)
+        assert proc is not None
+        remark = f"exit {proc.returncode}"
+        if proc.returncode not in (0, 1):
+            remark += ": " + proc.stderr.decode(errors="replace").strip().splitlines()[-1][:80] if proc.stderr else ""
+        else:
+            try:
+                for d in json.loads(proc.stdout or b"[]"):
+                    check_codes[d["code"]] = check_codes.get(d["code"], 0) + 1
+            except ValueError:
+                remark += ", output is not JSON"
+        add(name, min(times), total_bytes, n, remark)
+
+    # notecheck fix on a copy ----------------------------------------------------------------
+    copy = CORPUS / "fix-copy"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(CORPUS / "notes", copy)
+    seconds, proc = run_process([*cmd, "fix", "--output-format", "json", "--no-sidecar", str(copy)])
+    remark = f"exit {proc.returncode}"
+    if proc.returncode not in (0, 1):
+        lines = proc.stderr.decode(errors="replace").strip().splitlines()
+        remark += ": " + (lines[-1][:80] if lines else "")
+    changed = sum(1 for f in files if (copy / f.relative_to(CORPUS / "notes")).read_bytes() != f.read_bytes())
+    add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
+
+    # start-up for one note --------------------------------------------------------------------
+    one = next((f for f in files if SAMPLE.name not in f.name), files[0])
+    base = statistics.median(run_process([sys.executable, "-c", "pass"])[0] for _ in range(args.startup_runs))
+    one_times = [run_process([*cmd, "check", "--no-sidecar", str(one)])[0] for _ in range(args.startup_runs)]
+    startup = statistics.median(one_times)
+    add("start-up: notecheck check ONE.md", startup, one.stat().st_size, 1,
+        f"median of {args.startup_runs}; python -c pass = {base * 1000:.0f} ms")
+
+    # report -----------------------------------------------------------------------------------
+    print()
+    print(f"{'what':<34} {'seconds':>8} {'MB/s':>9} {'notes/s':>9}  remark")
+    rate = {}
+    for name, seconds, nbytes, count, remark in rows:
+        mbs = nbytes / 1e6 / seconds
+        rate[name] = mbs
+        print(f"{name:<34} {seconds:>8.3f} {mbs:>9.1f} {count / seconds:>9.0f}  {remark}")
+    print()
+    read_rate = rate["read+decode"]
+    mistune_rate = rate["mistune full parse"]
+    for name in rate:
+        if name.startswith("notecheck check") or name.startswith("notecheck fix"):
+            print(f"{name:<34} = 1/{read_rate / rate[name]:.0f} of read+decode, "
+                  f"{rate[name] / mistune_rate:.1f}x a full mistune parse")
+    print(f"start-up for one note: {startup * 1000:.0f} ms (target < 150 ms)")
+    if check_codes:
+        print("findings on the corpus by code (check):",
+              ", ".join(f"{c}={k}" for c, k in sorted(check_codes.items())))
+    else:
+        print("findings on the corpus (check): none")
+    if findings != check_codes and findings:
+        print("in-process findings:", ", ".join(f"{c}={k}" for c, k in sorted(findings.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
