@@ -310,3 +310,16 @@ def test_stdin_real_process_keeps_bytes():
     data = b"\xef\xbb\xbf" + CLEAN_BYTES.replace(b"\n", b"\r\n")
     proc = subprocess.run([sys.executable, "-m", "notecheck", "fix", "-"], input=data, capture_output=True)
     assert proc.stdout == data
+
+
+def test_many_files_in_parallel(tmp_path, t_rule):
+    names = [f"n{i:02d}.md" for i in range(20)]
+    for i, name in enumerate(names):
+        write(tmp_path, BROKEN_BYTES if i % 2 else CLEAN_BYTES, name)
+
+    code, out, _ = run_cli("fix", "-j", "4", "--select", "NC9", str(tmp_path))
+
+    assert code == 0
+    assert all((tmp_path / n).read_bytes() == CLEAN_BYTES for n in names)
+    assert out == "".join(f"Fixing {tmp_path / n}\n" for n in names[1::2]) + \
+        "Fixed 40 problems. All checks passed (20 files checked).\n"

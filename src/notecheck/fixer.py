@@ -320,31 +320,37 @@ def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool
     In place unless ``diff_only`` (then ``.diff`` holds the unified diff) or the path is
     ``-`` (then ``.output`` holds the bytes to print: the fixed note, or the input as is).
     """
-    from .note import parse_bytes
-    from .runner import STDIN, FileResult, excerpts_for, load_sidecar
+    from .runner import internal_error
 
-    shown = display_path or path
+    try:
+        return _fix_file(path, config, display_path or path, unsafe=unsafe, diff_only=diff_only)
+    except Exception as exc:  # a bug in a rule must not end the run over the other files
+        from .runner import FileResult
+
+        return FileResult(display_path or path, error=internal_error(exc))
+
+
+def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
+    from .note import parse_bytes
+    from .runner import STDIN, FileResult, excerpts_for, load_sidecar, unreadable_result
+
     data, error = _read_bytes(path)
     if data is None:
-        return FileResult(shown, error=error)
+        return unreadable_result(shown, error or "cannot read", config)
     note = parse_bytes(data, path)
     sidecar = load_sidecar(None if path == STDIN else path, note, config)
     result = fix_note(note.text, config, shown, unsafe=unsafe, sidecar=sidecar, note=note)
     changed = result.text != note.text
     new_data = result.text.encode("utf-8") if changed else data
-    final_note = note if not changed else parse_bytes(new_data, path)
+    final_note = parse_bytes(new_data, path) if changed else note
     out = FileResult(shown, result.remaining, excerpts_for(final_note, result.remaining),
                      fixed=result.applied, changed=changed)
+    if changed and diff_only:
+        out.diff = unified_diff(note.text, result.text, shown)
     if path == STDIN:
         out.output = new_data
-        if diff_only and changed:
-            out.diff = unified_diff(note.text, result.text, shown)
         return out
-    if diff_only:
-        if changed:
-            out.diff = unified_diff(note.text, result.text, shown)
-        return out
-    if changed:
+    if changed and not diff_only:
         try:
             write_atomic(path, new_data, expected=data)
         except WriteError as exc:
@@ -358,21 +364,16 @@ def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool
 
 def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
               stdin_filename: str | None = None, jobs: int | None = None) -> list:
-    """Fix every note under ``paths``; one runner.FileResult per file, in path order."""
-    from . import config as config_mod
-    from .runner import STDIN, FileResult, PathError, iter_note_files
+    """Fix every note under ``paths``; one runner.FileResult per file, in path order.
 
-    paths = list(paths)
+    Files are discovered, configured and spread over processes exactly as by ``check``.
+    """
+    from functools import partial
+
+    from . import config as config_mod
+    from .runner import run_files
+
     if not isinstance(resolver, config_mod.Resolver):
         resolver = config_mod.Resolver(explicit=resolver)
-    results = []
-    for item in iter_note_files(paths):
-        if isinstance(item, PathError):
-            results.append(FileResult(item.path, error=item.message))
-            continue
-        cfg = resolver(stdin_filename if item == STDIN and stdin_filename else item)
-        if item != STDIN and cfg.is_excluded(item) and item not in paths:
-            continue
-        shown = (stdin_filename or "-") if item == STDIN else item
-        results.append(fix_file(item, cfg, shown, unsafe=unsafe, diff_only=diff_only))
-    return results
+    per_file = partial(fix_file, unsafe=unsafe, diff_only=diff_only)
+    return run_files(paths, resolver, per_file, stdin_filename=stdin_filename, jobs=jobs)
