@@ -70,6 +70,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
 # a transcript annotation such as [laughter] or [Music]: not spoken words
 _ANNOTATION_RE = re.compile(r"\[[^\[\]\n]*\]")
+_QUOTE_MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 
 
 def normalize(text: str) -> str:
@@ -130,6 +131,10 @@ def split_quote(text: str) -> list[Fragment]:
             body = piece.strip()
             a = where[start + lead]
             b = where[start + lead + len(body) - 1] + 1
+            while a < b and (text[a] in _QUOTE_MARKS or text[a].isspace()):
+                a += 1
+            while b > a and (text[b - 1] in _QUOTE_MARKS or text[b - 1].isspace()):
+                b -= 1
             fragments.append(Fragment(a, b, text[a:b], " ".join(words)))
         start += len(piece) + 1
     return fragments

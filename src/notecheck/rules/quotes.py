@@ -1,3 +1,246 @@
-"""Rules of this family register themselves with @rule; see rules/__init__.py."""
+"""NC5xx: quotes in Highlights and Surprising Quotes, checked against the transcript.
+
+The words come from the sidecar's segments when a usable sidecar exists (the source
+words), else from the note's Transcript paragraphs; matching lives in quotematch.py.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..diagnostic import Finding
+from ..note import Highlight, Note, Quote, YouTubeLink
+from ..quotematch import QuoteIndex, QuoteMatch, index_for, link_seconds, locate
+from . import rule
+
+_OPENING_QUOTE = ("\"", "\u201c", "\u201e", "'", "\u2018", "\u00ab")
+_SECTIONS_RE = re.compile(r"--download-sections\s+[\"']?\*([^\"'\s-]+)-([^\"'\s]+?)[\"']?(?:\s|$)")
+EXCERPT = 80  # characters of transcript or quote text shown in a message
+
+
+@dataclass
+class CheckedQuote:
+    quote: Quote
+    match: QuoteMatch
+    index: QuoteIndex
+    cited: int | None  # seconds (label when valid, else t=)
+    cited_link: YouTubeLink | None
+    highlight: Highlight | None
+
+
+def _checked_quotes(note: Note, ctx) -> list[CheckedQuote]:
+    """Every quote of the note, located in the transcript once (shared by NC501 and NC502)."""
+    key = id(ctx.sidecar)
+    cached = note.__dict__.get("_checked_quotes")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    out: list[CheckedQuote] = []
+    if note.quotes:
+        index = index_for(note, ctx.sidecar)
+        if index.passages:
+            owner = {id(q): hl for hl in note.highlights for q in hl.quotes}
+            for quote in note.quotes:
+                if not _is_speech(quote):
+                    continue
+                highlight = owner.get(id(quote))
+                link = quote.attribution.link if quote.attribution is not None else None
+                if link is None and highlight is not None:
+                    link = highlight.thumbnail
+                cited = link_seconds(link)
+                out.append(CheckedQuote(quote, locate(quote.text, index, near=cited), index, cited, link, highlight))
+    note.__dict__["_checked_quotes"] = (key, out)
+    return out
+
+
+def _is_speech(quote: Quote) -> bool:
+    """A quote of someone's words: it has an attribution, or opens with a quotation mark (not a '> Note:' aside)."""
+    if not quote.lines:
+        return False
+    return quote.attribution is not None or quote.lines[0].text.lstrip().startswith(_OPENING_QUOTE)
+
+
+def _note_offset(quote: Quote, pos: int) -> int:
+    """Offset in the note of position ``pos`` of ``quote.text`` (the lines joined by blanks)."""
+    at = 0
+    for line in quote.lines:
+        if pos <= at + len(line.text):
+            return line.start + max(0, pos - at)
+        at += len(line.text) + 1
+    last = quote.lines[-1]
+    return last.start + len(last.text)
+
+
+def _excerpt(text: str, limit: int = EXCERPT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _time(index: QuoteIndex, i: int) -> str:
+    from ..times import render_label
+
+    passage = index.passages[i]
+    return passage.label if passage.label else render_label(passage.start)
+
+
+@rule("NC501", "quote-not-in-transcript", severity="error",
+      summary="a quote's words are not in the transcript (reports the similarity and the closest passage)")
+def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
+    """What it finds: a quote in Highlights or Surprising Quotes with a sentence whose words do
+    not occur in the transcript (the sidecar's words when a sidecar is found). The message shows
+    the text most like it, where it is, and how alike they are (0-100%). Case, punctuation,
+    curly or straight quotes and dashes never matter; an ellipsis (``...``, ``…``) or a
+    bracketed insertion (``[the model]``) marks a gap; a quote may skip sentences and join
+    sentences of neighbouring paragraphs. Below ``quote-similarity`` (default 0.8) the
+    finding is an error (words that were not said), at or above it a warning (a paraphrase).
+
+    Why it matters: a quotation mark promises the speaker's exact words. A misquote is the
+    most embarrassing error a note can carry, and the hardest to see by eye.
+
+    Bad:
+
+        > "In reinforcement learning, you try hundreds of solutions."
+        > -- Andrej Karpathy, [41:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=2460s)
+
+        [41:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=2460s) ... In RL, you're given a
+        problem, you try hundreds of solutions. ...
+
+    Good: quote the words as said, or mark the cut:
+
+        > "In RL, you're given a problem, you try hundreds of solutions."
+        > "In RL, [...] you try hundreds of solutions."
+    """
+    threshold = ctx.config.quote_similarity
+    for cq in _checked_quotes(note, ctx):
+        match = cq.match
+        worst = match.worst
+        if worst is None:
+            continue
+        missing = match.missing
+        index = cq.index
+        if worst.closest is None or worst.passage is None:
+            where = "nothing similar found (0%)"
+        else:
+            where = f"closest ({int(worst.similarity * 100)}%) at {_time(index, worst.passage)}: \"{_excerpt(worst.closest)}\""
+        if len(match.sentences) == 1:
+            message = f"quote not in transcript; {where}"
+        else:
+            n = len(match.sentences)
+            count = f"{len(missing)} of {n} sentences" if len(missing) > 1 else f"1 of {n} sentences"
+            message = f"quote not in transcript ({count}): \"{_excerpt(worst.text)}\"; {where}"
+            others = [s for s in missing if s is not worst and s.passage is not None][:2]
+            if others:
+                message += "; also " + ", ".join(
+                    f"\"{_excerpt(s.text, 40)}\" ({int(s.similarity * 100)}% at {_time(index, s.passage)})"
+                    for s in others
+                )
+            if len(missing) > 3:
+                message += f" and {len(missing) - 3} more"
+        severity = "error" if match.similarity < threshold else "warning"
+        yield Finding(_note_offset(cq.quote, worst.start), message, end=_note_offset(cq.quote, worst.end),
+                      severity=severity)
+
+
+def _clip_end(highlight: Highlight | None, cited: int) -> float | None:
+    """The end of the highlight's clip when it lies after the cited time, else None."""
+    from ..times import parse_clip_bound
+
+    if highlight is None or highlight.clip is None:
+        return None
+    m = _SECTIONS_RE.search(highlight.clip.text)
+    if m is None:
+        return None
+    end = parse_clip_bound(m.group(2))
+    return end if end is not None and end > cited else None
+
+
+def _paragraph_window(note: Note, index: QuoteIndex, cited: int) -> tuple[float, float, float, float]:
+    """(lo, hi) of the transcript paragraph covering ``cited``, and of it with its two neighbours.
+
+    The note's own paragraphs define the window even when the words come from a sidecar's
+    (finer) segments, so the window is always "the paragraph the citation points into".
+    """
+    from ..quotematch import passages_from_transcript
+
+    passages = passages_from_transcript(note) or index.passages
+    inf = float("inf")
+    for i, p in enumerate(passages):
+        if p.covers(cited):
+            hi = (p.end if p.end is not None else inf) - 0.001
+            before = passages[i - 1].start if i > 0 else p.start
+            after = passages[i + 1] if i + 1 < len(passages) else None
+            after_hi = (after.end if after is not None and after.end is not None else inf) - 0.001 if after else hi
+            return p.start, hi, before, after_hi
+    return cited, cited, cited, cited
+
+
+@rule("NC502", "quote-not-at-cited-time", severity="error",
+      summary="a quote is in the transcript, but not at the time it cites (reports where it is)")
+def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
+    """What it finds: a quote whose words are all in the transcript, but outside the stretch
+    its time link points to. For a highlight that is from the cited time to the end of the
+    clip; elsewhere it is the transcript paragraph that covers the cited time (a quote may run
+    on into a neighbouring paragraph). The message says where the words really are. The time
+    is read from the link's label when it is valid, else from ``t=`` (a link whose label and
+    ``t=`` disagree is NC301's finding, not this one's). A quote with no time link is only
+    checked by NC501; one that is not verbatim is reported by NC501 alone.
+
+    Why it matters: readers click the time to hear the words; a link ten minutes off sends
+    them to the wrong moment, and a highlight's clip then does not contain its own quote.
+
+    Bad:
+
+        > "What I think we have to do going forward is figure out ways to remove some of the knowledge."
+        > -- Andrej Karpathy, [25:40](https://www.youtube.com/watch?v=lXUZvyajciY&t=1540s)
+
+        (the transcript has these words in the paragraph at 15:40)
+
+    Good:
+
+        > "What I think we have to do going forward is figure out ways to remove some of the knowledge."
+        > -- Andrej Karpathy, [15:40](https://www.youtube.com/watch?v=lXUZvyajciY&t=940s)
+    """
+    from ..times import render_label
+
+    for cq in _checked_quotes(note, ctx):
+        match = cq.match
+        if cq.cited is None or not match.verbatim or not match.sentences:
+            continue
+        index = cq.index
+        link = cq.cited_link
+        cited_text = link.label.strip() if link is not None and _valid_label(link) else render_label(cq.cited)
+        clip_end = _clip_end(cq.highlight, cq.cited)
+        if clip_end is not None:
+            lo, hi = float(cq.cited), clip_end
+            rest_lo, rest_hi = lo, hi
+            outside = f"after the clip ends ({render_label(int(clip_end))})"
+        else:
+            lo, hi, rest_lo, rest_hi = _paragraph_window(note, index, cq.cited)
+            outside = None
+        first = match.sentences[0]
+        p = index.passages[first.passage]
+        at = link.label_start if link is not None else _note_offset(cq.quote, first.start)
+        at_end = at + len(link.label) if link is not None else None
+        if not p.overlaps(lo, hi):
+            yield Finding(at, f"quote is at {_time(index, first.passage)}, cited {cited_text}", end=at_end)
+            continue
+        for s in match.sentences[1:]:
+            last = s.last_passage if s.last_passage is not None else s.passage
+            for i in dict.fromkeys((s.passage, last)):
+                q = index.passages[i]
+                if not q.overlaps(rest_lo, rest_hi):
+                    where = outside if outside is not None and q.start > hi else f"cited {cited_text}"
+                    yield Finding(_note_offset(cq.quote, s.start),
+                                  f"part of the quote (\"{_excerpt(s.text)}\") is at {_time(index, i)}, {where}",
+                                  end=_note_offset(cq.quote, s.end))
+                    break
+            else:
+                continue
+            break
+
+
+def _valid_label(link: YouTubeLink) -> bool:
+    from ..times import parse_label
+
+    return parse_label(link.label) is not None
