@@ -8,9 +8,9 @@ declared once in ``OPTIONS`` with its type; unknown keys and bad values raise
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,11 @@ class Config:
     label_style: str = "auto"  # "auto", "hms" (1:05:00) or "minutes" (65:00)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    force_exclude: bool = False  # apply exclude to files named on the command line too (pre-commit)
     sidecar: str | None = None  # a folder holding <video_id>.json sidecars
     use_sidecar: bool = True
     quote_similarity: float = 0.8  # NC501: below this an error, at or above a warning
+    report_unused_suppressions: bool = False  # --report-unused-suppressions: NC009 (see suppressions.py)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the folder of that file: per-file-ignores/exclude are relative to it
 
@@ -59,13 +61,18 @@ class Config:
             return False
         rel = self._relative(path)
         parts = Path(rel).parts
-        return any(_glob(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts) for pat in self.exclude)
+        for pat in self.exclude:
+            pat = pat.rstrip("/") or pat  # "drafts/" names the folder
+            if _glob(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts):
+                return True
+        return False
 
     def _relative(self, path: str) -> str:
+        """``path`` relative to the config file's folder (``../x.md`` when outside it), as globs see it."""
         p = Path(path)
         if self.root is not None:
             try:
-                return p.resolve().relative_to(Path(self.root).resolve()).as_posix()
+                return Path(os.path.relpath(p.resolve(), Path(self.root).resolve())).as_posix()
             except (ValueError, OSError):
                 pass
         return p.as_posix()
@@ -96,8 +103,26 @@ def _codes(key: str, value: Any) -> tuple[str, ...]:
         v = v.strip().upper()
         if not _CODE_PREFIX_RE.fullmatch(v):
             raise ConfigError(f"{key}: {v!r} is not a rule code or prefix (NC, NC3, NC30, NC301, ALL)")
+        if not _names_a_rule(v):
+            raise ConfigError(f"{key}: {v!r} matches no rule ('notecheck rules' lists them)")
         out.append(v)
     return tuple(out)
+
+
+def _names_a_rule(prefix: str) -> bool:
+    """A typo such as NC3011 or NC999 must not silently select or ignore nothing."""
+    if prefix in ("ALL", "NC"):
+        return True
+    from .rules import all_rules
+    from .suppressions import UNUSED_SUPPRESSION
+
+    return any(code.startswith(prefix) for code in (*(r.code for r in all_rules()), UNUSED_SUPPRESSION))
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key}: expected true or false, got {value!r}")
+    return value
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
@@ -159,6 +184,7 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     "label-style": ("label_style", _label_style),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "exclude": ("exclude", _strings),
+    "force-exclude": ("force_exclude", _bool),
     "sidecar": ("sidecar", _sidecar),
     "quote-similarity": ("quote_similarity", _ratio),
 }
@@ -171,8 +197,12 @@ def from_mapping(data: dict[str, Any], *, source: str | None = None, base: Confi
     changes: dict[str, Any] = {}
     for key, value in data.items():
         if key not in OPTIONS:
+            import difflib
+
+            close = difflib.get_close_matches(str(key).replace("_", "-"), OPTIONS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             known = ", ".join(sorted(OPTIONS))
-            raise ConfigError(f"{source or 'config'}: unknown option {key!r} (known: {known})")
+            raise ConfigError(f"{source or 'config'}: unknown option {key!r} ({hint}known: {known})")
         name, convert = OPTIONS[key]
         try:
             changes[name] = convert(key, value)
@@ -181,6 +211,9 @@ def from_mapping(data: dict[str, Any], *, source: str | None = None, base: Confi
     if "sidecar" in data and data["sidecar"] is False:
         changes["use_sidecar"] = False
     root = str(Path(source).parent) if source else None
+    if root is not None and changes.get("sidecar"):
+        # a sidecar folder in a config file is relative to that file, not to the working directory
+        changes["sidecar"] = str(Path(root) / changes["sidecar"])
     return replace(base or Config(), source=source, root=root, **changes)
 
 
@@ -194,17 +227,23 @@ def load_file(path: str | Path) -> Config:
             doc = tomllib.load(fh)
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read config: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from None
-    if p.name == "pyproject.toml":
-        table = doc.get("tool", {}).get("notecheck", {})
+    tool = doc.get("tool")
+    if p.name == "pyproject.toml" or isinstance(tool, dict) and "notecheck" in tool:
+        # pyproject.toml: the [tool.notecheck] table; .notecheck.toml may use that table or the top level
+        table = tool.get("notecheck", {}) if isinstance(tool, dict) else {}
     else:
-        table = doc.get("tool", {}).get("notecheck", doc) if "tool" in doc else doc
+        table = doc
     return from_mapping(table, source=str(p))
 
 
-@lru_cache(maxsize=256)
 def _find_in(folder: str) -> str | None:
+    """The nearest .notecheck.toml, or pyproject.toml with a [tool.notecheck] table, from folder up.
+
+    Not cached across calls: a long-lived process (an editor, a test run) sees edits to
+    config files; one run caches per folder in Resolver.
+    """
     d = Path(folder)
     for cand in (d, *d.parents):
         dotfile = cand / ".notecheck.toml"
@@ -213,12 +252,22 @@ def _find_in(folder: str) -> str | None:
         pyproject = cand / "pyproject.toml"
         if pyproject.is_file():
             try:
-                head = pyproject.read_bytes()
+                data = pyproject.read_bytes()
             except OSError:
                 continue
-            if b"[tool.notecheck" in head:
+            if b"notecheck" in data and _has_notecheck_table(data):
                 return str(pyproject)
     return None
+
+
+def _has_notecheck_table(data: bytes) -> bool:
+    import tomllib
+
+    try:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return True  # it mentions notecheck but is broken: load_file reports why
+    return isinstance(tool, dict) and "notecheck" in tool
 
 
 def discover(start: str | Path) -> Config:
@@ -241,9 +290,15 @@ class Overrides:
     extend_select: tuple[str, ...] = ()
     sidecar: str | None = None
     use_sidecar: bool | None = None
+    force_exclude: bool | None = None
+    report_unused_suppressions: bool | None = None
 
     def apply(self, cfg: Config) -> Config:
         changes: dict[str, Any] = {}
+        if self.force_exclude is not None:
+            changes["force_exclude"] = self.force_exclude
+        if self.report_unused_suppressions is not None:
+            changes["report_unused_suppressions"] = self.report_unused_suppressions
         if self.select is not None:
             changes["select"] = self.select
             changes["extend_select"] = ()

@@ -56,11 +56,18 @@ def check_note(note: Note, config: Config | None = None, path: str | None = None
     shown_path = path if path is not None else (note.path or "-")
     ctx = Context(config=config, path=path, sidecar=sidecar)
     out: list[Diagnostic] = []
-    for rule in rules if rules is not None else selected_rules(config, path):
+    if rules is None:
+        rules = selected_rules(config, path)
+    for rule in rules:
         for finding in rule.check(note, ctx):
             out.append(to_diagnostic(note, rule, finding, shown_path))
     if note.suppressions:
-        out = [d for d in out if not is_suppressed(note, d)]
+        if config.report_unused_suppressions:  # also report what silenced nothing (NC009)
+            from .suppressions import apply
+
+            out = apply(note, out, config, shown_path, [r.code for r in rules])
+        else:
+            out = [d for d in out if not is_suppressed(note, d)]
     out.sort(key=Diagnostic.sort_key)
     return out
 

@@ -1,0 +1,114 @@
+"""SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers.
+
+One run; ``tool.driver.rules`` lists every rule (id, name, summary, the rule's
+docstring as help text, default level); each result points at its rule by id and
+index and carries one physical location. Columns count Unicode code points
+(``run.columnKind``), and a region's ``endColumn`` is one past its last character, as
+notecheck's own end columns are. Fixes are included where a finding has one
+(character offsets into the file as decoded, which is how notecheck's edits count).
+Relative paths are relative to ``%SRCROOT%``, the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import IO, Sequence
+from urllib.parse import quote
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning"}
+
+
+def _uri(path: str) -> tuple[str, str | None]:
+    """(uri, uriBaseId) for a path as notecheck shows it."""
+    p = Path(path)
+    if p.is_absolute():
+        return p.as_uri(), None
+    return quote(p.as_posix()), "%SRCROOT%"
+
+
+def _rule_descriptor(rule) -> dict:
+    help_text = rule.explanation
+    descriptor = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": _LEVEL.get(rule.severity, "warning")},
+        "properties": {"fix": rule.fix or "none"},
+    }
+    return descriptor
+
+
+def _fixes(diag, uri: str, base: str | None) -> list[dict]:
+    fix = diag.fix
+    if fix is None:
+        return []
+    location = {"uri": uri}
+    if base:
+        location["uriBaseId"] = base
+    replacements = [{"deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                     "insertedContent": {"text": e.content}} for e in fix.edits]
+    description = fix.description or f"{'unsafe' if fix.applicability == 'unsafe' else 'safe'} fix"
+    return [{"description": {"text": description},
+             "artifactChanges": [{"artifactLocation": location, "replacements": replacements}]}]
+
+
+def build(results: Sequence) -> dict:
+    """The SARIF log as a dict (``write`` dumps it)."""
+    from .. import __version__
+    from ..rules import all_rules
+    from ..suppressions import describe
+
+    rules = list(all_rules())
+    index = {r.code: i for i, r in enumerate(rules)}
+    sarif_results = []
+    for result in results:
+        if result.error is not None:
+            continue
+        for d in result.diagnostics:
+            if d.code not in index:  # NC009 (unused-suppression), described only when it occurs
+                info = describe(d.code)
+                if info is None:
+                    continue
+                index[d.code] = len(rules)
+                rules.append(info)
+            uri, base = _uri(d.path)
+            artifact = {"uri": uri}
+            if base:
+                artifact["uriBaseId"] = base
+            region = {"startLine": d.line, "startColumn": d.column}
+            if d.end_line is not None and d.end_column is not None:
+                region["endLine"] = d.end_line
+                region["endColumn"] = d.end_column
+            item = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _LEVEL.get(d.severity, "warning"),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+            }
+            fixes = _fixes(d, uri, base)
+            if fixes:
+                item["fixes"] = fixes
+            sarif_results.append(item)
+    run = {
+        "tool": {"driver": {
+            "name": "notecheck",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [_rule_descriptor(r) for r in rules],
+        }},
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
+        "results": sarif_results,
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def write(results: Sequence, stream: IO[str], options) -> None:
+    json.dump(build(results), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,246 @@
+"""Config files: discovery by walking up, every key, clear errors (exit 2), --config, globs.
+
+Mechanism tests use the throwaway marker rules (NC911 error on BADWORD, NC912 warning
+on WARNWORD, see throwaway_rules.py), run alone with --select/--config selecting NC91.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CLEAN, run_cli
+from notecheck.config import ConfigError, Resolver, load_file
+from throwaway_rules import marker_rules  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("marker_rules")
+
+MARKED = CLEAN.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\nBADWORD and WARNWORD.\n", 1)
+
+
+def note(path, text=MARKED):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def found(*args) -> tuple[int, list[tuple[str, str]], str]:
+    """(exit code, [(file name, code)], stderr) of a JSON check run."""
+    code, out, err = run_cli("check", "--output-format", "json", *args)
+    items = json.loads(out) if out.strip() else []
+    return code, sorted((d["path"].replace("\\", "/").rsplit("/", 1)[-1], d["code"]) for d in items), err
+
+
+def test_pyproject_table_found_walking_up(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.notecheck]\nselect = ["NC91"]\nignore = ["NC912"]\n')
+    path = note(tmp_path / "notes" / "deep" / "a.md")
+
+    code, items, err = found(str(path))
+
+    assert (code, items) == (1, [("a.md", "NC911")]), err
+
+
+def test_nearest_config_wins_and_pyproject_without_table_is_skipped(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.notecheck]\nselect = ["NC91"]\nignore = ["NC911"]\n')
+    (tmp_path / "notes" / "pyproject.toml").parent.mkdir()
+    (tmp_path / "notes" / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')  # no notecheck table
+    near = note(tmp_path / "notes" / "a.md")
+    nearer = note(tmp_path / "notes" / "sub" / "b.md")
+    (tmp_path / "notes" / "sub" / ".notecheck.toml").write_text('select = ["NC91"]\nignore = ["NC912"]\n')
+
+    code, items, err = found(str(near), str(nearer))
+
+    assert items == [("a.md", "NC912"), ("b.md", "NC911")], err
+
+
+def test_notecheck_toml_may_use_tool_table(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('[tool.notecheck]\nselect = ["NC912"]\n')
+    path = note(tmp_path / "a.md")
+
+    assert found(str(path))[1] == [("a.md", "NC912")]
+
+
+def test_explicit_config_overrides_discovered_one(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\n')
+    other = tmp_path / "elsewhere" / "custom.toml"
+    other.parent.mkdir()
+    other.write_text('select = ["NC912"]\n')
+    path = note(tmp_path / "a.md")
+
+    assert found(str(path))[1] == [("a.md", "NC911")]
+    assert found("--config", str(other), str(path))[1] == [("a.md", "NC912")]
+
+
+def test_cli_select_and_ignore_lay_over_the_file(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\n')
+    path = note(tmp_path / "a.md")
+
+    assert found("--select", "NC912", str(path))[1] == [("a.md", "NC912")]
+    assert found("--ignore", "NC911", str(path))[:2] == (0, [])
+
+
+def test_extend_select_adds_to_select(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\nextend-select = ["NC912"]\n')
+    path = note(tmp_path / "a.md")
+
+    assert found(str(path))[1] == [("a.md", "NC911"), ("a.md", "NC912")]
+
+
+def test_per_file_ignores_globs_are_relative_to_the_config_folder(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".notecheck.toml").write_text(
+        'select = ["NC91"]\n[per-file-ignores]\n"drafts/*.md" = ["NC911"]\n"b.md" = "NC912"\n')
+    draft = note(project / "drafts" / "a.md")
+    near_miss = note(project / "notes" / "drafts" / "a.md")  # drafts/ not at the config's folder
+    by_name = note(project / "notes" / "b.md")  # a bare file name matches anywhere
+    monkeypatch.chdir(tmp_path)  # paths given relative to a folder above the config
+
+    code, out, err = run_cli("check", "--output-format", "json", "project")
+    items = sorted((d["path"], d["code"]) for d in json.loads(out))
+
+    assert items == [
+        ("project/drafts/a.md", "NC912"),
+        ("project/notes/b.md", "NC911"),
+        ("project/notes/drafts/a.md", "NC911"),
+        ("project/notes/drafts/a.md", "NC912"),
+    ], err
+    assert {draft.name, near_miss.name, by_name.name} == {"a.md", "b.md"}
+
+
+def test_per_file_ignores_relative_to_explicit_config(tmp_path, monkeypatch):
+    conf = tmp_path / "conf" / "notecheck.toml"
+    conf.parent.mkdir()
+    conf.write_text('select = ["NC91"]\n[per-file-ignores]\n"../notes/*.md" = ["NC912"]\n"notes/*.md" = ["NC911"]\n')
+    note(tmp_path / "notes" / "a.md")
+    monkeypatch.chdir(tmp_path)
+
+    # notes/a.md is ../notes/a.md seen from conf/: that pattern applies, "notes/*.md" does not
+    assert found("--config", str(conf), "notes/a.md")[1] == [("a.md", "NC911")]
+
+
+def test_exclude_skips_files_in_folders_but_not_named_files_unless_forced(tmp_path, monkeypatch):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\nexclude = ["drafts/", "*.tmp.md"]\n')
+    note(tmp_path / "drafts" / "a.md")
+    note(tmp_path / "b.tmp.md")
+    note(tmp_path / "c.md")
+    monkeypatch.chdir(tmp_path)
+
+    assert found(".")[1] == [("c.md", "NC911")]
+    assert found("drafts/a.md", "c.md")[1] == [("a.md", "NC911"), ("c.md", "NC911")]
+    assert found("--force-exclude", "drafts/a.md", "b.tmp.md", "c.md")[1] == [("c.md", "NC911")]
+
+
+def test_force_exclude_in_config(tmp_path, monkeypatch):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\nexclude = ["drafts"]\nforce-exclude = true\n')
+    note(tmp_path / "drafts" / "a.md")
+    monkeypatch.chdir(tmp_path)
+
+    assert found("drafts/a.md")[:2] == (0, [])
+
+
+def test_every_option_is_read(tmp_path):
+    conf = tmp_path / "pyproject.toml"
+    conf.write_text(
+        "[tool.notecheck]\n"
+        'select = ["NC91"]\nignore = ["NC912"]\nextend-select = ["nc911"]\n'
+        'required-sections = ["Summary", "Transcript"]\nclip-seconds = [3, 120.5]\n'
+        'clip-lead-seconds = 4\nlabel-style = "hms"\nexclude = ["drafts"]\nforce-exclude = true\n'
+        'sidecar = "transcripts"\nquote-similarity = 0.9\n'
+        '[tool.notecheck.per-file-ignores]\n"old/*.md" = ["NC911", "NC912"]\n')
+
+    cfg = load_file(conf)
+
+    assert cfg.select == ("NC91",) and cfg.ignore == ("NC912",) and cfg.extend_select == ("NC911",)
+    assert cfg.required_sections == ("Summary", "Transcript")
+    assert cfg.clip_seconds == (3.0, 120.5)
+    assert cfg.clip_lead_seconds == 4.0
+    assert cfg.label_style == "hms"
+    assert cfg.per_file_ignores == (("old/*.md", ("NC911", "NC912")),)
+    assert cfg.exclude == ("drafts",) and cfg.force_exclude is True
+    assert cfg.sidecar == str(tmp_path / "transcripts")
+    assert cfg.quote_similarity == 0.9
+    assert cfg.root == str(tmp_path)
+
+
+@pytest.mark.parametrize("content, key", [
+    ('[tool.notecheck]\nslect = ["NC3"]\n', "'slect'"),
+    ('[tool.notecheck]\nclip_seconds = [1, 2]\n', "'clip_seconds'"),
+    ('[tool.notecheck]\nclip-seconds = [600, 5]\n', "clip-seconds"),
+    ('[tool.notecheck]\nclip-seconds = [5]\n', "clip-seconds"),
+    ('[tool.notecheck]\nclip-seconds = ["a", 5]\n', "clip-seconds"),
+    ('[tool.notecheck]\nselect = ["XX1"]\n', "select"),
+    ('[tool.notecheck]\nselect = ["NC99"]\n', "select"),
+    ('[tool.notecheck]\nignore = 3\n', "ignore"),
+    ('[tool.notecheck]\nrequired-sections = "Summary"\n', "required-sections"),
+    ('[tool.notecheck]\nexclude = [""]\n', "exclude"),
+    ('[tool.notecheck]\nforce-exclude = "yes"\n', "force-exclude"),
+    ('[tool.notecheck]\nlabel-style = "short"\n', "label-style"),
+    ('[tool.notecheck]\nquote-similarity = 2\n', "quote-similarity"),
+    ('[tool.notecheck]\nclip-lead-seconds = true\n', "clip-lead-seconds"),
+    ('[tool.notecheck]\nper-file-ignores = ["a.md"]\n', "per-file-ignores"),
+    ('[tool.notecheck.per-file-ignores]\n"a.md" = ["NCX"]\n', "per-file-ignores.a.md"),
+    ('[tool.notecheck]\nsidecar = 3\n', "sidecar"),
+    ("[tool.notecheck\nselect = 1\n", "not valid TOML"),
+    ("[tool]\nnotecheck = 5\n", "must be a table"),
+])
+def test_bad_config_exits_2_naming_the_key(tmp_path, content, key):
+    (tmp_path / "pyproject.toml").write_text(content)
+    path = note(tmp_path / "a.md")
+
+    code, out, err = run_cli("check", str(path))
+
+    assert code == 2, out + err
+    assert key in err, err
+    assert str(tmp_path / "pyproject.toml") in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('per_file_ignores = {}\n')
+    code, _, err = run_cli("check", str(note(tmp_path / "a.md")))
+    assert code == 2
+    assert "unknown option 'per_file_ignores' (did you mean 'per-file-ignores'?" in err
+
+
+def test_config_not_utf8_or_missing_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'select = ["\xff"]\n')
+    path = note(tmp_path / "a.md")
+
+    code, _, err = run_cli("check", "--config", str(bad), str(path))
+    assert code == 2 and "not valid TOML" in err and "Traceback" not in err
+
+    code, _, err = run_cli("check", "--config", str(tmp_path / "missing.toml"), str(path))
+    assert code == 2 and "cannot read config" in err and "missing.toml" in err
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--extend-select"])
+def test_bad_codes_on_the_command_line_exit_2(tmp_path, flag):
+    code, out, err = run_cli("check", flag, "NC9999", str(note(tmp_path / "a.md")))
+    assert code == 2 and flag in err and "NC9999" in err and "Traceback" not in err
+
+
+def test_config_edits_are_seen_by_a_later_run_in_the_same_process(tmp_path):
+    conf = tmp_path / ".notecheck.toml"
+    conf.write_text('select = ["NC911"]\n')
+    path = note(tmp_path / "a.md")
+    assert found(str(path))[1] == [("a.md", "NC911")]
+    conf.write_text('select = ["NC912"]\n')
+    assert found(str(path))[1] == [("a.md", "NC912")]
+
+
+def test_resolver_reads_each_folder_once(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC911"]\n')
+    resolver = Resolver()
+    first = resolver(str(tmp_path / "a.md"))
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC912"]\n')
+    assert resolver(str(tmp_path / "b.md")) is first  # one run sees one config per folder
+
+
+def test_config_error_is_a_value_error():
+    with pytest.raises(ConfigError, match="clip-seconds"):
+        from notecheck.config import from_mapping
+
+        from_mapping({"clip-seconds": [9, 1]})
