@@ -10,8 +10,8 @@ How a pass works (as in ruff): collect the fixes of every diagnostic (safe ones,
 unsafe ones with ``unsafe=True``), sort them by start, skip a fix whose edits overlap an
 edit already taken (it is picked up by the next pass, on the re-checked text), apply the
 rest together, re-parse and re-check. A pass that makes the note unparseable (NC001-NC003)
-or brings a report-only finding that was not there before is reverted and its fixes are
-then tried one at a time. Passes repeat until nothing fixable changes, at most
+or raises the count of a report-only finding is reverted; its fixes are then tried one by
+one on the same text, and those harmless on their own are kept. Passes repeat until nothing fixable changes, at most
 ``MAX_PASSES`` times. A note that cannot be parsed is never rewritten.
 
 Files are handled as bytes: the decoded text keeps the BOM and every ``\\r\\n``, edits
@@ -157,7 +157,12 @@ def _blocking(note) -> bool:
 
 
 def _report_only(diags: Iterable[Diagnostic]) -> Counter:
-    return Counter((d.code, d.message) for d in diags if d.fix is None)
+    """How many report-only findings of each code; a fix must not raise any count.
+
+    Counted by code, not by message or place: a fix may legitimately change the text a
+    message quotes (NC501's closest passage after a mojibake repair) or shift columns.
+    """
+    return Counter(d.code for d in diags if d.fix is None)
 
 
 def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = False,
