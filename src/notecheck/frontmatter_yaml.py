@@ -26,6 +26,12 @@ _CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 
 MAX_FRONT_MATTER_CHARS = 256 * 1024  # far beyond any real note; bounds YAML work per file
 
+# Keys the schema types as strings. An unquoted value YAML 1.1 resolves to a number or a
+# bool (``upload_date: 20251017`` as yt-dlp writes it, ``duration_formatted: 1:06:40``
+# read as base-60, ``title: 1984``) is kept as its source text: that is what the author
+# wrote. tests/test_schema.py checks this set against schemas/note.schema.json.
+STRING_KEYS = frozenset({"video_id", "title", "channel", "duration_formatted", "upload_date", "url", "thumbnail"})
+
 
 @dataclass
 class FrontMatter:
@@ -110,14 +116,30 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
         return fm
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if not isinstance(key, str) or key in fm.key_offsets:
+        if not isinstance(key, str):
             continue
+        if key in fm.key_offsets:
+            # PyYAML keeps the last value silently; YAML says keys are unique, and a fix
+            # aimed at "the" value would edit the wrong line: refuse the mapping.
+            fm.error = f"front matter key {key!r} appears twice (YAML mapping keys must be unique)"
+            fm.error_offset = fm.content_start + key_node.start_mark.index
+            fm.key_offsets.clear()
+            fm.value_spans.clear()
+            return fm
         fm.key_offsets[key] = fm.content_start + key_node.start_mark.index
         if isinstance(value_node, yaml.ScalarNode):
             fm.value_spans[key] = (
                 fm.content_start + value_node.start_mark.index,
                 fm.content_start + value_node.end_mark.index,
             )
+            if (key in STRING_KEYS and not value_node.style and isinstance(data.get(key), (int, float))
+                    and value_node.value):
+                data[key] = value_node.value  # bool is an int: covers "yes"/"on" too
+        elif key == "tags" and isinstance(value_node, yaml.SequenceNode) and isinstance(data.get(key), list):
+            for i, item in enumerate(value_node.value):  # "- 2024" is a tag, not a number
+                if isinstance(item, yaml.ScalarNode) and not item.style and item.value \
+                        and isinstance(data[key][i], (int, float)):
+                    data[key][i] = item.value
     fm.data = data
     return fm
 
