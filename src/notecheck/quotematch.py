@@ -112,10 +112,9 @@ def split_quote(text: str) -> list[Fragment]:
             inner = m.group(0)[1:-1]
             out.append(inner)
             where.extend(range(m.start() + 1, m.end() - 1))
-        elif kind in ("gap", "insert", "dialogue"):
+        else:  # a gap, an insertion, a new dialogue line or a speaker prefix: a cut
             out.append("\n")
             where.append(m.start())
-        # speaker prefix: dropped
         pos = m.end()
     out.append(text[pos:])
     where.extend(range(pos, len(text)))
@@ -131,6 +130,8 @@ def split_quote(text: str) -> list[Fragment]:
             body = piece.strip()
             a = where[start + lead]
             b = where[start + lead + len(body) - 1] + 1
+            if a > 0 and text[a - 1] == "[":  # "[T]he": show the bracket
+                a -= 1
             while a < b and (text[a] in _QUOTE_MARKS or text[a].isspace()):
                 a += 1
             while b > a and (text[b - 1] in _QUOTE_MARKS or text[b - 1].isspace()):

@@ -142,8 +142,12 @@ def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
                       severity=severity)
 
 
-def _clip_end(highlight: Highlight | None, cited: int) -> float | None:
-    """The end of the highlight's clip when it lies after the cited time, else None."""
+def _clip_end(highlight: Highlight | None, cited: int, lead: float) -> float | None:
+    """The end of the highlight's clip when the clip holds the cited time, else None.
+
+    A clip that starts well after the cited time (NC403's finding) is not the cited window:
+    the quote is then expected in the paragraph that covers the cited time.
+    """
     from ..times import parse_clip_bound
 
     if highlight is None or highlight.clip is None:
@@ -151,8 +155,10 @@ def _clip_end(highlight: Highlight | None, cited: int) -> float | None:
     m = _SECTIONS_RE.search(highlight.clip.text)
     if m is None:
         return None
-    end = parse_clip_bound(m.group(2))
-    return end if end is not None and end > cited else None
+    start, end = parse_clip_bound(m.group(1)), parse_clip_bound(m.group(2))
+    if start is None or end is None or not start - lead <= cited < end:
+        return None
+    return end
 
 
 def _paragraph_window(note: Note, index: QuoteIndex, cited: int) -> tuple[float, float, float, float]:
@@ -210,7 +216,7 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
         index = cq.index
         link = cq.cited_link
         cited_text = link.label.strip() if link is not None and _valid_label(link) else render_label(cq.cited)
-        clip_end = _clip_end(cq.highlight, cq.cited)
+        clip_end = _clip_end(cq.highlight, cq.cited, ctx.config.clip_lead_seconds)
         if clip_end is not None:
             lo, hi = float(cq.cited), clip_end
             rest_lo, rest_hi = lo, hi

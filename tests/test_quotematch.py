@@ -1,0 +1,167 @@
+"""quotematch: normalization, quote splitting, the sentence index and locate()."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import notecheck
+from notecheck.quotematch import (
+    Passage,
+    QuoteIndex,
+    index_for,
+    link_seconds,
+    locate,
+    normalize,
+    passages_for,
+    passages_from_sidecar,
+    passages_from_transcript,
+    split_quote,
+)
+from notecheck.sidecar import Segment, Sidecar
+
+PASSAGES = [
+    Passage(0, 60, "Welcome back. Today I am talking with Maria."),
+    Passage(60, 120, "Soil is slow. You can lose an inch of topsoil in one bad winter. It takes a century."),
+    Passage(120, 180, "Thank you. The fungi are doing the plumbing -- the roots get the credit."),
+    Passage(180, None, "Thank you. That was a pleasure [laughter] and I mean it."),
+]
+
+
+def test_normalize_ignores_case_punctuation_quotes_and_dashes():
+    assert normalize("\u201cWe\u2019re HERE\u201d -- now\u2014really, ok?") == "we're here now really ok"
+    assert normalize("don't") == normalize("don\u2019t") == "don't"
+
+
+def test_split_quote_sentences_gaps_and_brackets():
+    frags = split_quote('"Soil is slow... it takes [the soil] a century. [T]he end?"')
+    assert [f.words for f in frags] == ["soil is slow", "it takes", "a century", "the end"]
+    # fragment offsets point at the written text, without the surrounding quotation marks
+    assert [f.text for f in frags] == ["Soil is slow", "it takes", "a century.", "[T]he end?"]
+
+
+def test_split_quote_dialogue_lines_and_speaker_prefixes():
+    frags = split_quote('"Are you sure" "Yes" **Maria:** "Of course"')
+    assert [f.words for f in frags] == ["are you sure", "yes", "of course"]
+    frags = split_quote('Host: "Was it hard?" Maria: "Very hard."')
+    assert [f.words for f in frags] == ["was it hard", "very hard"]
+
+
+def test_split_quote_ellipsis_forms():
+    for gap in ("...", "\u2026", ". . .", " [...] ", " [\u2026] "):
+        assert [f.words for f in split_quote(f"one two{gap}three four")] == ["one two", "three four"], gap
+
+
+def test_locate_verbatim_across_paragraphs_with_a_skipped_sentence():
+    index = QuoteIndex(PASSAGES)
+    m = locate("Soil is slow. It takes a century. Thank you.", index)
+    assert m.verbatim and m.similarity == 1.0
+    assert m.passage == 1
+    assert [s.passage for s in m.sentences] == [1, 1, 2]
+
+
+def test_locate_ignores_transcript_annotations():
+    m = locate("That was a pleasure and I mean it.", QuoteIndex(PASSAGES))
+    assert m.verbatim and m.passage == 3
+
+
+def test_locate_sentence_running_into_the_next_passage():
+    m = locate("It takes a century. Thank you. The fungi", QuoteIndex(PASSAGES))
+    assert m.verbatim
+    run_on = locate("It takes a century thank you", QuoteIndex(PASSAGES))
+    assert run_on.verbatim
+    assert (run_on.sentences[0].passage, run_on.sentences[0].last_passage) == (1, 2)
+
+
+def test_locate_repeated_sentence_prefers_the_occurrence_near_the_hint():
+    index = QuoteIndex(PASSAGES)
+    assert locate("Thank you.", index, near=200).passage == 3
+    assert locate("Thank you.", index, near=130).passage == 2
+    # a longer sentence anchors a short repeated one
+    assert [s.passage for s in locate("Thank you. That was a pleasure.", index).sentences] == [3, 3]
+
+
+def test_locate_words_must_be_whole_words():
+    assert not locate("oil is slow", QuoteIndex(PASSAGES)).verbatim
+
+
+def test_locate_reports_the_closest_text_for_a_paraphrase():
+    m = locate("Soil is slow. You can lose an inch of soil in a bad winter.", QuoteIndex(PASSAGES))
+    assert not m.verbatim
+    (miss,) = m.missing
+    assert miss.passage == 1
+    assert miss.closest == "You can lose an inch of topsoil in one bad winter"
+    assert 0.8 < miss.similarity < 1.0
+    assert m.worst is miss and m.similarity == miss.similarity
+
+
+def test_locate_invention_is_far_from_everything():
+    m = locate("Quantum tractors will replace every farmer by Tuesday.", QuoteIndex(PASSAGES))
+    assert not m.verbatim and m.similarity < 0.6
+
+
+def test_locate_with_no_shared_words_has_no_closest_text():
+    m = locate("Zzyzx qwerty.", QuoteIndex(PASSAGES))
+    assert m.sentences[0].closest is None and m.passage is None and m.similarity == 0.0
+
+
+def test_locate_on_an_empty_index_and_an_empty_quote():
+    assert locate("Anything at all.", QuoteIndex([])).verbatim is False
+    assert locate('""', QuoteIndex(PASSAGES)).sentences == ()
+
+
+def test_passages_from_transcript_take_times_from_labels(clean_text):
+    text = clean_text.replace("[0:42](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=42s)",
+                              "[0:42](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=50s)", 1)
+    passages = passages_from_transcript(notecheck.parse(text))
+    assert [p.start for p in passages[:3]] == [0, 42, 95]
+    assert [p.end for p in passages[:3]] == [42, 95, 250]
+    assert passages[-1].end is None
+    assert passages[1].label == "0:42"
+    note = notecheck.parse(text)
+    assert note.text[passages[1].offset:].startswith("Thank you for having me.")
+
+
+def test_link_seconds_falls_back_to_t_for_a_malformed_label(clean_text):
+    text = clean_text.replace("[0:42](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=42s)",
+                              "[0:4](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=42s)", 1)
+    note = notecheck.parse(text)
+    assert link_seconds(note.transcript[1].link) == 42
+    assert link_seconds(None) is None
+
+
+def test_passages_from_sidecar_and_the_choice_between_sources(clean_text):
+    sidecar = Sidecar("x.json", [Segment(0, "Host", "Hello there."), Segment(5, "Guest", "Hi.")], 10.0)
+    assert passages_from_sidecar(sidecar) == [Passage(0, 5, "Hello there.", "Host"), Passage(5, None, "Hi.", "Guest")]
+    note = notecheck.parse(clean_text)
+    assert passages_for(note, sidecar)[0].text == "Hello there."
+    sidecar.error = "bad JSON"
+    assert passages_for(note, sidecar)[0].text.startswith("Welcome back to Field Notes")
+    assert passages_for(note, Sidecar("x.json"))[0].text.startswith("Welcome back")
+
+
+def test_index_for_is_built_once_per_note(clean_text):
+    note = notecheck.parse(clean_text)
+    assert index_for(note) is index_for(note)
+    sidecar = Sidecar("x.json", [Segment(0, None, "Hello there.")], 10.0)
+    assert index_for(note, sidecar) is not index_for(note)
+    assert index_for(note, sidecar).passages[0].text == "Hello there."
+
+
+_word = st.text(alphabet="abcdefghij", min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_word, min_size=1, max_size=12), min_size=1, max_size=6), st.data())
+def test_any_run_of_transcript_words_is_verbatim_however_written(paragraphs, data):
+    passages = [Passage(i * 60, None, " ".join(p) + ".") for i, p in enumerate(paragraphs)]
+    index = QuoteIndex(passages)
+    words = [w for p in paragraphs for w in p]
+    i = data.draw(st.integers(0, len(words) - 1))
+    j = data.draw(st.integers(i + 1, len(words)))
+    run = words[i:j]
+    written = " ".join(w.upper() if k % 2 else w for k, w in enumerate(run))
+    m = locate(f"\u201c{written}\u2014\u201d", index)
+    assert m.verbatim
+    # the passage reported for the quote holds the run's first word (the run may also occur earlier)
+    assert run[0] in paragraphs[m.sentences[0].passage]
