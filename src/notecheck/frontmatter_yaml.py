@@ -98,7 +98,7 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
         alias = _find_alias(node)
         if alias is not None:
             fm.error = "front matter uses a YAML alias; notecheck does not expand anchors/aliases"
-            fm.error_offset = fm.content_start + alias.start_mark.index
+            fm.error_offset = fm.content_start + _alias_index(source, alias.start_mark.index)
             return fm
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -142,6 +142,21 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
                     data[key][i] = item.value
     fm.data = data
     return fm
+
+
+def _alias_index(source: str, default: int) -> int:
+    """Index of the first alias (``*name``) in ``source``: the composed node only knows its anchor."""
+    loader = _Loader(source)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.index
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return default
 
 
 def _find_alias(root: yaml.Node) -> yaml.Node | None:
