@@ -94,6 +94,25 @@ class YouTubeLink:
 
         return self.image_url is None and looks_like_label(self.label)
 
+    @property
+    def seconds(self) -> int | None:
+        """The link's time (SPEC §2): from its label when valid, else from ``t=``; None if neither."""
+        return self.time_source[0]
+
+    @property
+    def time_source(self) -> tuple[int | None, int, int]:
+        """(seconds, start, end) of the text the link's time is read from: the label, else the t= value."""
+        from .times import parse_label, parse_t
+
+        if self.image_url is None:
+            label = parse_label(self.label)
+            if label is not None:
+                return label.seconds, self.label_start, self.label_start + len(self.label)
+        t = parse_t(self.t_text)
+        if t is not None and self.t_start is not None:
+            return t, self.t_start, self.t_start + len(self.t_text or "")
+        return None, self.start, self.end
+
 
 @dataclass(frozen=True, slots=True)
 class ClipCommand:
@@ -204,7 +223,8 @@ _FENCE_RE = re.compile(r"( {0,3})(`{3,}|~{3,})([^\n]*)")
 _HEADING_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
 _LINK_RE = re.compile(
     r"\[!\[(?P<alt>[^\]\n]*)\]\((?P<img>[^)\s]+)\)\]\((?P<turl>[^)\s]+)\)"
-    r"|\[(?P<label>[^\[\]\n]*)\]\((?P<url>https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be)/[^)\s]*)\)"
+    r"|\[(?P<label>[^\[\]\n]*)\]\((?P<lt><)?"
+    r"(?P<url>(?i:https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be))/[^)\s<>]*)(?(lt)>)(?:[ \t]+\"[^\"\n]*\")?\)"
 )
 _YT_HOST_RE = re.compile(r"(?:[\w-]+\.)*(?:youtube\.com|youtu\.be)$", re.I)
 _VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -228,7 +248,7 @@ def _parse_youtube_url(url: str, url_start: int) -> tuple[str | None, int | None
         seg = parts.path.lstrip("/").split("/")[0]
         if seg:
             vid = seg
-            vid_start = url_start + url.index(seg, url.index("youtu.be"))
+            vid_start = url_start + url.index(seg, url.lower().index("youtu.be"))
     else:
         path = parts.path
         for prefix in ("/shorts/", "/embed/", "/live/", "/v/"):

@@ -2,7 +2,7 @@
 
 Every function here is pure; parsing returns ``None`` for text that is not of the
 form (never raises), rendering takes whole seconds (or float seconds for clip bounds).
-See SPEC §2.
+Only ASCII digits count: ``٣:٠٠`` is not a time. See SPEC §2.
 """
 
 from __future__ import annotations
@@ -21,14 +21,18 @@ __all__ = [
     "render_clip_bound",
     "parse_tag",
     "render_tag",
+    "describe",
     "parse_duration_formatted",
     "duration_renderings",
 ]
 
+HMS = "hms"  # 1:44:00
+MINUTES = "minutes"  # 104:00 (and every label below one hour: 9:25)
+
 # A label: digits, then one or two ":NN" fields.
-_LABEL_RE = re.compile(r"(\d+):(\d{2})(?::(\d{2}))?")
+_LABEL_RE = re.compile(r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?")
 # Anything that a person meant as a time, well-formed or not: 9:5, 1:2:3, 9:65.
-_TIMEISH_RE = re.compile(r"\d{1,3}(?::\d{1,3}){1,3}")
+_TIMEISH_RE = re.compile(r"[0-9]{1,3}(?::[0-9]{1,3}){1,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +40,27 @@ class Label:
     """A parsed, valid timestamp label."""
 
     seconds: int
-    # "hms" when written with an hours field (1:44:00), "minutes" when the first field
-    # is minutes (104:00, 9:25). Below one hour only a written hour field (0:09:25)
-    # makes it "hms".
+    # "hms" when written with an hours field (1:44:00, 0:09:25), "minutes" when the
+    # first field is minutes (104:00, 9:25).
     style: str
     leading_zero: bool  # first field written with a superfluous leading zero (09:25, 01:44:00)
 
     @property
+    def zero_hour(self) -> bool:
+        """Written with a ``0:`` hour field below one hour (``0:09:25``)."""
+        return self.style == HMS and self.seconds < 3600
+
+    @property
+    def past_hour(self) -> bool:
+        return self.seconds >= 3600
+
+    @property
     def canonical_hms(self) -> str:
-        return render_label(self.seconds, "hms")
+        return render_label(self.seconds, HMS)
+
+    def canonical(self, style: str) -> str:
+        """This time in canonical form; ``style`` only matters from one hour on."""
+        return render_label(self.seconds, style)
 
 
 def looks_like_label(text: str) -> bool:
@@ -53,56 +69,75 @@ def looks_like_label(text: str) -> bool:
 
 
 def parse_label(text: str) -> Label | None:
-    """Parse a valid label (``M:SS``, ``MM:SS``, ``H:MM:SS``, minutes past 59). None if malformed."""
+    """Parse a valid label (``M:SS``, ``MM:SS``, ``H:MM:SS``, minutes past 59). None if malformed.
+
+    Fields after the first are two digits below 60; the first field may be any number
+    of digits (``104:00``), with a leading zero (``09:25``) or a zero hour (``0:09:25``):
+    those are valid but not canonical (NC306 speaks of them).
+    """
     m = _LABEL_RE.fullmatch(text.strip())
     if m is None:
         return None
     first, second, third = m.group(1), m.group(2), m.group(3)
+    leading_zero = len(first) > 1 and first[0] == "0"
     if third is None:
         minutes, secs = int(first), int(second)
         if secs >= 60:
             return None
-        return Label(minutes * 60 + secs, "minutes", len(first) > 1 and first[0] == "0")
+        return Label(minutes * 60 + secs, MINUTES, leading_zero)
     hours, minutes, secs = int(first), int(second), int(third)
     if minutes >= 60 or secs >= 60:
         return None
-    return Label(hours * 3600 + minutes * 60 + secs, "hms", len(first) > 1 and first[0] == "0")
+    return Label(hours * 3600 + minutes * 60 + secs, HMS, leading_zero)
 
 
-def render_label(seconds: int, style: str = "hms") -> str:
-    """Canonical label: no leading zero; from one hour on ``H:MM:SS`` or ``MMM:SS``."""
+def render_label(seconds: int, style: str = HMS) -> str:
+    """Canonical label: no leading zero, no ``0:`` hour; from one hour on ``H:MM:SS`` or ``MMM:SS``."""
     seconds = int(seconds)
     if seconds < 0:
         raise ValueError("negative time")
     minutes, secs = divmod(seconds, 60)
-    if style == "hms" and minutes >= 60:
+    if style == HMS and minutes >= 60:
         hours, minutes = divmod(minutes, 60)
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
 
 
-_T_RE = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?")
+def describe(seconds: float) -> str:
+    """A time for a message: ``1:25:00 (5100 s)``; fractions kept (``9:25.5 (565.5 s)``)."""
+    if seconds != int(seconds):
+        return f"{render_clip_bound(seconds, HMS)} ({seconds:g} s)"
+    return f"{render_label(int(seconds), HMS)} ({int(seconds)} s)"
 
 
-def parse_t(text: str) -> int | None:
-    """Parse a ``t=`` value: ``565s``, ``565``, ``9m25s``, ``1h44m``, ``1h2m3s``."""
+# t= forms: 565s, 565, 9m25s, 1h44m, 1h2m3s (YouTube accepts all of them).
+_T_RE = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)(s?))?")
+
+
+def parse_t(text: str | None) -> int | None:
+    """Parse a ``t=`` value: ``565s``, ``565``, ``9m25s``, ``1h44m``, ``1h2m3s``; None otherwise."""
     if not text:
         return None
     m = _T_RE.fullmatch(text)
-    if m is None or not any(m.groups()):
+    if m is None or not any(m.group(1, 2, 3)):
         return None
-    h, mi, s = (int(g) if g else 0 for g in m.groups())
+    h, mi, s = (int(g) if g else 0 for g in m.group(1, 2, 3))
     # A bare number may not follow h/m without its "s" ("1h30" is ambiguous): refuse it.
-    if (m.group(1) or m.group(2)) and m.group(3) and not text.endswith("s"):
+    if (m.group(1) or m.group(2)) and m.group(3) and not m.group(4):
         return None
     return h * 3600 + mi * 60 + s
 
 
 def render_t(seconds: int, like: str | None = None) -> str:
-    """Render seconds as a ``t=`` value in the form of ``like`` (default ``565s``)."""
+    """Render seconds as a ``t=`` value in the form of ``like`` (default ``565s``).
+
+    ``like="565"`` keeps a bare number, ``like="9m25s"`` (any h/m form) the h/m/s form.
+    """
     seconds = int(seconds)
+    if seconds < 0:
+        raise ValueError("negative time")
     if like is not None:
-        if like.isdigit():
+        if like.isascii() and like.isdigit():
             return str(seconds)
         if "h" in like or "m" in like:
             h, rest = divmod(seconds, 3600)
@@ -118,7 +153,9 @@ def render_t(seconds: int, like: str | None = None) -> str:
     return f"{seconds}s"
 
 
-_BOUND_RE = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d+)?)")
+# Clip bounds as yt-dlp's parse_duration reads them: SS, M:SS, MM:SS, H:MM:SS, 104:00,
+# fractions. Unlike yt-dlp we refuse fields of 60 and more after the first (9:75 is a typo).
+_BOUND_RE = re.compile(r"(?:(?:([0-9]+):)?([0-9]+):)?([0-9]+)(\.[0-9]+)?")
 
 
 def parse_clip_bound(text: str) -> float | None:
@@ -126,27 +163,27 @@ def parse_clip_bound(text: str) -> float | None:
     m = _BOUND_RE.fullmatch(text.strip())
     if m is None:
         return None
-    h, mi, s = m.group(1), m.group(2), m.group(3)
-    secs = float(s)
-    if mi is not None and secs >= 60:
+    h, mi, s, frac = m.group(1), m.group(2), m.group(3), m.group(4)
+    secs = int(s)
+    if mi is not None and (len(s) > 2 or secs >= 60):
         return None
     if h is not None and int(mi) >= 60:
         return None
     total = secs + (int(mi) * 60 if mi else 0) + (int(h) * 3600 if h else 0)
-    return total
+    return total + float(frac) if frac else float(total)
 
 
-def render_clip_bound(seconds: float, style: str = "minutes") -> str:
-    """Render a clip bound as ``M:SS`` (``minutes``) or ``H:MM:SS`` (``hms``); keeps fractions."""
-    whole = int(seconds)
-    frac = seconds - whole
+def render_clip_bound(seconds: float, style: str = MINUTES) -> str:
+    """Render a clip bound as ``M:SS`` (``minutes``) or ``H:MM:SS`` (``hms``); keeps milliseconds."""
+    millis = round(seconds * 1000)
+    whole, ms = divmod(millis, 1000)
     base = render_label(whole, style)
-    if frac:
-        base += f"{frac:.3f}".lstrip("0").rstrip("0").rstrip(".")
+    if ms:
+        base += f".{ms:03d}".rstrip("0")
     return base
 
 
-_TAG_RE = re.compile(r"(\d+)m(\d{2})s")
+_TAG_RE = re.compile(r"([0-9]+)m([0-9]{2})s")
 
 
 def parse_tag(text: str) -> int | None:
@@ -171,9 +208,9 @@ def parse_duration_formatted(text: str) -> int | None:
 
 def duration_renderings(seconds: int) -> tuple[str, ...]:
     """Every accepted rendering of a duration, canonical (H:MM:SS from one hour) first."""
-    out = [render_label(seconds, "hms")]
+    out = [render_label(seconds, HMS)]
     if seconds >= 3600:
-        out.append(render_label(seconds, "minutes"))
+        out.append(render_label(seconds, MINUTES))
     else:
         minutes, secs = divmod(seconds, 60)
         out.append(f"{minutes:02d}:{secs:02d}")
