@@ -261,9 +261,10 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
 
     Fix (unsafe, with ``--unsafe-fixes``): sets the link's label (in the note's label
     style) and its ``t=`` (in the link's own form: ``74s``, ``74`` or ``1m14s``) to the
-    segment start; in a highlight whose thumbnail link cited the same time, the
-    thumbnail's ``t=`` moves with it (so NC409 stays satisfied). Unsafe because the
-    matcher chose the segment: check the result, and the clip command (NC403).
+    segment start. In a highlight, whatever cited the same time moves with it: the
+    thumbnail's ``t=``, the clip command's start and its ``-o`` time tag (the clip end
+    stays), so NC409/NC403/NC407 stay satisfied. Unsafe because the matcher chose the
+    segment: read the result.
     """
     sidecar = ctx.sidecar
     if not _usable(sidecar):
@@ -286,9 +287,7 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
         edits = [Edit(*_label_span(link), new_label)]
         if link.t_start is not None and link.t_text:
             edits.append(Edit(link.t_start, link.t_start + len(link.t_text), render_t(right, like=link.t_text)))
-        thumb = _thumbnail_for(note, quote)
-        if thumb is not None and thumb.t_start is not None and thumb.t_text and _link_seconds_t(thumb) == cited:
-            edits.append(Edit(thumb.t_start, thumb.t_start + len(thumb.t_text), render_t(right, like=thumb.t_text)))
+        edits.extend(_highlight_edits(note, quote, cited, right))
         edits.sort(key=lambda e: e.start)
         who = f" ({segment.speaker})" if segment.speaker else ""
         fix = Fix(tuple(edits), UNSAFE, f"cite {new_label}, the start of the sidecar segment")
@@ -297,17 +296,49 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
                              f"in {sidecar.name} it starts at {new_label}{who}", end=end, fix=fix)
 
 
-def _thumbnail_for(note, quote):
-    for hl in note.highlights:
-        if any(q is quote for q in hl.quotes):
-            return hl.thumbnail
-    return None
+_CLIP_START_RE = re.compile(r"--download-sections\s+[\"']?\*(?P<start>[0-9:.]+)-")
+_CLIP_TAG_RE = re.compile(r"-(?P<tag>\d+m\d{2}s)\.\w+\b")
 
 
-def _link_seconds_t(link) -> int | None:
-    from ..times import parse_t
+def _highlight_edits(note, quote, old: int, new: int) -> list[Edit]:
+    """Move the rest of a highlight that cited the same time: thumbnail t=, clip start, -o tag.
 
-    return parse_t(link.t_text) if link.t_text else None
+    Without this the fixed attribution would disagree with its own highlight (NC409,
+    NC403), and the fixer would rightly undo the fix.
+    """
+    from ..times import parse_clip_bound, parse_t, parse_tag, render_tag
+
+    hl = next((h for h in note.highlights if any(q is quote for q in h.quotes)), None)
+    if hl is None:
+        return []
+    edits: list[Edit] = []
+    thumb = hl.thumbnail
+    if thumb is not None and thumb.t_start is not None and thumb.t_text and parse_t(thumb.t_text) == old:
+        edits.append(Edit(thumb.t_start, thumb.t_start + len(thumb.t_text), render_t(new, like=thumb.t_text)))
+    clip = hl.clip
+    m = _CLIP_START_RE.search(clip.text) if clip is not None else None
+    if m is not None and parse_clip_bound(m.group("start")) == old:
+        base = clip.start
+        edits.append(Edit(base + m.start("start"), base + m.end("start"), _render_bound_like(new, m.group("start"))))
+        for t in _CLIP_TAG_RE.finditer(clip.text):
+            if parse_tag(t.group("tag")) == old:
+                edits.append(Edit(base + t.start("tag"), base + t.end("tag"), render_tag(new)))
+    return edits
+
+
+def _render_bound_like(seconds: int, like: str) -> str:
+    """``seconds`` as a clip bound in the form of ``like``: ``SS``, ``M:SS``, ``H:MM:SS``, zero padding kept."""
+    fields = like.split(".")[0].split(":")
+    if len(fields) == 1:
+        return str(seconds)
+    first = fields[0]
+    width = len(first) if len(first) > 1 and first.startswith("0") else 1
+    if len(fields) == 2:
+        minutes, secs = divmod(seconds, 60)
+        return f"{minutes:0{width}d}:{secs:02d}"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:0{width}d}:{minutes:02d}:{secs:02d}"
 
 
 @rule("NC603", "sidecar-invented-time",
