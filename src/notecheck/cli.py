@@ -153,6 +153,11 @@ def _run(args, *, fix: bool) -> int:
                             show_fixes=args.show_fixes)
     if not (args.diff and args.output_format == "text"):
         write(args.output_format, results, stream, options)
+    if args.statistics and args.output_format != "text":  # machine output stays parseable
+        from .output.text import statistics_lines
+
+        for line in statistics_lines(results):
+            print(line, file=sys.stderr)
     if path_errors:
         return EXIT_ERROR
     remaining = any(r.diagnostics for r in results)

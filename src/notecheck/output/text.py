@@ -44,9 +44,16 @@ def summary_line(results: Sequence) -> str:
 
 
 def statistics_lines(results: Sequence) -> list[str]:
+    """``count  CODE  [*] name`` per code, most frequent first ([*]: fixable)."""
+    from ..suppressions import describe
+
     counts = Counter(d.code for r in results for d in r.diagnostics)
     fixable = {d.code for r in results for d in r.diagnostics if d.fixable}
-    return [f"{n:5d}  {code}  {'[*] ' if code in fixable else '    '}" .rstrip() for code, n in sorted(counts.items())]
+    lines = []
+    for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = describe(code)
+        lines.append(f"{n:5d}  {code}  {'[*]' if code in fixable else '   '} {rule.name if rule else ''}".rstrip())
+    return lines
 
 
 def write(results: Sequence, stream: IO[str], options) -> None:

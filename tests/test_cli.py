@@ -1,0 +1,101 @@
+"""CLI flags for CI use: --statistics, --quiet, --exit-zero, --show-fixes.
+
+Uses the throwaway marker rules: NC911 (error, fixable) on BADWORD, NC912 (warning)
+on WARNWORD; see throwaway_rules.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CLEAN, line_of, run_cli
+from throwaway_rules import marker_rules  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("marker_rules")
+
+CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
+MARKED = CLEAN_TEXT.replace("## Summary\n", "## Summary\nSee BADWORD.\nWARNWORD BADWORD\n", 1)
+L = line_of(MARKED, "See BADWORD")
+
+
+@pytest.fixture
+def notes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(MARKED, encoding="utf-8")
+    (tmp_path / "clean.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def test_statistics_counts_per_code_after_the_findings(notes):
+    code, out, err = run_cli("check", "--select", "NC91", "--statistics", "--no-show-source", "a.md", "b.md")
+
+    assert code == 1, err
+    assert out.splitlines()[-3:] == [
+        "    4  NC911  [*] test-badword",
+        "    2  NC912      test-warnword",
+        "Found 6 problems in 2 files (2 checked); 4 fixable with `notecheck fix`.",
+    ]
+    assert out.count("a.md:") == 3
+
+
+def test_statistics_with_quiet_prints_counts_and_summary_only(notes):
+    code, out, _ = run_cli("check", "--select", "NC91", "--statistics", "--quiet", "a.md")
+
+    assert out == ("    2  NC911  [*] test-badword\n    1  NC912      test-warnword\n"
+                   "Found 3 problems in 1 file (1 checked); 2 fixable with `notecheck fix`.\n")
+
+
+def test_statistics_with_json_keeps_stdout_parseable(notes):
+    code, out, err = run_cli("check", "--select", "NC91", "--statistics", "--output-format", "json", "a.md")
+
+    assert [d["code"] for d in json.loads(out)] == ["NC911", "NC912", "NC911"]
+    assert err == "    2  NC911  [*] test-badword\n    1  NC912      test-warnword\n"
+
+
+def test_quiet_prints_only_the_summary(notes):
+    code, out, _ = run_cli("check", "--select", "NC91", "--quiet", "a.md", "clean.md")
+    assert (code, out) == (1, "Found 3 problems in 1 file (2 checked); 2 fixable with `notecheck fix`.\n")
+
+    code, out, _ = run_cli("check", "--select", "NC91", "-q", "clean.md")
+    assert (code, out) == (0, "All checks passed (1 file checked).\n")
+
+
+def test_quiet_does_not_silence_machine_formats(notes):
+    code, out, _ = run_cli("check", "--select", "NC911", "--quiet", "--output-format", "github", "a.md")
+    assert code == 1
+    assert out.count("::error file=a.md,") == 2
+
+
+def test_exit_zero_reports_but_exits_0(notes):
+    code, out, _ = run_cli("check", "--select", "NC91", "--exit-zero", "a.md")
+
+    assert code == 0
+    assert out.startswith(f"a.md:{L}:5: NC911 BADWORD: say goodword [*]\n")
+
+
+def test_exit_zero_still_exits_2_on_a_missing_path(notes):
+    code, _, err = run_cli("check", "--select", "NC91", "--exit-zero", "a.md", "missing.md")
+    assert code == 2
+    assert "missing.md: no such file or directory" in err
+
+
+def test_show_fixes_lists_what_fix_changed(notes):
+    code, out, err = run_cli("fix", "--select", "NC91", "--show-fixes", "--no-show-source", "a.md")
+
+    assert code == 1, err  # the warning remains
+    assert out == (
+        "Fixing a.md\n"
+        f"a.md:{L + 1}:1: NC912 WARNWORD, 100% a warning: with, commas\n"
+        f"a.md:{L}:5: fixed NC911 BADWORD: say goodword\n"
+        f"a.md:{L + 1}:10: fixed NC911 BADWORD: say goodword\n"
+        "Fixed 2 problems. Found 1 problem in 1 file (1 checked).\n"
+    )
+    assert (notes / "a.md").read_text(encoding="utf-8") == MARKED.replace("BADWORD", "goodword")
+
+
+def test_without_show_fixes_fixed_findings_are_only_counted(notes):
+    code, out, _ = run_cli("fix", "--select", "NC911", "a.md")
+    assert (code, out) == (0, "Fixing a.md\nFixed 2 problems. All checks passed (1 file checked).\n")

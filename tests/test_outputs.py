@@ -1,0 +1,185 @@
+"""--output-format github | sarif | junit, through the command line.
+
+Uses the throwaway marker rules: NC911 (error, fixable) on BADWORD, NC912 (warning,
+whose message holds "%", "," and ":") on WARNWORD; see throwaway_rules.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from conftest import CLEAN, FIXTURES, line_of, run_cli
+from notecheck.output.github import escape_data, escape_property
+from throwaway_rules import _bad, marker_rules  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("marker_rules")
+
+CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
+MARKED = CLEAN_TEXT.replace("## Summary\n", "## Summary\nSee BADWORD.\nWARNWORD\n", 1)
+BAD_LINE = line_of(MARKED, "See BADWORD")
+
+
+def write(folder: Path, name: str, text: str = MARKED) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- github
+
+
+def test_github_annotations(tmp_path):
+    path = write(tmp_path, "note.md")
+
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "github", str(path))
+
+    assert code == 1, err
+    assert out.splitlines() == [
+        f"::error file={path},line={BAD_LINE},col=5,endLine={BAD_LINE},endColumn=12,title=NC911"
+        "::BADWORD: say goodword (fixable with `notecheck fix`)",
+        f"::warning file={path},line={BAD_LINE + 1},col=1,endLine={BAD_LINE + 1},endColumn=9,title=NC912"
+        "::WARNWORD, 100%25 a warning: with, commas",
+    ]
+
+
+def test_github_escapes_property_values_and_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a,b:c%.md")
+
+    code, out, _ = run_cli("check", "--select", "NC911", "--output-format", "github", "a,b:c%.md")
+
+    assert out.startswith(f"::error file=a%2Cb%3Ac%25.md,line={BAD_LINE},col=5,")
+    assert escape_data("50%\r\nnext, a: b") == "50%25%0D%0Anext, a: b"
+    assert escape_property("x,y:z\n%") == "x%2Cy%3Az%0A%25"
+
+
+def test_github_clean_run_prints_nothing(tmp_path):
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "github", str(CLEAN))
+    assert (code, out) == (0, ""), err
+
+
+# ------------------------------------------------------------------------------ sarif
+
+
+def sarif_validator():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema)
+
+
+def run_sarif(*args: str) -> tuple[int, dict]:
+    code, out, err = run_cli("check", "--output-format", "sarif", *args)
+    assert "Traceback" not in err
+    return code, json.loads(out)
+
+
+def test_sarif_is_valid_and_carries_rules_with_help(tmp_path):
+    path = write(tmp_path, "note.md")
+
+    code, log = run_sarif("--select", "NC91", str(path))
+
+    sarif_validator().validate(log)
+    assert code == 1
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    bad = rules[ids.index("NC911")]
+    assert bad["name"] == "test-badword"
+    assert bad["shortDescription"]["text"] == "test marker BADWORD"
+    assert bad["help"]["text"] == inspect.cleandoc(_bad.__doc__)
+    assert bad["defaultConfiguration"]["level"] == "error"
+    assert rules[ids.index("NC912")]["defaultConfiguration"]["level"] == "warning"
+
+    first, second = run["results"]
+    assert (first["ruleId"], first["level"], second["ruleId"], second["level"]) == \
+        ("NC911", "error", "NC912", "warning")
+    assert rules[first["ruleIndex"]]["id"] == "NC911" and rules[second["ruleIndex"]]["id"] == "NC912"
+    location = first["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == path.as_uri()
+    assert location["region"] == {"startLine": BAD_LINE, "startColumn": 5, "endLine": BAD_LINE, "endColumn": 12}
+    assert first["message"]["text"] == "BADWORD: say goodword"
+    (replacement,) = first["fixes"][0]["artifactChanges"][0]["replacements"]
+    start = MARKED.index("BADWORD")
+    assert replacement == {"deletedRegion": {"charOffset": start, "charLength": 7},
+                           "insertedContent": {"text": "goodword"}}
+    assert "fixes" not in second
+    assert run["columnKind"] == "unicodeCodePoints"
+
+
+def test_sarif_relative_paths_use_srcroot(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my notes").mkdir()
+    write(tmp_path / "my notes", "é.md")
+
+    _, log = run_sarif("--select", "NC911", "my notes/é.md")
+
+    sarif_validator().validate(log)
+    run = log["runs"][0]
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "my%20notes/%C3%A9.md", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_sarif_with_no_findings_and_with_nc009_is_valid(tmp_path):
+    code, log = run_sarif("--select", "NC91", str(CLEAN))
+    sarif_validator().validate(log)
+    assert code == 0 and log["runs"][0]["results"] == []
+
+    path = write(tmp_path, "note.md", CLEAN_TEXT + "<!-- notecheck: disable-file=NC911 -->\n")
+    code, log = run_sarif("--select", "NC91", "--report-unused-suppressions", str(path))
+    sarif_validator().validate(log)
+    run = log["runs"][0]
+    (result,) = run["results"]
+    rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
+    assert (result["ruleId"], rule["id"], rule["name"]) == ("NC009", "NC009", "unused-suppression")
+    assert "What it finds" in rule["help"]["text"]
+
+
+def test_sarif_lists_every_registered_rule_with_its_docstring():
+    from notecheck.rules import all_rules
+
+    _, log = run_sarif(str(CLEAN))
+
+    sarif_validator().validate(log)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    for rule in all_rules():
+        assert rules[rule.code]["help"]["text"] == rule.explanation
+        assert rules[rule.code]["shortDescription"]["text"] == rule.summary
+
+
+# ------------------------------------------------------------------------------ junit
+
+
+def test_junit_one_testcase_per_file_one_failure_per_finding(tmp_path):
+    bad = write(tmp_path, "bad.md")
+    good = write(tmp_path, "good.md", CLEAN_TEXT)
+
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "junit", str(tmp_path))
+
+    assert code == 1, err
+    root = ET.fromstring(out)
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "0")
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert set(cases) == {str(bad), str(good)}
+    failures = cases[str(bad)].findall("failure")
+    assert [(f.get("type"), f.get("message")) for f in failures] == [
+        ("NC911", "NC911 BADWORD: say goodword"),
+        ("NC912", "NC912 WARNWORD, 100% a warning: with, commas"),
+    ]
+    assert failures[0].text == f"{bad}:{BAD_LINE}:5: NC911 [error] BADWORD: say goodword"
+    assert cases[str(good)].findall("failure") == []
+
+
+def test_junit_holds_control_characters_as_valid_xml(tmp_path):
+    path = write(tmp_path, "odd\x01name.md")  # a control character XML 1.0 cannot hold
+    code, out, _ = run_cli("check", "--select", "NC911", "--output-format", "junit", str(path))
+    case = ET.fromstring(out).find("testsuite/testcase")
+    assert case.get("name") == str(path).replace("\x01", "\ufffd")
+    assert case.find("failure").get("type") == "NC911"

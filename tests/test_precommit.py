@@ -1,0 +1,154 @@
+"""The pre-commit hooks (.pre-commit-hooks.yaml) work as pre-commit runs them.
+
+Three levels, from cheapest to most real:
+1. the manifest passes pre-commit's own schema (``pre_commit.clientlib.load_manifest``);
+2. each hook's ``entry`` + the file names pre-commit would pass (``types: [markdown]``
+   filtered with ``identify``, as pre-commit does) runs on a temporary git repository
+   with a bad note: ``notecheck`` fails, ``notecheck-fix`` rewrites the note, then
+   ``notecheck`` passes. Offline; the entry's ``notecheck`` runs as
+   ``python -m notecheck`` of the interpreter under test;
+3. ``pre-commit try-repo`` on this repository: pre-commit itself builds the hook
+   environment (pip installs notecheck and its dependencies from PyPI, ~15 s) and runs
+   both hooks. Skipped, with the reason, only when that build cannot reach PyPI or
+   when this checkout is not a git repository (an sdist).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CLEAN, ROOT
+
+MANIFEST = ROOT / ".pre-commit-hooks.yaml"
+CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
+# the first transcript paragraph's t= no longer matches its label 1:35: NC301, fixable
+BAD_TEXT = CLEAN_TEXT.replace("&t=95s) People", "&t=96s) People", 1)
+TRY_REPO_TIMEOUT = 600  # seconds, for each try-repo run (it builds a virtualenv from PyPI)
+NETWORK_TROUBLE = re.compile(
+    r"NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable"
+    r"|ConnectTimeout|ReadTimeoutError|ProxyError|Connection refused|No matching distribution found"
+    r"|Could not find a version that satisfies", re.I)
+
+
+def hooks() -> dict[str, dict]:
+    clientlib = pytest.importorskip("pre_commit.clientlib")
+    return {hook["id"]: hook for hook in clientlib.load_manifest(str(MANIFEST))}
+
+
+def git(repo: Path, *args: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.invalid")
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository with a bad note, a clean note, a bad note in an excluded folder, and a non-note."""
+    repo = tmp_path / "notes-repo"
+    (repo / "notes").mkdir(parents=True)
+    (repo / "drafts").mkdir()
+    (repo / "notes" / "bad.md").write_text(BAD_TEXT, encoding="utf-8")
+    (repo / "notes" / "clean.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    (repo / "drafts" / "wip.md").write_text(BAD_TEXT, encoding="utf-8")
+    (repo / "notes" / "data.json").write_text("{}\n", encoding="utf-8")
+    (repo / ".notecheck.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "notes")
+    return repo
+
+
+def test_manifest_passes_pre_commits_schema():
+    found = hooks()
+
+    assert set(found) == {"notecheck", "notecheck-fix"}
+    for hook in found.values():
+        assert hook["language"] == "python"
+        assert hook["types"] == ["markdown"]
+        assert hook["pass_filenames"] is True
+    assert shlex.split(found["notecheck"]["entry"])[:2] == ["notecheck", "check"]
+    assert shlex.split(found["notecheck-fix"]["entry"])[:2] == ["notecheck", "fix"]
+
+
+def run_hook(hook: dict, repo: Path) -> subprocess.CompletedProcess:
+    """Run ``hook`` the way pre-commit does: entry + args + the matching tracked files."""
+    identify = pytest.importorskip("identify.identify")
+    tracked = subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, text=True, check=True)
+    files = [f for f in tracked.stdout.split("\n")
+             if f and set(hook["types"]) <= identify.tags_from_path(str(repo / f))]
+    command = shlex.split(hook["entry"]) + list(hook["args"]) + files
+    assert command[0] == "notecheck"
+    return subprocess.run([sys.executable, "-m", "notecheck", *command[1:]], cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_hooks_fail_on_a_bad_note_fix_it_then_pass(repo):
+    found = hooks()
+
+    first = run_hook(found["notecheck"], repo)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "notes/bad.md:" in first.stdout and "NC301" in first.stdout
+    assert "clean.md:" not in first.stdout and "data.json" not in first.stdout
+    assert "drafts/wip.md" not in first.stdout  # excluded by the config, even when named (--force-exclude)
+
+    fixed = run_hook(found["notecheck-fix"], repo)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Fixing notes/bad.md" in fixed.stdout
+    assert (repo / "notes" / "bad.md").read_text(encoding="utf-8") == CLEAN_TEXT
+    assert (repo / "drafts" / "wip.md").read_text(encoding="utf-8") == BAD_TEXT
+
+    again = run_hook(found["notecheck"], repo)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+    env.pop("PRE_COMMIT", None)
+    try:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "--all-files",
+                               "--color", "never"],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=TRY_REPO_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"pre-commit could not build the hook environment within {TRY_REPO_TIMEOUT} s "
+                    "(PyPI slow or unreachable)")
+
+
+def _skip_if_environment_cannot_build(result: subprocess.CompletedProcess, home: Path) -> None:
+    log = result.stdout + result.stderr
+    if (home / "pre-commit.log").exists():
+        log += (home / "pre-commit.log").read_text(encoding="utf-8", errors="replace")
+    if result.returncode == 3 and NETWORK_TROUBLE.search(log):
+        pytest.skip("pre-commit could not install the hook environment: PyPI is not reachable here")
+
+
+def test_pre_commit_try_repo(repo, tmp_path):
+    pytest.importorskip("pre_commit")
+    if subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip("this checkout is not a git repository: pre-commit try-repo needs one")
+
+    first = _try_repo(repo, tmp_path / "pc-home-1")
+    _skip_if_environment_cannot_build(first, tmp_path / "pc-home-1")
+
+    out = first.stdout
+    assert first.returncode == 1, out + first.stderr
+    assert re.search(r"^notecheck\.+Failed$", out, re.M), out
+    assert re.search(r"^notecheck \(fix\)\.+Failed$", out, re.M), out  # it modified a file
+    assert "files were modified by this hook" in out
+    assert "notes/bad.md:" in out and "NC301" in out
+    assert (repo / "notes" / "bad.md").read_text(encoding="utf-8") == CLEAN_TEXT
+    assert (repo / "drafts" / "wip.md").read_text(encoding="utf-8") == BAD_TEXT
+
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "fixed")
+    second = _try_repo(repo, tmp_path / "pc-home-2")
+    _skip_if_environment_cannot_build(second, tmp_path / "pc-home-2")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert re.search(r"^notecheck\.+Passed$", second.stdout, re.M), second.stdout
+    assert re.search(r"^notecheck \(fix\)\.+Passed$", second.stdout, re.M), second.stdout
