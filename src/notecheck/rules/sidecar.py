@@ -92,19 +92,32 @@ def same_person(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------- quotes vs segments
 
 
-def _locate_quote(note, quote, sidecar):
-    """Adapter to the shared matcher: (QuoteMatch, passages) for ``quote`` in the sidecar's segments.
+def _quote_matches(note, ctx) -> dict[int, tuple[object, list]]:
+    """Adapter to the shared matcher: id(quote) -> (QuoteMatch, passages) over the sidecar's segments.
 
-    The passages are the sidecar's segments in order (``passages[i].start`` / ``.speaker``);
-    None when the matcher is not available or the quote has no text.
+    NC501/NC502 (rules/quotes.py) locate every quote once per note and cache it; we read
+    that (``quotes._checked_quotes``) so a quote is matched once for NC5xx and NC6xx
+    together, and fall back to ``quotematch.locate`` if that helper ever goes away.
     """
-    if not quote.lines:
-        return None
+    cached = note.__dict__.get("_sidecar_quote_matches")
+    if cached is not None and cached[0] == id(ctx.sidecar):
+        return cached[1]
     from .. import quotematch
+    from . import quotes
 
-    index = quotematch.index_for(note, sidecar)
-    near = _link_seconds(quote.attribution.link) if quote.attribution is not None else None
-    return quotematch.locate([line.text for line in quote.lines], index, near=near), index.passages
+    out: dict[int, tuple[object, list]] = {}
+    checked = getattr(quotes, "_checked_quotes", None)
+    if checked is not None:
+        for cq in checked(note, ctx):
+            out[id(cq.quote)] = (cq.match, cq.index.passages)
+    else:  # pragma: no cover - only if quotes.py changes its internals
+        index = quotematch.index_for(note, ctx.sidecar)
+        for quote in note.quotes:
+            if quote.lines and quote.attribution is not None:
+                near = _link_seconds(quote.attribution.link)
+                out[id(quote)] = (quotematch.locate(quote.text, index, near=near), index.passages)
+    note.__dict__["_sidecar_quote_matches"] = (id(ctx.sidecar), out)
+    return out
 
 
 def _located_quotes(note, ctx) -> Iterator[tuple[object, object, list]]:
@@ -113,16 +126,13 @@ def _located_quotes(note, ctx) -> Iterator[tuple[object, object, list]]:
     A quote that is not verbatim in the source is NC501's to report: the speaker and
     time rules say nothing of it (one defect, one finding).
     """
-    sidecar = ctx.sidecar
-    if not _usable(sidecar):
+    if not _usable(ctx.sidecar):
         return
+    matches = _quote_matches(note, ctx)
     for quote in note.quotes:
-        if quote.attribution is None or not quote.lines:
+        if quote.attribution is None or not quote.lines or id(quote) not in matches:
             continue
-        found = _locate_quote(note, quote, sidecar)
-        if found is None:
-            continue
-        match, passages = found
+        match, passages = matches[id(quote)]
         if not match.sentences or not match.verbatim or match.passage is None:
             continue  # not in the source: NC501's
         yield quote, match, passages
