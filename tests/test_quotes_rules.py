@@ -249,3 +249,20 @@ def test_real_sample_findings():
                    "I think in 20 years, you can have"):
         assert not any(line == line_of(text, needle) for _, line in got), needle
     assert len(diags) == 8
+
+
+@pytest.mark.parametrize("inline", [
+    '> "The fungi are doing the plumbing. The roots get the credit." \u2014 Maria Lopez, {link}',
+    '> "The fungi are doing the plumbing. The roots get the credit." ({link})',
+])
+def test_attribution_on_the_quote_line(clean_text, inline):
+    ok = inline.format(link="[41:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=2490s)")
+    assert check(clean_text.replace(FUNGI_QUOTE + "\n" + FUNGI_LINK, ok, 1)) == []
+    off = inline.format(link="[31:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=1890s)")
+    text = clean_text.replace(FUNGI_QUOTE + "\n" + FUNGI_LINK, off, 1)
+    assert [(d.code, d.message) for d in check(text)] == [("NC502", "quote is at 41:30, cited 31:30")]
+
+
+def test_markdown_link_inside_a_quote_counts_as_its_label(clean_text):
+    linked = '> "The [fungi](https://en.wikipedia.org/wiki/Mycorrhiza) are doing the plumbing."'
+    assert check(clean_text.replace(FUNGI_QUOTE, linked, 1)) == []

@@ -91,6 +91,7 @@ class Fragment:
 # In a quote: gaps, and text to drop. Order matters (first alternative wins).
 _QUOTE_EDIT_RE = re.compile(
     r"(?P<gap>\[\s*(?:\.\s*){2,}\.?\s*\]|\[\s*\u2026\s*\]|\(\s*(?:\.\s*){2,}\s*\)|(?:\.\s*){2}\.|\u2026)"
+    r"|(?P<mdlink>\[(?P<mdlabel>[^\[\]\n]*)\]\([^()\s]*\))"
     r"|(?P<inword>(?<=[^\W_])\[[^\[\]\s]{1,4}\]|\[[^\[\]\s]{1,4}\](?=[^\W_]))"
     r"|(?P<insert>\[[^\[\]]*\])"
     r"|(?P<dialogue>(?<=[\"\u201d])\s+(?=[\"\u201c]))"
@@ -112,6 +113,9 @@ def split_quote(text: str) -> list[Fragment]:
             inner = m.group(0)[1:-1]
             out.append(inner)
             where.extend(range(m.start() + 1, m.end() - 1))
+        elif kind == "mdlink":  # "[Waymo](https://...)" -> "Waymo"
+            out.append(m.group("mdlabel"))
+            where.extend(range(m.start("mdlabel"), m.end("mdlabel")))
         else:  # a gap, an insertion, a new dialogue line or a speaker prefix: a cut
             out.append("\n")
             where.append(m.start())

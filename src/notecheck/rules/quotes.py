@@ -17,12 +17,15 @@ from . import rule
 
 _OPENING_QUOTE = ("\"", "\u201c", "\u201e", "'", "\u2018", "\u00ab")
 _SECTIONS_RE = re.compile(r"--download-sections\s+[\"']?\*([^\"'\s-]+)-([^\"'\s]+?)[\"']?(?:\s|$)")
+# a closing quotation mark, then (on the same line) an attribution holding a link
+_INLINE_ATTRIBUTION_RE = re.compile(r"^.*([\"\u201d])[ \t]*(?:--|\u2014|\u2013|-|\()[^\"\u201c\u201d]*\]\(https?://")
 EXCERPT = 80  # characters of transcript or quote text shown in a message
 
 
 @dataclass
 class CheckedQuote:
     quote: Quote
+    lines: list[tuple[int, str]]  # (offset in the note, text) of the spoken words, line by line
     match: QuoteMatch
     index: QuoteIndex
     cited: int | None  # seconds (label when valid, else t=)
@@ -45,11 +48,15 @@ def _checked_quotes(note: Note, ctx) -> list[CheckedQuote]:
                 if not _is_speech(quote):
                     continue
                 highlight = owner.get(id(quote))
+                lines, inline = _spoken_lines(note, quote)
                 link = quote.attribution.link if quote.attribution is not None else None
+                if link is None:
+                    link = inline
                 if link is None and highlight is not None:
                     link = highlight.thumbnail
                 cited = link_seconds(link)
-                out.append(CheckedQuote(quote, locate(quote.text, index, near=cited), index, cited, link, highlight))
+                text = " ".join(line for _, line in lines)
+                out.append(CheckedQuote(quote, lines, locate(text, index, near=cited), index, cited, link, highlight))
     note.__dict__["_checked_quotes"] = (key, out)
     return out
 
@@ -61,15 +68,32 @@ def _is_speech(quote: Quote) -> bool:
     return quote.attribution is not None or quote.lines[0].text.lstrip().startswith(_OPENING_QUOTE)
 
 
-def _note_offset(quote: Quote, pos: int) -> int:
-    """Offset in the note of position ``pos`` of ``quote.text`` (the lines joined by blanks)."""
+def _spoken_lines(note: Note, quote: Quote) -> tuple[list[tuple[int, str]], YouTubeLink | None]:
+    """The quote's lines without an attribution written on the last line after the closing mark
+    (``> "..." — Name, [t](...)``), and that attribution's time link."""
+    lines = [(line.start, line.text) for line in quote.lines]
+    start, text = lines[-1]
+    m = _INLINE_ATTRIBUTION_RE.search(text)
+    if m is None:
+        return lines, None
+    links = [link for link in note.links
+             if start + m.end(1) <= link.start < start + len(text) and not link.is_thumbnail]
+    if not links:
+        return lines, None
+    lines[-1] = (start, text[:m.end(1)])
+    timed = [link for link in links if link.is_timestamp or link.t_text is not None]
+    return lines, timed[0] if timed else None
+
+
+def _note_offset(cq: CheckedQuote, pos: int) -> int:
+    """Offset in the note of position ``pos`` of the quote text (its lines joined by blanks)."""
     at = 0
-    for line in quote.lines:
-        if pos <= at + len(line.text):
-            return line.start + max(0, pos - at)
-        at += len(line.text) + 1
-    last = quote.lines[-1]
-    return last.start + len(last.text)
+    for start, text in cq.lines:
+        if pos <= at + len(text):
+            return start + max(0, pos - at)
+        at += len(text) + 1
+    start, text = cq.lines[-1]
+    return start + len(text)
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -138,7 +162,7 @@ def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
             if len(missing) > 3:
                 message += f" and {len(missing) - 3} more"
         severity = "error" if match.similarity < threshold else "warning"
-        yield Finding(_note_offset(cq.quote, worst.start), message, end=_note_offset(cq.quote, worst.end),
+        yield Finding(_note_offset(cq, worst.start), message, end=_note_offset(cq, worst.end),
                       severity=severity)
 
 
@@ -226,7 +250,7 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
             outside = None
         first = match.sentences[0]
         p = index.passages[first.passage]
-        at = link.label_start if link is not None else _note_offset(cq.quote, first.start)
+        at = link.label_start if link is not None else _note_offset(cq, first.start)
         at_end = at + len(link.label) if link is not None else None
         if not p.overlaps(lo, hi):
             yield Finding(at, f"quote is at {_time(index, first.passage)}, cited {cited_text}", end=at_end)
@@ -237,9 +261,9 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
                 q = index.passages[i]
                 if not q.overlaps(rest_lo, rest_hi):
                     where = outside if outside is not None and q.start > hi else f"cited {cited_text}"
-                    yield Finding(_note_offset(cq.quote, s.start),
+                    yield Finding(_note_offset(cq, s.start),
                                   f"part of the quote (\"{_excerpt(s.text)}\") is at {_time(index, i)}, {where}",
-                                  end=_note_offset(cq.quote, s.end))
+                                  end=_note_offset(cq, s.end))
                     break
             else:
                 continue
