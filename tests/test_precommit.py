@@ -5,8 +5,8 @@ Three levels, from cheapest to most real:
 2. each hook's ``entry`` + the file names pre-commit would pass (``types: [markdown]``
    filtered with ``identify``, as pre-commit does) runs on a temporary git repository
    with a bad note: ``notecheck`` fails, ``notecheck-fix`` rewrites the note, then
-   ``notecheck`` passes. Offline; the entry's ``notecheck`` runs as
-   ``python -m notecheck`` of the interpreter under test;
+   ``notecheck`` passes. Offline; the entry's ``python`` is the interpreter under
+   test (pre-commit runs it in the hook's virtualenv);
 3. ``pre-commit try-repo`` on this repository: pre-commit itself builds the hook
    environment (pip installs notecheck and its dependencies from PyPI, ~15 s) and runs
    both hooks. Skipped, with the reason, only when that build cannot reach PyPI or
@@ -58,6 +58,7 @@ def repo(tmp_path):
     (repo / "notes" / "clean.md").write_text(CLEAN_TEXT, encoding="utf-8")
     (repo / "drafts" / "wip.md").write_text(BAD_TEXT, encoding="utf-8")
     (repo / "notes" / "data.json").write_text("{}\n", encoding="utf-8")
+    (repo / "-HzgcbRXUK8.md").write_text(CLEAN_TEXT, encoding="utf-8")  # a video id may start with "-"
     (repo / ".notecheck.toml").write_text('exclude = ["drafts"]\n', encoding="utf-8")
     git(repo, "init", "-q")
     git(repo, "add", ".")
@@ -73,8 +74,8 @@ def test_manifest_passes_pre_commits_schema():
         assert hook["language"] == "python"
         assert hook["types"] == ["markdown"]
         assert hook["pass_filenames"] is True
-    assert shlex.split(found["notecheck"]["entry"])[:2] == ["notecheck", "check"]
-    assert shlex.split(found["notecheck-fix"]["entry"])[:2] == ["notecheck", "fix"]
+    assert shlex.split(found["notecheck"]["entry"])[:4] == ["python", "-m", "notecheck.precommit", "check"]
+    assert shlex.split(found["notecheck-fix"]["entry"])[:4] == ["python", "-m", "notecheck.precommit", "fix"]
 
 
 def run_hook(hook: dict, repo: Path) -> subprocess.CompletedProcess:
@@ -84,9 +85,8 @@ def run_hook(hook: dict, repo: Path) -> subprocess.CompletedProcess:
     files = [f for f in tracked.stdout.split("\n")
              if f and set(hook["types"]) <= identify.tags_from_path(str(repo / f))]
     command = shlex.split(hook["entry"]) + list(hook["args"]) + files
-    assert command[0] == "notecheck"
-    return subprocess.run([sys.executable, "-m", "notecheck", *command[1:]], cwd=repo,
-                          capture_output=True, text=True, timeout=120)
+    assert command[0] == "python"
+    return subprocess.run([sys.executable, *command[1:]], cwd=repo, capture_output=True, text=True, timeout=120)
 
 
 def test_hooks_fail_on_a_bad_note_fix_it_then_pass(repo):
@@ -96,6 +96,7 @@ def test_hooks_fail_on_a_bad_note_fix_it_then_pass(repo):
     assert first.returncode == 1, first.stdout + first.stderr
     assert "notes/bad.md:" in first.stdout and "NC301" in first.stdout
     assert "clean.md:" not in first.stdout and "data.json" not in first.stdout
+    assert "(3 checked)" in first.stdout  # bad, clean and -HzgcbRXUK8; the excluded draft is not
     assert "drafts/wip.md" not in first.stdout  # excluded by the config, even when named (--force-exclude)
 
     fixed = run_hook(found["notecheck-fix"], repo)
@@ -152,3 +153,16 @@ def test_pre_commit_try_repo(repo, tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert re.search(r"^notecheck\.+Passed$", second.stdout, re.M), second.stdout
     assert re.search(r"^notecheck \(fix\)\.+Passed$", second.stdout, re.M), second.stdout
+
+
+def test_file_names_starting_with_a_dash_reach_the_command_line_as_files(tmp_path, monkeypatch):
+    from notecheck.precommit import split_files
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("-HzgcbRXUK8.md", "a.md", "conf.md"):
+        (tmp_path / name).write_text(CLEAN_TEXT, encoding="utf-8")
+
+    assert split_files(["check", "--force-exclude", "--select", "NC3", "-HzgcbRXUK8.md", "a.md"]) == \
+        (["check", "--force-exclude", "--select", "NC3"], ["-HzgcbRXUK8.md", "a.md"])
+    assert split_files(["check", "--", "-HzgcbRXUK8.md"]) == (["check", "--"], ["-HzgcbRXUK8.md"])
+    assert split_files(["check", "missing.md"]) == (["check", "missing.md"], [])
