@@ -324,6 +324,11 @@ def test_sidecar_folder_from_flag_and_config(tmp_path, note_text):
     assert sorted(x["code"] for x in diags) == ["NC601", "NC602", "NC603"]
 
 
+def test_missing_sidecar_folder_is_a_usage_error(tmp_path):
+    code, out, err = run_cli("check", "--sidecar", str(tmp_path / "nope"), str(folder(tmp_path)))
+    assert code == 2 and "--sidecar" in err and "no such folder" in err
+
+
 def test_sidecar_found_by_the_notes_stem(tmp_path, note_text):
     # a note whose front matter id is unusable is still paired by file name
     text = note_text.replace(f"video_id: {VID}", "video_id: 12")

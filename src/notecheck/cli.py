@@ -98,6 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _resolver(args) -> Resolver:
+    if args.sidecar and not args.no_sidecar:
+        import os
+
+        if not os.path.isdir(args.sidecar):  # a typo would otherwise silently turn NC601-NC604 off
+            raise ConfigError(f"--sidecar {args.sidecar}: no such folder")
     overrides = Overrides(
         select=_codes("--select", args.select) if args.select else None,
         ignore=_codes("--ignore", args.ignore) if args.ignore else (),

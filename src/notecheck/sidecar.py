@@ -15,8 +15,8 @@ UTF-8, not JSON, no ``full_transcript`` list, a segment without a valid timestam
 still yields a ``Sidecar`` whose ``error`` says why: NC604 reports it as one warning
 and the other sidecar rules stay silent. Loading never raises.
 
-Read with the standard ``json`` module: a 90 KB sidecar (~600 segments) loads in about
-1 ms, most of it in ``json.loads`` (see the report of issue 9 / tests).
+Read with the standard ``json`` module: a 90 KB sidecar (~480 segments) loads in about
+1.1 ms (0.26 ms of it ``json.loads``, the rest building Segments; "HH:MM:SS" has a fast path).
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ class Sidecar:
     video_id: str | None = None  # the "video_id" the file declares, if any
     # set when the file exists but cannot be used (bad JSON, no full_transcript): one warning
     error: str | None = None
-    # derived indexes (e.g. the quote matcher's passages), built once per sidecar by whoever needs them
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
