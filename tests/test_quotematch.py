@@ -165,3 +165,21 @@ def test_any_run_of_transcript_words_is_verbatim_however_written(paragraphs, dat
     assert m.verbatim
     # the passage reported for the quote holds the run's first word (the run may also occur earlier)
     assert run[0] in paragraphs[m.sentences[0].passage]
+
+
+_messy = st.lists(st.sampled_from(list("ab cD.!?…\"\u201c\u201d'\u2019[]()-—*:\n") + ["...", "[...]", "**A:** ", "Bo: "]),
+                  max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_messy, st.lists(_messy, max_size=4), st.none() | st.integers(0, 300))
+def test_split_and_locate_never_crash_and_fragments_point_into_the_quote(quote, texts, near):
+    for f in split_quote(quote):
+        assert 0 <= f.start < f.end <= len(quote)
+        assert quote[f.start:f.end] == f.text
+        assert f.words and normalize(f.words) == f.words
+    index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
+    m = locate(quote, index, near=near)
+    for s in m.sentences:
+        assert 0.0 <= s.similarity <= 1.0
+        assert s.passage is None or 0 <= s.passage < len(texts)

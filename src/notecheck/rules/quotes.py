@@ -111,27 +111,30 @@ def _time(index: QuoteIndex, i: int) -> str:
 @rule("NC501", "quote-not-in-transcript", severity="error",
       summary="a quote's words are not in the transcript (reports the similarity and the closest passage)")
 def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
-    """What it finds: a quote in Highlights or Surprising Quotes with a sentence whose words do
-    not occur in the transcript (the sidecar's words when a sidecar is found). The message shows
-    the text most like it, where it is, and how alike they are (0-100%). Case, punctuation,
-    curly or straight quotes and dashes never matter; an ellipsis (``...``, ``…``) or a
-    bracketed insertion (``[the model]``) marks a gap; a quote may skip sentences and join
-    sentences of neighbouring paragraphs. Below ``quote-similarity`` (default 0.8) the
-    finding is an error (words that were not said), at or above it a warning (a paraphrase).
+    """
+    What it finds:
+        A quote in Highlights or Surprising Quotes with a sentence whose words do not
+        occur in the transcript (in the sidecar's words when a sidecar is found). The
+        message shows the text most like it, its time, and how alike they are (0-100%).
+        Case, punctuation, curly or straight quotes and dashes never matter; an ellipsis
+        (``...``, ``…``) or a bracketed insertion (``[the model]``) marks a cut; a quote
+        may skip sentences and join sentences of neighbouring paragraphs. Below
+        ``quote-similarity`` (default 0.8) the finding is an error (words that were not
+        said), at or above it a warning (a paraphrase). One finding per quote, at the
+        sentence least like the transcript.
 
-    Why it matters: a quotation mark promises the speaker's exact words. A misquote is the
-    most embarrassing error a note can carry, and the hardest to see by eye.
+    Why it matters:
+        Quotation marks promise the speaker's exact words. A misquote is the most
+        embarrassing error a note can carry, and the hardest to see by eye.
 
     Bad:
-
         > "In reinforcement learning, you try hundreds of solutions."
         > -- Andrej Karpathy, [41:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=2460s)
 
-        [41:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=2460s) ... In RL, you're given a
-        problem, you try hundreds of solutions. ...
+        (the transcript at 41:00 says: "In RL, you're given a problem, you try
+        hundreds of solutions.")
 
-    Good: quote the words as said, or mark the cut:
-
+    Good:
         > "In RL, you're given a problem, you try hundreds of solutions."
         > "In RL, [...] you try hundreds of solutions."
     """
@@ -208,26 +211,27 @@ def _paragraph_window(note: Note, index: QuoteIndex, cited: int) -> tuple[float,
 @rule("NC502", "quote-not-at-cited-time", severity="error",
       summary="a quote is in the transcript, but not at the time it cites (reports where it is)")
 def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
-    """What it finds: a quote whose words are all in the transcript, but outside the stretch
-    its time link points to. For a highlight that is from the cited time to the end of the
-    clip; elsewhere it is the transcript paragraph that covers the cited time (a quote may run
-    on into a neighbouring paragraph). The message says where the words really are. The time
-    is read from the link's label when it is valid, else from ``t=`` (a link whose label and
-    ``t=`` disagree is NC301's finding, not this one's). A quote with no time link is only
-    checked by NC501; one that is not verbatim is reported by NC501 alone.
+    """
+    What it finds:
+        A quote whose words are all in the transcript, but outside the stretch its time
+        link points to: for a highlight, from the cited time to the end of its clip;
+        elsewhere, the transcript paragraph that covers the cited time (a quote may run
+        on into a neighbouring paragraph). The message says where the words are. The
+        time is the link's label when valid, else its ``t=`` (a label/``t=`` mismatch
+        is NC301's finding). A quote without a time link, or one that is not verbatim
+        (NC501's finding), is not checked here.
 
-    Why it matters: readers click the time to hear the words; a link ten minutes off sends
-    them to the wrong moment, and a highlight's clip then does not contain its own quote.
+    Why it matters:
+        Readers click the time to hear the words; a link ten minutes off sends them to
+        the wrong moment, and a highlight's clip then does not hold its own quote.
 
     Bad:
-
         > "What I think we have to do going forward is figure out ways to remove some of the knowledge."
         > -- Andrej Karpathy, [25:40](https://www.youtube.com/watch?v=lXUZvyajciY&t=1540s)
 
         (the transcript has these words in the paragraph at 15:40)
 
     Good:
-
         > "What I think we have to do going forward is figure out ways to remove some of the knowledge."
         > -- Andrej Karpathy, [15:40](https://www.youtube.com/watch?v=lXUZvyajciY&t=940s)
     """
