@@ -6,11 +6,13 @@ do not depend on any real rule.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
 import pytest
 
+import notecheck
 from conftest import CLEAN, run_cli
 from notecheck import rules as rules_mod
 from notecheck.diagnostic import Finding, Fix
@@ -323,3 +325,157 @@ def test_many_files_in_parallel(tmp_path, t_rule):
     assert all((tmp_path / n).read_bytes() == CLEAN_BYTES for n in names)
     assert out == "".join(f"Fixing {tmp_path / n}\n" for n in names[1::2]) + \
         "Fixed 40 problems. All checks passed (20 files checked).\n"
+
+
+# ---------------------------------------------------------------------------- the real rules, end to end
+
+def _good_notes() -> dict[str, bytes]:
+    from test_fixer import non_ascii
+
+    clean = CLEAN.read_text(encoding="utf-8")
+    return {
+        "lf.md": clean.encode(),
+        "crlf.md": clean.replace("\n", "\r\n").encode(),
+        "bom-crlf.md": ("\ufeff" + clean.replace("\n", "\r\n")).encode(),
+        "non-ascii.md": non_ascii(clean).encode(),
+        "no-final-newline.md": clean.rstrip("\n").encode(),
+        "sub/-dash.md": non_ascii(clean).replace("\n", "\r\n").encode(),
+    }
+
+
+def _inject(data: bytes) -> bytes:
+    from test_fixer import INJECTIONS, MORE_INJECTIONS
+
+    text = data.decode("utf-8")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    for old, new in INJECTIONS.values():
+        text = text.replace(old, new)
+    for _, old, new, count, _ in MORE_INJECTIONS:
+        text = text.replace(old, new, count)
+    assert nl == "\n" or "\n" not in text.replace("\r\n", "")
+    return text.encode("utf-8")
+
+
+def test_injected_repository_is_restored_byte_for_byte(tmp_path):
+    from test_fixer import INJECTIONS
+
+    good = _good_notes()
+    (tmp_path / "sub").mkdir()
+    for name, data in good.items():
+        broken = _inject(data)
+        assert broken != data
+        (tmp_path / name).write_bytes(broken)
+    (tmp_path / "untouched.md").write_bytes(good["lf.md"])
+    untouched = os.stat(tmp_path / "untouched.md")
+
+    code, out, err = run_cli("fix", "--show-fixes", str(tmp_path))
+
+    assert code == 0, out + err
+    for name, data in good.items():
+        assert (tmp_path / name).read_bytes() == data, name
+    fixed_codes = {line.split(" fixed ")[1].split()[0] for line in out.splitlines() if " fixed " in line}
+    assert fixed_codes == set(INJECTIONS)
+    assert out.count("Fixing ") == len(good)
+    assert out.endswith(f"All checks passed ({len(good) + 1} files checked).\n")
+    after = os.stat(tmp_path / "untouched.md")
+    assert (after.st_ino, after.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+
+    # a second run changes nothing
+    stats = {name: os.stat(tmp_path / name).st_mtime_ns for name in good}
+    code, out, _ = run_cli("fix", str(tmp_path))
+    assert (code, out) == (0, f"All checks passed ({len(good) + 1} files checked).\n")
+    assert {name: os.stat(tmp_path / name).st_mtime_ns for name in good} == stats
+
+    # and check finds nothing fixable (nothing at all, here)
+    code, out, _ = run_cli("check", "--output-format", "json", str(tmp_path))
+    assert code == 0 and json.loads(out) == []
+
+
+def test_diff_of_injected_note_shows_exactly_the_fixes(tmp_path):
+    good = _good_notes()["crlf.md"]
+    path = write(tmp_path, _inject(good))
+
+    code, out, _ = run_cli("fix", "--diff", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == _inject(good)
+    removed = [l[1:] for l in out.split("\n") if l.startswith("-") and not l.startswith("---")]
+    added = [l[1:] for l in out.split("\n") if l.startswith("+") and not l.startswith("+++")]
+    bad_lines = set(_inject(good).decode().split("\n")) - set(good.decode().split("\n"))
+    good_lines = set(good.decode().split("\n")) - set(_inject(good).decode().split("\n"))
+    assert set(removed) == bad_lines and set(added) == good_lines
+    assert all(l.endswith("\r") for l in removed + added)  # the CRLF survives in the diff
+
+
+def test_stdin_injected_note_is_restored():
+    good = _good_notes()["bom-crlf.md"]
+    code, out, err = run_cli("fix", "--stdin-filename", "x.md", "-", stdin=_inject(good))
+    assert code == 0, err
+    assert out.encode("utf-8") == good
+    assert err.startswith("Fixing x.md\nFixed ")
+
+
+def test_check_fix_exits_1_when_an_unfixable_finding_remains(tmp_path):
+    good = _good_notes()["lf.md"].decode()
+    # NC303: a transcript time past the duration; nothing can fix that
+    unfixable = good.replace("[1:05:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3930s)",
+                             "[1:15:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=4530s)")
+    path = write(tmp_path, _inject(unfixable.encode()))
+    fixable = [d for d in notecheck.check_text(_inject(unfixable.encode()).decode()) if d.fixable]
+
+    code, out, _ = run_cli("check", "--fix", "--no-show-source", str(path))
+
+    assert code == 1
+    assert path.read_bytes() == unfixable.encode()
+    line = unfixable[:unfixable.index("[1:15:30]")].count("\n") + 1
+    reported = [l.split(": ")[0].split(":")[-2:] + [l.split()[1]] for l in out.splitlines() if l.startswith(f"{path}:")]
+    assert [(int(ln), code) for ln, _col, code in reported] == [(line, "NC303")]
+    assert f"Fixed {len(fixable)} problems. Found 1 problem in 1 file (1 checked)." in out
+
+
+def test_note_with_only_unfixable_findings_is_byte_identical(tmp_path):
+    good = _good_notes()["crlf.md"].decode()
+    unfixable = good.replace("[1:05:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3930s)",
+                             "[1:15:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=4530s)")
+    path = write(tmp_path, unfixable.encode())
+    before = os.stat(path)
+
+    code, out, _ = run_cli("fix", str(path))
+
+    assert code == 1 and "NC303" in out and "Fixing" not in out
+    assert path.read_bytes() == unfixable.encode()
+    assert os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
+def test_broken_front_matter_is_never_rewritten_even_with_fixable_defects(tmp_path):
+    data = _inject(_good_notes()["lf.md"]).replace(b"channel: Field Notes Podcast", b"channel: [Field Notes Podcast")
+    path = write(tmp_path, data)
+
+    code, out, _ = run_cli("fix", str(path))
+
+    assert code == 1
+    assert "NC003" in out and "Fixing" not in out
+    assert path.read_bytes() == data
+
+
+def test_unsafe_sidecar_fix_only_with_unsafe_fixes(tmp_path):
+    from conftest import FIXTURES
+
+    note = (FIXTURES / "sidecar" / "Hs9kWq2TzLm.md").read_bytes()
+    (tmp_path / "Hs9kWq2TzLm.json").write_bytes((FIXTURES / "sidecar" / "Hs9kWq2TzLm.json").read_bytes())
+    # the whole first highlight cites 1:16; the sidecar segment holding the quote starts at 1:14
+    broken = (note.replace(b"watch?v=Hs9kWq2TzLm&t=74s)\n<details>", b"watch?v=Hs9kWq2TzLm&t=76s)\n<details>")
+              .replace(b'"*1:14-2:30"', b'"*1:16-2:30"').replace(b"Hs9kWq2TzLm-1m14s.mp4", b"Hs9kWq2TzLm-1m16s.mp4")
+              .replace("-- Tomás Reyes, [1:14](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=74s)".encode(),
+                       "-- Tomás Reyes, [1:16](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=76s)".encode()))
+    assert broken.count(b"76s") == 2
+    path = write(tmp_path, broken, "Hs9kWq2TzLm.md")
+
+    code, out, _ = run_cli("fix", "--no-show-source", str(path))
+    assert code == 1
+    assert path.read_bytes() == broken
+    assert [l.split()[1] for l in out.splitlines() if l.startswith(str(path))] == ["NC602"]
+
+    code, out, _ = run_cli("fix", "--unsafe-fixes", str(path))
+    assert code == 0, out
+    assert path.read_bytes() == note

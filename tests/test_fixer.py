@@ -2,14 +2,19 @@
 
 The mechanism is tested with throwaway rules (NC9xx, registered per test and removed
 afterwards, run alone with ``select=NC9``) so that it does not depend on any real rule.
+Then every real safe fix: injected defects on the clean note (LF, CRLF, non-ASCII) must
+come back exactly, and hypothesis properties: fix changes nothing on clean notes, and is
+idempotent on broken ones.
 """
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import notecheck
-from conftest import line_of
+from conftest import CLEAN, line_of
 from notecheck import rules as rules_mod
 from notecheck.config import Config
 from notecheck.diagnostic import Edit, Finding, Fix
@@ -281,3 +286,163 @@ def test_bom_is_kept(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
     result = fix_text("\ufeff" + clean_text.replace("t=95s)", "t=96s)"), ONLY_TEST_RULES)
     assert result.text == "\ufeff" + clean_text
+
+
+# ---------------------------------------------------------------------------- the real fix rules
+#
+# Each injection breaks the clean note the way real notes break; the fix must restore
+# the note exactly, on an LF note, a CRLF note and a note full of non-ASCII text.
+
+ID, WRONG_ID = "aBcD3fGh1jK", "aBcD3fGh1jX"
+INJECTIONS = {
+    # code: (old, new) — every occurrence of `old` is broken
+    "NC004": ("Maria Lopez — ", "Maria Lopez â€” "),
+    "NC102": ('duration_formatted: "1:06:40"', 'duration_formatted: "1:06:04"'),
+    "NC103": (f"url: https://www.youtube.com/watch?v={ID}", f"url: https://www.youtube.com/watch?v={WRONG_ID}"),
+    "NC104": (f"vi_webp/{ID}/maxres", f"vi_webp/{WRONG_ID}/maxres"),
+    "NC301": (f"[1:35](https://www.youtube.com/watch?v={ID}&t=95s)", f"[1:35](https://www.youtube.com/watch?v={ID}&t=96s)"),
+    "NC302": (f"[8:20](https://www.youtube.com/watch?v={ID}&", f"[8:20](https://www.youtube.com/watch?v={WRONG_ID}&"),
+    "NC304": ("[17:45](", "[17:4](", ),
+    "NC306": ("[41:30](", "[041:30]("),
+    "NC406": (f'"*25:10-26:30" "https://www.youtube.com/watch?v={ID}"',
+              f'"*25:10-26:30" "https://www.youtube.com/watch?v={WRONG_ID}"'),
+    "NC407": (f"{ID}-62m00s.mp4", f"{ID}-62m30s.mp4"),
+    "NC410": (f"[![Clip](https://img.youtube.com/vi/{ID}/hqdefault.jpg)](https://www.youtube.com/watch?v={ID}&t=3720s)",
+              f"[![Clip](https://img.youtube.com/vi/{WRONG_ID}/hqdefault.jpg)](https://www.youtube.com/watch?v={ID}&t=3720s)"),
+}
+MORE_INJECTIONS = [
+    # (code, old, new, how many occurrences to break, findings expected): other shapes of the same defects
+    ("NC301", f"[25:10](https://www.youtube.com/watch?v={ID}&t=1510s)",
+     f"[25:10](https://www.youtube.com/watch?v={ID}&t=1501s)", 3, 3),
+    ("NC306", "[1:02:00](", "[62:00](", 1, 1),  # one link in the other style (all three would be a style)
+    ("NC306", "[8:20](", "[08:20](", 3, 3),
+    ("NC304", "[0:42](", "[0:4](", 1, 1),
+    ("NC004", "Field Notes — the soil show. Écoute, don’t miss it.",  # in the non-ASCII note
+     "Field Notes â€” the soil show. Ã‰coute, donâ€™t miss it.", 1, 3),
+]
+
+def non_ascii(text: str) -> str:
+    return (text.replace("channel: Field Notes Podcast", "channel: Écoute — 土壌 🌱")
+            .replace("Welcome back to Field Notes.", "Welcome back to Field Notes — the soil show. Écoute, don’t miss it."))
+
+
+VARIANTS = {
+    "lf": lambda t: t,
+    "crlf": lambda t: t.replace("\n", "\r\n"),
+    "non-ascii": non_ascii,
+}
+
+
+def injected_cases():
+    for code, (old, new) in INJECTIONS.items():
+        yield code, old, new, None, None
+    yield from MORE_INJECTIONS
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("code,old,new,count,findings", list(injected_cases()),
+                         ids=[f"{c}-{i}" for i, (c, *_rest) in enumerate(injected_cases())])
+def test_real_fix_restores_the_note(clean_text, variant, code, old, new, count, findings):
+    good = VARIANTS[variant](clean_text)
+    if old not in good:  # a defect of non-ASCII text: on the non-ASCII note, with this variant's line endings
+        good = VARIANTS[variant](non_ascii(clean_text))
+    assert notecheck.check_text(good) == []
+    n = good.count(old)
+    assert n >= 1 and (count is None or n >= count)
+    broken = good.replace(old, new, count or n)
+    findings = findings or n
+
+    before = notecheck.check_text(broken)
+    assert [d.code for d in before] == [code] * findings and all(d.fixable for d in before)
+    result = fix_text(broken)
+
+    assert result.text == good
+    assert [d.code for d in result.applied] == [code] * findings
+    assert result.remaining == []
+    assert fix_text(result.text).text == good
+
+
+def test_every_safe_fix_rule_has_an_injection_here():
+    safe = {r.code for r in rules_mod.all_rules() if r.fix == "safe" and not r.code.startswith("NC9")}
+    assert safe == set(INJECTIONS)
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_all_injections_at_once_are_restored(clean_text, crlf):
+    good = non_ascii(clean_text)
+    if crlf:
+        good = good.replace("\n", "\r\n")
+    broken = good
+    for old, new in INJECTIONS.values():
+        broken = broken.replace(old, new)
+    for code, old, new, count, _ in MORE_INJECTIONS:
+        broken = broken.replace(old, new, count)
+
+    result = fix_text(broken)
+
+    assert result.text == good
+    assert result.remaining == []
+    assert sorted(set(d.code for d in result.applied)) == sorted(INJECTIONS)
+
+
+def test_unfixable_findings_are_left_and_fixable_ones_fixed(clean_text):
+    # NC303 (a time past the duration) has no fix; the NC301 beside it has
+    broken = clean_text.replace("[1:05:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3930s)",
+                                "[1:15:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=4530s)")
+    broken = broken.replace("[4:10](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=250s)",
+                            "[4:10](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=205s)")
+
+    result = fix_text(broken)
+
+    assert result.text == broken.replace("t=205s)", "t=250s)")
+    assert [d.code for d in result.applied] == ["NC301"]
+    assert [(d.code, d.line) for d in result.remaining] == [("NC303", line_of(broken, "[1:15:30]"))]
+
+
+# ---------------------------------------------------------------------------- properties
+
+ALL_INJECTIONS = [(old, new, None) for old, new in INJECTIONS.values()] + \
+    [(old, new, count) for _, old, new, count, _ in MORE_INJECTIONS]
+
+
+@st.composite
+def clean_variants(draw, base: str):
+    """The clean note written the ways SPEC §1 calls valid: endings, BOM, final newlines, trailing blanks."""
+    text = non_ascii(base) if draw(st.booleans()) else base
+    lines = text.split("\n")
+    blanks = draw(st.sets(st.integers(0, len(lines) - 1), max_size=12))
+    lines = [line + " " * 2 if i in blanks and line.strip() and line != "---" else line for i, line in enumerate(lines)]
+    text = "\n".join(lines).rstrip("\n") + "\n" * draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    return text
+
+
+_BASE = CLEAN.read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clean_variants(_BASE))
+def test_fix_changes_nothing_on_clean_notes(text):
+    result = fix_text(text)
+    assert result.text == text
+    assert result.applied == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clean_variants(_BASE), st.lists(st.sampled_from(range(len(ALL_INJECTIONS))), min_size=1, max_size=6, unique=True))
+def test_fix_restores_injected_notes_and_is_idempotent(good, chosen):
+    assert notecheck.check_text(good) == []
+    broken = good
+    for i in chosen:
+        old, new, count = ALL_INJECTIONS[i]
+        if old in broken:  # an earlier injection may have broken this spot already
+            broken = broken.replace(old, new, count if count is not None else -1)
+
+    once = fix_text(broken)
+    twice = fix_text(once.text)
+
+    assert once.text == good
+    assert twice.text == once.text and twice.applied == []
