@@ -260,6 +260,13 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
         elif after_operator:
             commands[-1].after_operator = True
 
+    open_backquote = [False]
+
+    def backquote(at: int) -> None:
+        if not open_backquote[0]:  # report the opening one, not its closing partner
+            security.append(Issue(at + base, "backquote `` ` `` runs another command"))
+        open_backquote[0] = not open_backquote[0]
+
     def expansion(at: int) -> None:
         nxt = text[at + 1:at + 2]
         if nxt == "(":
@@ -327,7 +334,7 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
                     k += 2
                     continue
                 if d == "`":
-                    security.append(Issue(k + base, "backquote `` ` `` runs another command"))
+                    backquote(k)
                 elif d == "$":
                     expansion(k)
                 add(d, k)
@@ -339,7 +346,7 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
             i = k + 1
             continue
         if c == "`":
-            security.append(Issue(i + base, "backquote `` ` `` runs another command"))
+            backquote(i)
             add(c, i)
             i += 1
             continue
@@ -534,11 +541,11 @@ def parse_clip_command(text: str, base: int = 0) -> ClipCall:
                     break
                 if short not in YT_DLP_FLAGS:
                     option = None
-                    call.security_issues.append(Issue(word.at(k), f"`{short}` is not a yt-dlp option"))
+                    call.security_issues.append(Issue(word.at(k) if k > 1 else word.start, f"`{short}` is not a yt-dlp option"))
                     break
                 option = short
                 if short in _BEYOND_CLIP:
-                    call.security_issues.append(Issue(word.at(k), f"option {short} {_BEYOND_CLIP[short]}"))
+                    call.security_issues.append(Issue(word.at(k) if k > 1 else word.start, f"option {short} {_BEYOND_CLIP[short]}"))
             if option is None:
                 continue
         if option in _BEYOND_CLIP and (option.startswith("--") or takes_value):
