@@ -220,17 +220,48 @@ def section_key(title: str) -> str:
 
 
 _FENCE_RE = re.compile(r"( {0,3})(`{3,}|~{3,})([^\n]*)")
-_HEADING_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$")
+_HEADING_OPEN_RE = re.compile(r" {0,3}(#{1,6})(?:[ \t]|\r?$)")
+
+
+def _match_heading(line: str) -> tuple[int, str, int] | None:
+    """(level, title, title offset in line) of an ATX heading line, or None.
+
+    The same result as the regex `` {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*\r?$``
+    (title: group 2 stripped; offset: where group 2 starts, else the line's end), in
+    linear time: that regex is quadratic in a long run of blanks inside a heading.
+    """
+    m = _HEADING_OPEN_RE.match(line)
+    if m is None:
+        return None
+    after = m.end(1)
+    if line[after:after + 1] not in (" ", "\t"):
+        return len(m.group(1)), "", len(line)
+    content_start = len(line) - len(line[after:].lstrip(" \t"))
+    content = line[content_start:]
+    # drop the longest tail of the form ([ \t]+#+)?[ \t]*\r?
+    end = len(content) - 1 if content.endswith("\r") else len(content)
+    end = len(content[:end].rstrip(" \t"))
+    hashes = end
+    while hashes > 0 and content[hashes - 1] == "#":
+        hashes -= 1
+    if hashes < end and hashes > 0 and content[hashes - 1] in " \t":
+        end = len(content[:hashes].rstrip(" \t"))
+    return len(m.group(1)), content[:end].strip(), content_start
+
+
 _LINK_RE = re.compile(
-    r"\[!\[(?P<alt>[^\]\n]*)\]\((?P<img>[^)\s]+)\)\]\((?P<turl>[^)\s]+)\)"
+    # no "[" inside alt/url parts: each scan then stops at the next "[", which keeps
+    # finditer linear on a line like "[![a](" * 100000 (else quadratic)
+    r"\[!\[(?P<alt>[^\[\]\n]*)\]\((?P<img>[^)\s\[]+)\)\]\((?P<turl>[^)\s\[]+)\)"
     r"|\[(?P<label>[^\[\]\n]*)\]\((?P<lt><)?"
-    r"(?P<url>(?i:https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be))/[^)\s<>]*)(?(lt)>)(?:[ \t]+\"[^\"\n]*\")?\)"
+    r"(?P<url>(?i:https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be))/[^)\s<>\[]*)(?(lt)>)(?:[ \t]+\"[^\"\n]*\")?\)"
 )
 _YT_HOST_RE = re.compile(r"(?:[\w-]+\.)*(?:youtube\.com|youtu\.be)$", re.I)
 _VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
 _IMAGE_ID_RE = re.compile(r"https?://(?:img\.youtube\.com|i\d?\.ytimg\.com)/(?:vi|vi_webp)/([^/\s)]+)/")
 _ATTRIBUTION_RE = re.compile(r">[ \t]*(?:--|—|–|―|-)[ \t]*")
-_SUPPRESS_RE = re.compile(r"<!--\s*notecheck:\s*(disable|disable-file|disable-next-line)\s*(?:=\s*([A-Za-z0-9_,\s]*?))?\s*-->")
+# No two adjacent blank-eating parts: the old "\s*(?:=\s*(...*?))?\s*-->" took minutes on a long run of blanks.
+_SUPPRESS_RE = re.compile(r"<!--\s*notecheck:\s*(disable|disable-file|disable-next-line)\s*(?:=([A-Za-z0-9_,\s]*))?-->")
 _SPEAKER_PREFIX_RE = re.compile(r"(?:\*\*(?P<a>[^*\n]+?):?\*\*:?|(?P<b>[A-Z][\w .'-]{0,40}):)[ \t]*")
 
 
@@ -456,10 +487,8 @@ def _scan_body(note: Note) -> None:
             m.group(2)[0] == "`" and "`" in m.group(3)
         ):
             fence = (m.group(2), len(m.group(1)), pos, m.group(3).strip(), min(next_pos, n))
-        elif line.lstrip(" ")[:1] == "#" and (m := _HEADING_RE.match(line)) is not None:
-            title = (m.group(2) or "").strip()
-            title_start = pos + m.start(2) if m.group(2) is not None else pos + len(line)
-            headings.append(Heading(len(m.group(1)), title, pos, line_end, title_start))
+        elif line.lstrip(" ")[:1] == "#" and (h := _match_heading(line)) is not None:
+            headings.append(Heading(h[0], h[1], pos, line_end, pos + h[2]))
         elif line.lstrip().startswith("<!--") and "-->" not in line:
             in_comment = True
         pos = next_pos
