@@ -383,3 +383,30 @@ def test_loads_never_raises(data):
 def test_from_document_never_raises(doc):
     sc = sidecar_mod.from_document(doc)
     assert sc.ok or sc.error
+
+
+# --------------------------------------------------------------------------- a second note: no speakers, past an hour
+
+
+def _sidecar_from_transcript(text: str) -> dict:
+    """A speaker-less sidecar whose segments are the note's transcript paragraphs."""
+    from notecheck.quotematch import link_seconds
+
+    note = notecheck.parse(text)
+    return {"duration": 4000, "full_transcript": [
+        {"timestamp": "%02d:%02d:%02d" % (t // 3600, t % 3600 // 60, t % 60), "speaker": "", "text": p.text}
+        for p in note.transcript for t in [link_seconds(p.link)]]}
+
+
+def test_clean_note_with_a_speakerless_sidecar(clean_text):
+    assert check(clean_text, _sidecar_from_transcript(clean_text)) == []
+
+
+@pytest.mark.parametrize("style, label", [("auto", "1:02:00"), ("hms", "1:02:00"), ("minutes", "62:00")])
+def test_nc602_fix_renders_the_label_in_the_notes_style(clean_text, style, label):
+    old = "-- Maria Lopez, [1:02:00](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3720s)"
+    text = clean_text.replace(old, "-- Maria Lopez, [62:03](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3723)")
+    sc = sidecar_mod.from_document(_sidecar_from_transcript(clean_text))
+    diags = notecheck.check_text(text, config=Config(select=("NC602",), label_style=style), sidecar=sc)
+    assert [(d.code, d.line) for d in diags] == [("NC602", line_of(text, "[62:03]"))]
+    assert [e.content for e in diags[0].fix.edits] == [label, "3720"]

@@ -107,10 +107,12 @@ def _quote_matches(note, ctx) -> dict[int, tuple[object, list]]:
 
     out: dict[int, tuple[object, list]] = {}
     checked = getattr(quotes, "_checked_quotes", None)
-    if checked is not None:
-        for cq in checked(note, ctx):
+    try:
+        for cq in checked(note, ctx) if checked is not None else ():
             out[id(cq.quote)] = (cq.match, cq.index.passages)
-    else:  # pragma: no cover - only if quotes.py changes its internals
+    except AttributeError:  # pragma: no cover - only if quotes.py changes its internals
+        out, checked = {}, None
+    if checked is None:  # pragma: no cover
         index = quotematch.index_for(note, ctx.sidecar)
         for quote in note.quotes:
             if quote.lines and quote.attribution is not None:
