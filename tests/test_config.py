@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import CLEAN, run_cli
+from conftest import CLEAN, line_of, run_cli
 from notecheck.config import ConfigError, Resolver, load_file
 from throwaway_rules import marker_rules  # noqa: F401  (fixture)
 
@@ -244,3 +244,21 @@ def test_config_error_is_a_value_error():
         from notecheck.config import from_mapping
 
         from_mapping({"clip-seconds": [9, 1]})
+
+
+def test_required_sections_and_clip_seconds_reach_the_rules(tmp_path):
+    (tmp_path / ".notecheck.toml").write_text(
+        'select = ["NC201", "NC408"]\nrequired-sections = ["Summary", "Chapters"]\nclip-seconds = [5, 70]\n')
+    path = note(tmp_path / "a.md", CLEAN.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+
+    code, out, err = run_cli("check", "--output-format", "json", str(path))
+    items = [(d["code"], d["line"]) for d in json.loads(out)]
+
+    # the clean note has no Chapters section; its clips last 65, 80 and 75 s
+    assert items == [("NC201", line_of(text, "\n# Maria") + 1),  # reported at the H1
+                     ("NC408", line_of(text, "*25:10-26:30")), ("NC408", line_of(text, "*1:02:00-1:03:15"))], err
+    assert "'## Chapters'" in json.loads(out)[0]["message"]
+
+    (tmp_path / ".notecheck.toml").write_text('select = ["NC201", "NC408"]\n')
+    assert found(str(path))[:2] == (0, [])

@@ -33,7 +33,8 @@ def write(folder: Path, name: str, text: str = MARKED) -> Path:
 # ----------------------------------------------------------------------------- github
 
 
-def test_github_annotations(tmp_path):
+def test_github_annotations(tmp_path, monkeypatch):
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     path = write(tmp_path, "note.md")
 
     code, out, err = run_cli("check", "--select", "NC91", "--output-format", "github", str(path))
@@ -56,6 +57,19 @@ def test_github_escapes_property_values_and_data(tmp_path, monkeypatch):
     assert out.startswith(f"::error file=a%2Cb%3Ac%25.md,line={BAD_LINE},col=5,")
     assert escape_data("50%\r\nnext, a: b") == "50%25%0D%0Anext, a: b"
     assert escape_property("x,y:z\n%") == "x%2Cy%3Az%0A%25"
+
+
+def test_github_paths_are_relative_to_the_workspace(tmp_path, monkeypatch):
+    (tmp_path / "notes").mkdir()
+    path = write(tmp_path / "notes", "note.md")
+    monkeypatch.chdir(tmp_path / "notes")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+
+    _, out, _ = run_cli("check", "--select", "NC911", "--output-format", "github", "./note.md", str(path))
+    _, absolute, _ = run_cli("check", "--select", "NC911", "--output-format", "github", str(path))
+
+    assert out.startswith(f"::error file=note.md,line={BAD_LINE},")  # "./" dropped (relative to cwd as given)
+    assert absolute.startswith(f"::error file=notes/note.md,line={BAD_LINE},")
 
 
 def test_github_clean_run_prints_nothing(tmp_path):

@@ -4,11 +4,15 @@
 
 Errors become ``::error``, warnings ``::warning``. Escaping follows the workflow-command
 rules (actions/toolkit ``command.ts``): in the message ``%``, ``\\r``, ``\\n``; in property
-values also ``:`` and ``,``. Paths use ``/`` so that GitHub can place them in the diff.
+values also ``:`` and ``,``. GitHub places an annotation by its path relative to the
+repository root: paths are written with ``/``, without ``./``, and an absolute path
+inside ``$GITHUB_WORKSPACE`` is made relative to it.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 from typing import IO, Sequence
 
 
@@ -20,9 +24,22 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation_path(path: str) -> str:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path, workspace)
+        except ValueError:  # another drive
+            rel = path
+        if not rel.startswith(".."):
+            path = rel
+    path = path.replace("\\", "/")
+    return posixpath.normpath(path) if path else path
+
+
 def command(diag) -> str:
     kind = "error" if diag.severity == "error" else "warning"
-    props = [("file", diag.path.replace("\\", "/")), ("line", diag.line), ("col", diag.column)]
+    props = [("file", annotation_path(diag.path)), ("line", diag.line), ("col", diag.column)]
     if diag.end_line is not None and diag.end_column is not None:
         props += [("endLine", diag.end_line), ("endColumn", diag.end_column)]
     props.append(("title", diag.code))

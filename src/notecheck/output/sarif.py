@@ -26,7 +26,7 @@ def _uri(path: str) -> tuple[str, str | None]:
     p = Path(path)
     if p.is_absolute():
         return p.as_uri(), None
-    return quote(p.as_posix()), "%SRCROOT%"
+    return quote(p.as_posix()), "%SRCROOT%"  # as_posix drops a leading "./"
 
 
 def _rule_descriptor(rule) -> dict:
