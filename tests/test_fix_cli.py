@@ -245,7 +245,7 @@ def test_diff_prints_and_writes_nothing(tmp_path, t_rule):
                 + f"-{old_line}\n+{old_line.replace('t=96s)', 't=95s)')}\n"
                 + "".join(f" {l}\n" for l in context[1]))
     assert out == expected
-    assert err == ""
+    assert err == "Would fix 1 problem in 1 file.\n"
 
 
 def test_diff_marks_missing_final_newline(tmp_path, t_rule):
@@ -479,3 +479,30 @@ def test_unsafe_sidecar_fix_only_with_unsafe_fixes(tmp_path):
     code, out, _ = run_cli("fix", "--unsafe-fixes", str(path))
     assert code == 0, out
     assert path.read_bytes() == note
+
+
+def test_diff_with_json_format_prints_only_the_diff(tmp_path, t_rule):
+    path = write(tmp_path, BROKEN_BYTES)
+    code, out, err = run_cli("fix", "--diff", "--output-format", "json", "--select", "NC9", str(path))
+    assert code == 1
+    assert out.startswith(f"--- {path}\n+++ {path}\n@@ ")
+    assert all(l[:1] in (" ", "-", "+", "@") for l in out.splitlines())
+    assert path.read_bytes() == BROKEN_BYTES
+
+
+def test_stdin_undecodable_note_is_echoed_unchanged(t_rule):
+    data = BROKEN_BYTES.replace("Welcome".encode(), "Wélcome".encode("latin-1"))
+    code, out, err = run_cli("fix", "--select", "NC0,NC9", "-", stdin=data)
+    assert code == 1
+    assert out.encode("utf-8", "surrogateescape") == data
+    assert "NC001" in err and "Fixing" not in err
+
+
+def test_file_changed_meanwhile_is_not_overwritten(tmp_path):
+    from notecheck.fixer import WriteError, write_atomic
+
+    path = write(tmp_path, b"edited by someone else\n")
+    with pytest.raises(WriteError, match="changed while"):
+        write_atomic(str(path), CLEAN_BYTES, expected=BROKEN_BYTES)
+    assert path.read_bytes() == b"edited by someone else\n"
+    assert os.listdir(tmp_path) == ["note.md"]

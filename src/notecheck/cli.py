@@ -138,9 +138,13 @@ def _run(args, *, fix: bool) -> int:
     for r in path_errors:
         print(f"notecheck: error: {r.path}: {r.error}", file=sys.stderr)
     diff_out = [r for r in results if getattr(r, "diff", None)]
-    if args.diff:
-        for r in diff_out:
-            sys.stdout.write(r.diff)
+    if args.diff:  # the diff is the whole stdout (a report beside it would spoil the patch)
+        for r in diff_out:  # as bytes: the note's UTF-8 and CRLF reach the pipe as they are
+            _write_bytes(sys.stdout, r.diff.encode("utf-8"))
+        if diff_out and not args.quiet:
+            n, files = sum(len(r.fixed) for r in diff_out), len(diff_out)
+            print(f"Would fix {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.",
+                  file=sys.stderr)
     stdin_fix = fix and not args.diff and paths == ["-"]
     if stdin_fix:
         # the fixed note goes to stdout, byte for byte; the report goes to stderr
@@ -156,7 +160,7 @@ def _run(args, *, fix: bool) -> int:
                 stream.write(f"Fixing {r.path}\n")
     options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=args.quiet,
                             show_fixes=args.show_fixes)
-    if not (args.diff and args.output_format == "text"):
+    if not args.diff:
         write(args.output_format, results, stream, options)
     if args.statistics and args.output_format != "text":  # machine output stays parseable
         from .output.text import statistics_lines
