@@ -108,6 +108,7 @@ def test_nc402_unparseable(clean_text, cmd, needle):
         CMD1.replace(f'"{URL}"', '"https://youtu.be/aBcD3fGh1jK"'),
         CMD1.replace(" --force-keyframes-at-cuts", " \\\n  --force-keyframes-at-cuts"),
         "# cut the clip\n" + CMD1,
+        "$ " + CMD1,  # a console prompt
     ],
 )
 def test_nc402_near_miss_valid_variants(clean_text, cmd):
@@ -364,3 +365,26 @@ def test_scanner_splits_like_shlex(words):
     for cmd in commands:
         for w in cmd.words:
             assert [text[o] for o in w.offsets] == list(w.text)
+
+
+@given(st.lists(st.sampled_from(list("yt-dlp *:09'\"\\$`;&|<>()#\n\r=aBoO/.") + ["--download-sections", "-o", " yt-dlp "]),
+                max_size=40).map("".join))
+def test_parser_never_raises_and_offsets_stay_inside(text):
+    call = parse_clip_command(text, 7)
+    for issue in call.parse_issues + call.security_issues:
+        assert 7 <= issue.offset <= 7 + len(text)
+    for bound in (call.start, call.end):
+        if bound is not None:
+            assert 7 <= bound.start <= bound.end <= 7 + len(text)
+
+
+@given(st.lists(st.sampled_from(list("0123456789:*-\"' ;&$`") + ["inf", "1:02:00", "aBcD3fGh1jK", "m", "s"]),
+                max_size=20).map("".join))
+def test_rules_never_raise_on_mangled_clip_commands(text):
+    clean = (CMD1.rsplit("-o", 1)[0])
+    note_text = CLEAN_TEXT.replace(CMD1, clean + text)
+    for d in diags(note_text):
+        assert d.line >= 1 and d.column >= 1
+
+
+CLEAN_TEXT = __import__("conftest").CLEAN.read_text(encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import line_of
 from notecheck import Config, check_text, parse
@@ -256,3 +258,14 @@ def test_nc306_majority_decides_and_config_forces(clean_text):
     # ... and with label-style = "minutes" the three others are
     forced = found(text, label_style="minutes")
     assert forced == [("NC306", line_of(text, "[1:02:00]", n)) for n in range(1, 4)]
+
+
+@given(label=st.text(alphabet="0123456789: ", max_size=9), t=st.text(alphabet="0123456789hms", max_size=7))
+def test_rules_never_raise_on_any_label_or_t(label, t):
+    text = CLEAN_TEXT.replace(f"[4:10]({URL}&t=250s)", f"[{label}]({URL}&t={t})")
+    line = line_of(text, f"[{label}]({URL}&t={t})")
+    for d in diags(text):  # the link's own line, or the next paragraph's order (NC305)
+        assert d.code.startswith("NC3") and d.line in (line, line + 2)
+
+
+CLEAN_TEXT = __import__("conftest").CLEAN.read_text(encoding="utf-8")

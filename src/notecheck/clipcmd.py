@@ -492,6 +492,8 @@ def parse_clip_command(text: str, base: int = 0) -> ClipCall:
         return call
     command = commands[0]
     argv = _shlex_argv(text, base, command)
+    if len(argv) > 1 and argv[0].text == "$":
+        argv = argv[1:]  # a console prompt: "$ yt-dlp ..."
     call.argv = argv
     program = argv[0]
     if program.text.replace("\\", "/").rsplit("/", 1)[-1] not in _PROGRAMS:
