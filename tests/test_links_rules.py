@@ -269,3 +269,28 @@ def test_rules_never_raise_on_any_label_or_t(label, t):
 
 
 CLEAN_TEXT = __import__("conftest").CLEAN.read_text(encoding="utf-8")
+
+
+def test_spec_variations_raise_nothing(clean_text):
+    """SPEC §1's valid variations, all at once: no NC3xx/NC4xx finding."""
+    text = clean_text
+    text = text.replace("> -- Maria Lopez, [1:35]", "> — Maria Lopez and Tom Reyes, [1:35]")
+    text = text.replace("> -- Maria Lopez, [25:10]", "> -- Maria Lopez (quoted by Tom Reyes), [25:10]")
+    text = text.replace("> -- Maria Lopez, [1:02:00]", "> — [1:02:00]")
+    text = text.replace('-o "aBcD3fGh1jK-25m10s.mp4"', '-o "measure-first.mp4"')
+    text = text.replace("https://img.youtube.com/vi/aBcD3fGh1jK/hqdefault.jpg",
+                        "https://i.ytimg.com/vi_webp/aBcD3fGh1jK/sddefault.webp", 1)
+    text = text.replace(f"[8:20]({URL}&t=500s)) - Her", "[8:20](https://youtube.com/watch?v=aBcD3fGh1jK&t=500)) - Her")
+    text = text.replace(f"[17:45]({URL}&t=1065s)) - The", "[17:45](https://youtu.be/aBcD3fGh1jK?t=1065)) - The")
+    text = text.replace("## Transcript\n", "## Full Transcript\n\n### Opening\n")
+    text = text.replace(f"\n[0:42]({URL}", f"\n**Maria Lopez:** [0:42]({URL}")
+    text = text.replace(f"\n[4:10]({URL}", f"\n> Note: the recording drops here.\n\n*Sponsored by Compost Co.*\n\n[4:10]({URL}")
+    # minutes past 59 everywhere past an hour (one style) ...
+    text = text.replace("[1:02:00]", "[62:00]").replace("[1:05:30]", "[65:30]")
+    # ... and the clip range in the other style, which is fine for clip bounds
+    text = text.replace('"*1:02:00-1:03:15"', '"*62:00-1:03:15"')
+    for crlf in (False, True):
+        assert found(text.replace("\n", "\r\n") if crlf else text) == []
+    # a leading zero is the one variation NC306 speaks of
+    assert found(text.replace("[8:20](https://youtube.com", "[08:20](https://youtube.com")) == [
+        ("NC306", line_of(text, "[8:20](https://youtube.com"))]

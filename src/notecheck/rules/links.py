@@ -203,8 +203,8 @@ def malformed_label(note: Note, ctx) -> Iterable[Finding]:
             hint = f"; t={link.t_text} is {render_label(t, style)}"
         else:
             hint = ""
-        yield Finding(link.label_start, f"label {link.label} is not a valid time (M:SS or H:MM:SS, fields after the first "
-                      f"two digits below 60){hint}", end=end, fix=fix)
+        yield Finding(link.label_start, f"label {link.label} is not a valid time (M:SS or H:MM:SS: each field after the "
+                      f"first is two digits below 60){hint}", end=end, fix=fix)
 
 
 @rule("NC305", "transcript-order", summary="transcript paragraphs are not in increasing time order")
