@@ -85,6 +85,11 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
     if len(source) > MAX_FRONT_MATTER_CHARS:
         fm.error, fm.error_offset = f"front matter is larger than {MAX_FRONT_MATTER_CHARS} characters", fm.start
         return fm
+    deep = _too_deep(source)
+    if deep is not None:
+        fm.error = f"front matter nests deeper than {MAX_NESTING} levels"
+        fm.error_offset = fm.content_start + deep
+        return fm
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -157,6 +162,39 @@ def _alias_index(source: str, default: int) -> int:
     finally:
         loader.dispose()
     return default
+
+
+# Real front matter nests two levels deep. libyaml's composer recurses in C and
+# crashes the process (SIGSEGV) on ~100,000 nested "[" - well inside the size limit.
+MAX_NESTING = 50
+
+
+def _too_deep(source: str) -> int | None:
+    """Offset where the YAML nests deeper than MAX_NESTING, else None.
+
+    Reads only parser events (libyaml's parser keeps an explicit stack, it does not
+    recurse), and only when the text holds enough "[", "{", "-" or "?" to nest that
+    deep; block mappings nested by indentation alone are bounded by the size limit.
+    """
+    if sum(source.count(c) for c in "[{-?") <= MAX_NESTING:
+        return None
+    loader = _Loader(source)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.index
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the full load reports it, with its position
+    finally:
+        loader.dispose()
 
 
 def _find_alias(root: yaml.Node) -> yaml.Node | None:
