@@ -124,6 +124,24 @@ def test_text_output_of_an_unused_suppression(tmp_path):
 
     assert code == 1, err
     assert out.startswith(f"{path}:{line}:1: NC009 unused suppression: NC911 silences nothing on line {line + 1} [*]\n")
+    assert out.endswith("Found 1 problem in 1 file (1 checked); 1 with `notecheck fix --unsafe-fixes`.\n")
+
+    text = marked("<!-- notecheck: disable=NC911 -->\nplain\nBADWORD\n")
+    path.write_text(text, encoding="utf-8")
+    _, out, _ = run_cli("check", "--select", "NC91", "--report-unused-suppressions", str(path))
+    assert out.endswith("Found 2 problems in 1 file (1 checked); 1 fixable with `notecheck fix`; "
+                        "1 more with `notecheck fix --unsafe-fixes`.\n")
+
+
+def test_github_annotation_of_an_unused_suppression_names_unsafe_fixes(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text(marked("<!-- notecheck: disable=NC911 -->\nplain\n"), encoding="utf-8")
+    _, out, _ = run_cli("check", "--select", "NC91", "--report-unused-suppressions", "--output-format", "github",
+                        str(path))
+    assert out.startswith("::warning file=")
+    assert out.endswith(",title=NC009::unused suppression: NC911 silences nothing on line "
+                        f"{line_of(path.read_text(encoding='utf-8'), 'plain')} "
+                        "(fixable with `notecheck fix --unsafe-fixes`)\n")
 
 
 def test_fix_removes_unused_suppressions_only_as_an_unsafe_fix(tmp_path):

@@ -44,7 +44,10 @@ def command(diag) -> str:
         props += [("endLine", diag.end_line), ("endColumn", diag.end_column)]
     props.append(("title", diag.code))
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
-    fixable = " (fixable with `notecheck fix`)" if diag.fixable else ""
+    fixable = ""
+    if diag.fixable:
+        unsafe = getattr(diag.fix, "applicability", "safe") == "unsafe"
+        fixable = f" (fixable with `notecheck fix{' --unsafe-fixes' if unsafe else ''}`)"
     return f"::{kind} {rendered}::{escape_data(diag.message + fixable)}"
 
 

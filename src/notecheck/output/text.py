@@ -32,11 +32,14 @@ def summary_line(results: Sequence) -> str:
     if not diags:
         base = f"All checks passed ({checked} file{'s' if checked != 1 else ''} checked)."
     else:
-        fixable = sum(1 for d in diags if d.fixable)
+        unsafe = sum(1 for d in diags if d.fixable and getattr(d.fix, "applicability", "safe") == "unsafe")
+        fixable = sum(1 for d in diags if d.fixable) - unsafe
         base = (f"Found {len(diags)} problem{'s' if len(diags) != 1 else ''} in {files} "
                 f"file{'s' if files != 1 else ''} ({checked} checked)")
         if fixable:
             base += f"; {fixable} fixable with `notecheck fix`"
+        if unsafe:
+            base += f"; {unsafe} {'more ' if fixable else ''}with `notecheck fix --unsafe-fixes`"
         base += "."
     if fixed:
         base = f"Fixed {fixed} problem{'s' if fixed != 1 else ''}. " + base
