@@ -446,3 +446,33 @@ def test_fix_restores_injected_notes_and_is_idempotent(good, chosen):
 
     assert once.text == good
     assert twice.text == once.text and twice.applied == []
+
+
+def test_suppressed_finding_is_not_fixed(clean_text):
+    wrong = "[4:10](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=205s)"
+    broken = clean_text.replace("[4:10](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=250s)", wrong)
+    silenced = broken.replace(wrong, "<!-- notecheck: disable=NC301 -->\n" + wrong)
+    assert [d.code for d in notecheck.check_text(broken)] == ["NC301"]
+
+    result = fix_text(silenced)
+
+    assert result.text == silenced
+    assert result.applied == [] and result.remaining == []
+
+
+def test_only_selected_rules_fix(clean_text):
+    broken = clean_text.replace('"1:06:40"', '"1:06:04"').replace("[4:10](", "[04:10](")
+
+    result = fix_text(broken, Config(select=("NC3",)))
+
+    assert result.text == clean_text.replace('"1:06:40"', '"1:06:04"')
+    assert [d.code for d in result.applied] == ["NC306"]
+
+
+def test_unified_diff_splits_lines_at_newline_only():
+    from notecheck.fixer import unified_diff
+
+    old = "a\x0cb\u2028c\r\nx=1\r\nend"
+    new = "a\x0cb\u2028c\r\nx=2\r\nend"
+    assert unified_diff(old, new, "n.md") == (
+        "--- n.md\n+++ n.md\n@@ -1,3 +1,3 @@\n a\x0cb\u2028c\r\n-x=1\r\n+x=2\r\n end\n\\ No newline at end of file\n")

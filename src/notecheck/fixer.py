@@ -11,8 +11,9 @@ unsafe ones with ``unsafe=True``), sort them by start, skip a fix whose edits ov
 edit already taken (it is picked up by the next pass, on the re-checked text), apply the
 rest together, re-parse and re-check. A pass that makes the note unparseable (NC001-NC003)
 or raises the count of a report-only finding is reverted; its fixes are then tried one by
-one on the same text, and those harmless on their own are kept. Passes repeat until nothing fixable changes, at most
-``MAX_PASSES`` times. A note that cannot be parsed is never rewritten.
+one on the same text, and those harmless together are kept. Passes repeat until nothing
+fixable changes, at most ``MAX_PASSES`` times. A note that cannot be parsed is never
+rewritten.
 
 Files are handled as bytes: the decoded text keeps the BOM and every ``\\r\\n``, edits
 replace only the characters they target, and a replacement that spans lines takes the
@@ -182,7 +183,7 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
     bad: set = set()  # fixes that broke the note, never tried again
 
     def attempt(fixes: list[Diagnostic]):
-        """(text, note, diagnostics) after applying ``fixes`` to the current text, or None if that breaks it."""
+        """(text, diagnostics) after applying ``fixes`` to the current text; None if that breaks it."""
         new_text = apply_edits(text, _edits_of(text, fixes))
         new_note = parse(new_text, path=path)
         if _blocking(new_note):
@@ -198,18 +199,18 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
             break
         outcome = attempt(taken)
         if outcome is None:
-            # revert the pass; keep the fixes that are harmless on their own, in order
+            # revert the pass; keep, in order, each fix that does no harm with those kept so far
             good: list[Diagnostic] = []
             for diag in taken:
-                if attempt(good + [diag]) is None:
+                tried = attempt(good + [diag])
+                if tried is None:
                     bad.add(_fix_key(text, diag))
                 else:
                     good.append(diag)
+                    outcome = tried
             if not good:
                 continue
-            taken, outcome = good, attempt(good)
-            if outcome is None:  # pragma: no cover - each prefix of `good` was checked
-                break
+            taken = good
         new_text, new_diags = outcome
         if new_text == text:
             break
@@ -232,12 +233,19 @@ def fix_text(text: str, config=None, unsafe: bool = False, *, path: str | None =
 # ---------------------------------------------------------------------------- files
 
 
+def _lines(text: str) -> list[str]:
+    """Lines split at ``\n`` only (str.splitlines would also split at \f, \x1c, U+2028...)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff of two versions of a note, marking a missing final newline like diff(1)."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
     out: list[str] = []
-    for line in difflib.unified_diff(old_lines, new_lines, fromfile=path, tofile=path):
+    for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path):
         if line.endswith("\n"):
             out.append(line)
         else:
