@@ -107,6 +107,11 @@ def test_sarif_is_valid_and_carries_rules_with_help(tmp_path):
     assert bad["name"] == "test-badword"
     assert bad["shortDescription"]["text"] == "test marker BADWORD"
     assert bad["help"]["text"] == inspect.cleandoc(_bad.__doc__)
+    assert bad["help"]["markdown"] == (
+        "**What it finds**\n\nThe word BADWORD.\n\n**Why it matters**\n\nIt is a test marker.\n\n"
+        "**Bad**\n\n```markdown\na BADWORD here\n```\n\n**Good**\n\n```markdown\na goodword here\n```\n\n"
+        "**Fix**\n\nReplaces it with goodword.")
+    assert bad["fullDescription"]["text"] == "The word BADWORD."
     assert bad["defaultConfiguration"]["level"] == "error"
     assert rules[ids.index("NC912")]["defaultConfiguration"]["level"] == "warning"
 
@@ -197,3 +202,11 @@ def test_junit_holds_control_characters_as_valid_xml(tmp_path):
     case = ET.fromstring(out).find("testsuite/testcase")
     assert case.get("name") == str(path).replace("\x01", "\ufffd")
     assert case.find("failure").get("type") == "NC911"
+
+
+def test_sarif_help_markdown_fences_examples_that_hold_backticks():
+    from notecheck.output.sarif import help_markdown
+
+    doc = "What it finds:\n    A fence.\n\nBad:\n    ```bash\n    yt-dlp x\n    ```\n"
+    assert help_markdown(doc) == ("**What it finds**\n\nA fence.\n\n**Bad**\n\n"
+                                  "````markdown\n```bash\nyt-dlp x\n```\n````")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import IO, Sequence
 from urllib.parse import quote
@@ -29,14 +30,48 @@ def _uri(path: str) -> tuple[str, str | None]:
     return quote(p.as_posix()), "%SRCROOT%"  # as_posix drops a leading "./"
 
 
+_SECTIONS = ("What it finds", "Why it matters", "Bad", "Good", "Fix")
+_EXAMPLES = ("Bad", "Good")
+
+
+def _sections(text: str) -> list[tuple[str | None, str]]:
+    """Split a rule docstring at its section titles ("What it finds", "Bad", ...)."""
+    import textwrap
+
+    out: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in text.splitlines():
+        title = line.strip().rstrip(":")
+        if line[:1].strip() and title in _SECTIONS:
+            out.append((title, []))
+        else:
+            out[-1][1].append(line)
+    return [(title, textwrap.dedent("\n".join(body)).strip("\n")) for title, body in out
+            if title is not None or "\n".join(body).strip()]
+
+
+def help_markdown(text: str) -> str:
+    """The docstring as Markdown: titles in bold, the Bad/Good examples as code blocks."""
+    parts = []
+    for title, body in _sections(text):
+        if title is not None:
+            parts.append(f"**{title}**")
+        if title in _EXAMPLES and body:
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))
+            parts.append(f"{fence}markdown\n{body}\n{fence}")
+        elif body:
+            parts.append(body)
+    return "\n\n".join(parts)
+
+
 def _rule_descriptor(rule) -> dict:
     help_text = rule.explanation
+    what = next((body for title, body in _sections(help_text) if title == "What it finds" and body), None)
     descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.summary},
-        "help": {"text": help_text, "markdown": help_text},
+        "fullDescription": {"text": " ".join((what or rule.summary).split())},
+        "help": {"text": help_text, "markdown": help_markdown(help_text)},
         "defaultConfiguration": {"level": _LEVEL.get(rule.severity, "warning")},
         "properties": {"fix": rule.fix or "none"},
     }
