@@ -29,7 +29,7 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .diagnostic import SAFE, UNSAFE, Diagnostic, Edit, Fix
 
@@ -43,6 +43,7 @@ class FixResult:
     text: str
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
+    note: Any = field(default=None, repr=False, compare=False)  # the parsed fixed text
 
     @property
     def changed(self) -> bool:
@@ -178,12 +179,12 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
         note = parse(text, path=path)
     diags = check_note(note, config, path, sidecar=sidecar)
     if _blocking(note):
-        return FixResult(text, [], diags)
+        return FixResult(text, [], diags, note)
     applied: list[Diagnostic] = []
     bad: set = set()  # fixes that broke the note, never tried again
 
     def attempt(fixes: list[Diagnostic]):
-        """(text, diagnostics) after applying ``fixes`` to the current text; None if that breaks it."""
+        """(text, diagnostics, note) after applying ``fixes`` to the current text; None if that breaks it."""
         new_text = apply_edits(text, _edits_of(text, fixes))
         new_note = parse(new_text, path=path)
         if _blocking(new_note):
@@ -191,7 +192,7 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
         new_diags = check_note(new_note, config, path, sidecar=sidecar)
         if _report_only(new_diags) - _report_only(diags):
             return None
-        return new_text, new_diags
+        return new_text, new_diags, new_note
 
     for _ in range(MAX_PASSES):
         taken, _edits = select_fixes(text, diags, unsafe=unsafe, exclude=bad)
@@ -211,12 +212,12 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
             if not good:
                 continue
             taken = good
-        new_text, new_diags = outcome
+        new_text, new_diags, new_note = outcome
         if new_text == text:
             break
-        text, diags = new_text, new_diags
+        text, diags, note = new_text, new_diags, new_note
         applied.extend(taken)
-    return FixResult(text, applied, diags)
+    return FixResult(text, applied, diags, note)
 
 
 def fix_text(text: str, config=None, unsafe: bool = False, *, path: str | None = None,
@@ -293,23 +294,13 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
                 os.chown(tmp, st.st_uid, st.st_gid)
             except OSError:
                 pass  # not ours to give away; the content and mode are what matter
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # after a crash: the old note or the new one, never half of one
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def _read_bytes(path: str) -> tuple[bytes | None, str | None]:
@@ -355,8 +346,7 @@ def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
     result = fix_note(note.text, config, shown, unsafe=unsafe, sidecar=sidecar, note=note)
     changed = result.text != note.text
     new_data = result.text.encode("utf-8") if changed else data
-    final_note = parse_bytes(new_data, path) if changed else note
-    out = FileResult(shown, result.remaining, excerpts_for(final_note, result.remaining),
+    out = FileResult(shown, result.remaining, excerpts_for(result.note, result.remaining),
                      fixed=result.applied, changed=changed)
     if changed and diff_only:
         out.diff = unified_diff(note.text, result.text, shown)
