@@ -146,3 +146,11 @@ def test_nc004_on_the_real_sample_title():
     fixed = notecheck.fix_text(text, config=Config(select=("NC004",)))
     assert fixed.text == text.replace("â€”", "—", 1)
     assert fixed.remaining == []
+
+
+def test_nc004_many_runs_on_one_long_line(clean_text):
+    words = " ".join(["cafÃ© â€” naÃ¯ve"] * 300)
+    text = clean_text.replace("Andalusia,", f"Andalusia ({words}),", 1)
+    found = diags(text, "NC004")
+    assert len(found) == 900 and {d.line for d in found} == {line_of(text, "Andalusia (")}
+    assert apply(text, found) == clean_text.replace("Andalusia,", "Andalusia ({}),".format(" ".join(["café — naïve"] * 300)), 1)

@@ -6,8 +6,9 @@ Two stages, so that clean notes pay nothing:
    characters (a lead ``Â``..``ô`` followed by the right number of continuation
    characters ``€``..``¿``). Legitimate text almost never contains one; the few
    legitimate shapes it does match (``„Straße“``, ``“CAFÉ”``) are settled in stage 2.
-2. ``ftfy`` (imported lazily, only when stage 1 hits) decides on the whole line and
-   gives the repair. Its heuristics know which repairs are plausible text, so it
+2. ``ftfy`` (imported lazily, only when stage 1 hits) decides on the candidate's
+   segment (the run of non-ASCII cp1252/latin-1 characters around it) and gives the
+   repair. Its heuristics know which repairs are plausible text, so it
    leaves ``É”``, ``ß“`` and Portuguese ``SÃO`` alone while repairing ``â€™``, ``Ã©``,
    double-encoded ``ÃƒÂ©`` and whole mojibake words in other scripts.
 
@@ -30,6 +31,14 @@ _CONT = (
 )
 # A whole UTF-8 sequence (2, 3 or 4 bytes) read as cp1252/latin-1 characters.
 CANDIDATE_RE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
+# Characters cp1252/latin-1 produce from bytes 0x80-0xFF: the stuff mojibake is made of.
+_SEGMENT_CHARS = f"{_CONT}\u00c0-\u00ff"
+_SEGMENT_RE = re.compile(f"[{_SEGMENT_CHARS}]*")
+MAX_SEGMENT = 512  # bounds ftfy's work on pathological input; real runs are a few characters
+
+
+def _in_segment(char: str) -> bool:
+    return _SEGMENT_RE.fullmatch(char) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,28 +82,37 @@ def repair(text: str) -> str:
 
 
 def find(text: str) -> list[Mojibake]:
-    """Every mojibake run in ``text``, in order, with its repair."""
+    """Every mojibake run in ``text``, in order, with its repair.
+
+    ftfy judges each candidate's segment: the maximal run of characters a cp1252/latin-1
+    decoding can produce from bytes 0x80-0xFF (mojibake of UTF-8 never contains ASCII).
+    Judging segments, not lines, keeps the work linear in the text.
+    """
     if not has_candidate(text):
         return []
-    from difflib import SequenceMatcher
-
     fix = _fixer()
     out: list[Mojibake] = []
     done_until = -1
     for m in CANDIDATE_RE.finditer(text):
         if m.start() < done_until:
-            continue  # this line was already decided
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        if line_end < 0:
-            line_end = len(text)
-        done_until = line_end
-        line = text[line_start:line_end]
-        fixed = fix(line)
-        if fixed == line:
+            continue  # inside a segment already judged
+        seg_start = m.start()
+        floor = max(0, done_until, m.start() - MAX_SEGMENT)
+        while seg_start > floor and _in_segment(text[seg_start - 1]):
+            seg_start -= 1
+        seg_end = _SEGMENT_RE.match(text, m.start(), m.start() + MAX_SEGMENT).end()
+        done_until = seg_end
+        segment = text[seg_start:seg_end]
+        fixed = fix(segment)
+        if fixed == segment:
             continue
-        ops = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
-        for tag, i1, i2, j1, j2 in ops:
-            if tag != "equal":
-                out.append(Mojibake(line_start + i1, line_start + i2, line[i1:i2], fixed[j1:j2]))
+        # the repair differs from the segment in one stretch: trim what both share
+        head = 0
+        while head < min(len(segment), len(fixed)) and segment[head] == fixed[head]:
+            head += 1
+        tail = 0
+        while tail < min(len(segment), len(fixed)) - head and segment[-1 - tail] == fixed[-1 - tail]:
+            tail += 1
+        start, end = seg_start + head, seg_end - tail
+        out.append(Mojibake(start, end, text[start:end], fixed[head:len(fixed) - tail]))
     return out
