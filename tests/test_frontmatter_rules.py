@@ -212,3 +212,10 @@ def test_nc105_mojibake_title_matches_its_h1(clean_text):
 def test_sample_front_matter_findings():
     text = (SAMPLES / "lXUZvyajciY.md").read_text(encoding="utf-8")
     assert [(d.code, d.line) for d in mine(text)] == [("NC004", 3)]
+
+
+@pytest.mark.parametrize(("duration", "written"), [("0x" + "f" * 5000, '"1:06:40"'), ("4000", '"' + "9" * 5000 + ':00"')])
+def test_nc102_absurd_numbers_do_not_crash(clean_text, duration, written):
+    text = clean_text.replace("duration: 4000", f"duration: {duration}", 1)
+    text = text.replace('duration_formatted: "1:06:40"', f"duration_formatted: {written}", 1)
+    assert diags(text, "NC102") == []
