@@ -417,3 +417,12 @@ def test_cli_check_of_a_directory_of_bad_files_goes_on(tmp_path):
         (tmp_path / f"{i}.md").write_bytes(data)
     code, out, err = run_cli("check", "--output-format", "json", "--no-sidecar", str(tmp_path))
     assert code == 1 and err == ""
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\r\n"], ids=["no final newline", "LF", "CRLF"])
+def test_unclosed_fence_runs_to_the_end_whatever_the_last_line_ending(ending):
+    text = FM + "## Transcript\n\n```bash\n" + LINK + " inside the fence" + ending
+    note = parse(text)
+    block = note.code_blocks[-1]
+    assert (block.closed, block.end, block.content_end) == (False, len(text), len(text))
+    assert note.links == [] and note.in_code(text.index(LINK))

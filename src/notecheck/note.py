@@ -487,6 +487,25 @@ def parse(text: str, path: str | None = None) -> Note:
     return note
 
 
+# Only a line whose first non-blank character is one of # ` ~ < can open or close a
+# heading, fence or comment: the scanner jumps from one such line to the next.
+_LINE_OF_INTEREST_RE = re.compile(r"\n[^\S\n]*[#`~<]")
+_STARTS_OF_INTEREST_RE = re.compile(r"[^\S\n]*[#`~<]")
+
+
+def _next_line_of_interest(text: str, pos: int) -> int:
+    """Start of the first line at or after the line start ``pos`` that may matter; -1 if none."""
+    if pos == 0 or text[pos - 1] != "\n":  # the first body line (after a BOM or front matter)
+        if _STARTS_OF_INTEREST_RE.match(text, pos):
+            return pos
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return -1
+        pos = nl + 1
+    m = _LINE_OF_INTEREST_RE.search(text, pos - 1)
+    return -1 if m is None else m.start() + 1
+
+
 def _scan_body(note: Note) -> None:
     text = note.text
     pos = note.body_start
@@ -494,8 +513,10 @@ def _scan_body(note: Note) -> None:
     headings: list[Heading] = []
     blocks: list[CodeBlock] = []
     fence: tuple[str, int, int, str, int] | None = None  # (marker, indent, start, info, content_start)
-    in_comment = False
-    while pos < n or (pos == n and fence is not None):
+    while pos <= n:
+        pos = _next_line_of_interest(text, pos) if pos < n else -1
+        if pos < 0:
+            break
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
         next_pos = n + 1 if nl < 0 else nl + 1
@@ -503,18 +524,11 @@ def _scan_body(note: Note) -> None:
         if line.endswith("\r"):
             line = line[:-1]
         if fence is not None:
-            marker, _indent, fstart, info, cstart = fence
+            marker = fence[0]
             stripped = line.strip()
-            if pos >= n:
-                blocks.append(CodeBlock(fstart, n, info, cstart, n, False))
-                fence = None
-                break
             if stripped.startswith(marker[0] * len(marker)) and set(stripped) <= {marker[0]} and len(stripped) >= len(marker):
-                blocks.append(CodeBlock(fstart, line_end, info, cstart, pos, True))
+                blocks.append(CodeBlock(fence[2], line_end, fence[3], fence[4], pos, True))
                 fence = None
-        elif in_comment:
-            if "-->" in line:
-                in_comment = False
         elif line[:4].lstrip(" ")[:1] in ("`", "~") and (m := _FENCE_RE.match(line)) is not None and not (
             m.group(2)[0] == "`" and "`" in m.group(3)
         ):
@@ -522,8 +536,15 @@ def _scan_body(note: Note) -> None:
         elif line.lstrip(" ")[:1] == "#" and (h := _match_heading(line)) is not None:
             headings.append(Heading(h[0], h[1], pos, line_end, pos + h[2]))
         elif line.lstrip().startswith("<!--") and "-->" not in line:
-            in_comment = True
+            # an HTML comment: nothing inside it counts, up to the line that closes it
+            close = text.find("-->", next_pos)
+            if close < 0:
+                break
+            nl = text.find("\n", close)
+            next_pos = n + 1 if nl < 0 else nl + 1
         pos = next_pos
+    if fence is not None:  # never closed: the block runs to the end of the note
+        blocks.append(CodeBlock(fence[2], n, fence[3], fence[4], n, False))
     note.headings = headings
     note.code_blocks = blocks
     _build_sections(note)
