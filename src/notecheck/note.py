@@ -273,6 +273,8 @@ _IMAGE_ID_RE = re.compile(r"https?://(?:img\.youtube\.com|i\d?\.ytimg\.com)/(?:v
 _ATTRIBUTION_RE = re.compile(r">[ \t]*(?:--|—|–|―|-)[ \t]*")
 # No two adjacent blank-eating parts: the old "\s*(?:=\s*(...*?))?\s*-->" took minutes on a long run of blanks.
 _SUPPRESS_RE = re.compile(r"<!--\s*notecheck:\s*(disable|disable-file|disable-next-line)\s*(?:=([A-Za-z0-9_,\s]*))?-->")
+_BLANKS_RE = re.compile(r"\s*")
+_FIRST_CHAR_RE = re.compile(r"\s*(\S?)")  # the first non-blank character of a line, "" when blank
 _SPEAKER_PREFIX_RE = re.compile(r"(?:\*\*(?P<a>[^*\n]+?):?\*\*:?|(?P<b>[A-Z][\w .'-]{0,40}):)[ \t]*")
 
 
@@ -744,9 +746,7 @@ def _build_transcript(note: Note) -> None:
     def flush() -> None:
         if para_start is None:
             return
-        head = text[para_start:para_end]
-        lead = len(head) - len(head.lstrip())
-        p = para_start + lead
+        p = _BLANKS_RE.match(text, para_start, para_end).end()  # type: ignore[union-attr]
         speaker = None
         sm = _SPEAKER_PREFIX_RE.match(text, p, para_end)
         link = link_at.get(p)
@@ -771,14 +771,21 @@ def _build_transcript(note: Note) -> None:
             body = text[body_start:para_end].replace("\r", "")
             paragraphs.append(TranscriptParagraph(p, para_end, link, speaker, body, body_start))
 
-    for lstart, lend, line in _lines(text, sec.heading.end + 1, sec.end):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.startswith(">") or note.in_code(lstart):
+    end = sec.end
+    has_code = any(b.start < end and b.end > sec.heading.end for b in note.code_blocks)
+    first_char = _FIRST_CHAR_RE.match
+    lstart = sec.heading.end + 1
+    while lstart < end:
+        nl = text.find("\n", lstart, end)
+        lend = end if nl < 0 else nl
+        # a blank line, a heading, a block quote or code ends a paragraph
+        if first_char(text, lstart, lend).group(1) in ("", "#", ">") or (has_code and note.in_code(lstart)):  # type: ignore[union-attr]
             flush()
             para_start = None
-            continue
-        if para_start is None:
-            para_start = lstart
-        para_end = lend if not text[lstart:lend].endswith("\r") else lend - 1
+        else:
+            if para_start is None:
+                para_start = lstart
+            para_end = lend - 1 if text[lend - 1] == "\r" else lend
+        lstart = lend + 1
     flush()
     note.transcript = paragraphs
