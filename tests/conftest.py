@@ -32,6 +32,25 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+def col_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based column of the n-th occurrence of ``needle`` in ``text``."""
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.index(needle, pos + 1)
+    return pos - text.rfind("\n", 0, pos)
+
+
+def apply_fixes(text: str, diagnostics) -> str:
+    """Apply every diagnostic's fix edits (none overlap in rule tests), last first.
+
+    Rule tests use this to compare a fix's exact output without the fixer's loop."""
+    edits = sorted((e for d in diagnostics if d.fix is not None for e in d.fix.edits),
+                   key=lambda e: e.start, reverse=True)
+    for e in edits:
+        text = text[:e.start] + e.content + text[e.end:]
+    return text
+
+
 def run_cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     """Run ``notecheck ARGS`` in-process; returns (exit code, stdout, stderr)."""
     from notecheck.cli import main

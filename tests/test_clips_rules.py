@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import line_of
+from conftest import apply_fixes, col_of, line_of
 from notecheck import Config, check_text
 from notecheck.clipcmd import YT_DLP_FLAGS, YT_DLP_VALUED, _scan, parse_clip_command
 
@@ -29,24 +29,10 @@ def found(text: str, **config) -> list[tuple[str, int]]:
     return [(d.code, d.line) for d in diags(text, **config)]
 
 
-def col_of(text: str, needle: str, occurrence: int = 1) -> int:
-    pos = -1
-    for _ in range(occurrence):
-        pos = text.index(needle, pos + 1)
-    return pos - text.rfind("\n", 0, pos)
-
-
 def where(text: str, anchor: str, needle: str) -> tuple[int, int]:
     """(line, column) of the first ``needle`` at or after ``anchor``."""
     pos = text.index(needle, text.index(anchor))
     return text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
-
-
-def apply_fixes(text: str, diagnostics) -> str:
-    edits = sorted((e for d in diagnostics if d.fix is not None for e in d.fix.edits), key=lambda e: e.start, reverse=True)
-    for e in edits:
-        text = text[:e.start] + e.content + text[e.end:]
-    return text
 
 
 def with_cmd1(clean_text: str, cmd: str) -> str:

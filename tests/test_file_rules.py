@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import notecheck
-from conftest import SAMPLES, line_of
+from conftest import SAMPLES, apply_fixes, line_of
 from notecheck import Config
 from notecheck.engine import check_note
 from notecheck.mojibake import find, has_candidate, repair
@@ -16,13 +16,6 @@ MINE = ("NC0", "NC1", "NC2")
 
 def diags(text: str, code: str):
     return [d for d in notecheck.check_text(text, config=Config(select=(code,))) if d.code == code]
-
-
-def apply(text: str, diagnostics) -> str:
-    edits = sorted((e for d in diagnostics if d.fix for e in d.fix.edits), key=lambda e: e.start, reverse=True)
-    for e in edits:
-        text = text[:e.start] + e.content + text[e.end:]
-    return text
 
 
 # ---------------------------------------------------------------- NC001
@@ -104,7 +97,7 @@ def test_nc004_in_front_matter_and_body_with_fix(clean_text):
     found = diags(text, "NC004")
     assert [(d.line, d.column) for d in found] == [(3, 21), (line_of(text, "sheâ€™s"), text.splitlines()[line_of(text, "sheâ€™s") - 1].index("â€™") + 1)]
     assert all(d.fixable for d in found)
-    fixed = apply(text, found)
+    fixed = apply_fixes(text, found)
     assert fixed == clean_text.replace("why she thinks", "why she’s sure", 1)
 
 
@@ -117,7 +110,7 @@ def test_nc004_repairs(clean_text, garbled, meant):
     text = clean_text.replace("Andalusia,", f"Andalusia ({garbled}),", 1)
     found = diags(text, "NC004")
     assert found and {d.line for d in found} == {line_of(text, "Andalusia (")}
-    assert apply(text, found) == clean_text.replace("Andalusia,", f"Andalusia ({meant}),", 1)
+    assert apply_fixes(text, found) == clean_text.replace("Andalusia,", f"Andalusia ({meant}),", 1)
 
 
 @pytest.mark.parametrize(
@@ -153,4 +146,4 @@ def test_nc004_many_runs_on_one_long_line(clean_text):
     text = clean_text.replace("Andalusia,", f"Andalusia ({words}),", 1)
     found = diags(text, "NC004")
     assert len(found) == 900 and {d.line for d in found} == {line_of(text, "Andalusia (")}
-    assert apply(text, found) == clean_text.replace("Andalusia,", "Andalusia ({}),".format(" ".join(["café — naïve"] * 300)), 1)
+    assert apply_fixes(text, found) == clean_text.replace("Andalusia,", "Andalusia ({}),".format(" ".join(["café — naïve"] * 300)), 1)

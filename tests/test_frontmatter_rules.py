@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import notecheck
-from conftest import CLEAN, SAMPLES, line_of
+from conftest import CLEAN, SAMPLES, apply_fixes, line_of
 from notecheck import Config
 
 
@@ -18,13 +18,6 @@ def diags(text: str, code: str):
 
 def mine(text: str):
     return notecheck.check_text(text, config=Config(select=("NC0", "NC1", "NC2")))
-
-
-def apply(text: str, diagnostics) -> str:
-    edits = sorted((e for d in diagnostics if d.fix for e in d.fix.edits), key=lambda e: e.start, reverse=True)
-    for e in edits:
-        text = text[:e.start] + e.content + text[e.end:]
-    return text
 
 
 # ---------------------------------------------------------------- NC101
@@ -126,7 +119,7 @@ def test_nc102_wrong_rendering_fixed_in_its_style(clean_text, duration, written,
     found = diags(text, "NC102")
     line = line_of(text, "duration_formatted:")
     assert [(d.line, d.column) for d in found] == [(line, len("duration_formatted: ") + 1 + (written[0] in "'\""))]
-    assert apply(text, found) == text.replace(f"duration_formatted: {written}", f"duration_formatted: {expected}")
+    assert apply_fixes(text, found) == text.replace(f"duration_formatted: {written}", f"duration_formatted: {expected}")
 
 
 @pytest.mark.parametrize("written", ['"66:40"', '"1:06:40"', "1:06:40", '"01:06:40"'])
@@ -149,7 +142,7 @@ def test_nc103_url_id_differs_with_fix(clean_text):
     found = diags(text, "NC103")
     line = line_of(text, "url:")
     assert [(d.line, d.column) for d in found] == [(line, text.splitlines()[line - 1].index("lXUZ") + 1)]
-    assert apply(text, found) == clean_text
+    assert apply_fixes(text, found) == clean_text
 
 
 @pytest.mark.parametrize("url", ["https://youtu.be/aBcD3fGh1jK", '"https://www.youtube.com/watch?v=aBcD3fGh1jK&t=3s"',
@@ -169,7 +162,7 @@ def test_nc104_thumbnail_id_differs_with_fix(clean_text):
     found = diags(text, "NC104")
     line = line_of(text, "thumbnail:")
     assert [(d.line, d.column) for d in found] == [(line, text.splitlines()[line - 1].index("lXUZ") + 1)]
-    assert apply(text, found) == clean_text
+    assert apply_fixes(text, found) == clean_text
 
 
 def test_nc104_near_miss_other_thumbnail_hosts(clean_text):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import line_of
+from conftest import apply_fixes, col_of, line_of
 from notecheck import Config, check_text, parse
 
 URL = "https://www.youtube.com/watch?v=aBcD3fGh1jK"
@@ -18,21 +18,6 @@ def diags(text: str, **config):
 
 def found(text: str, **config) -> list[tuple[str, int]]:
     return [(d.code, d.line) for d in diags(text, **config)]
-
-
-def col_of(text: str, needle: str, occurrence: int = 1) -> int:
-    pos = -1
-    for _ in range(occurrence):
-        pos = text.index(needle, pos + 1)
-    return pos - text.rfind("\n", 0, pos)
-
-
-def apply_fixes(text: str, diagnostics) -> str:
-    """Apply every fix's edits (none overlap in these tests), last first."""
-    edits = sorted((e for d in diagnostics if d.fix is not None for e in d.fix.edits), key=lambda e: e.start, reverse=True)
-    for e in edits:
-        text = text[:e.start] + e.content + text[e.end:]
-    return text
 
 
 def test_clean_note_is_silent(clean_text):
