@@ -30,7 +30,8 @@ HMS = "hms"  # 1:44:00
 MINUTES = "minutes"  # 104:00 (and every label below one hour: 9:25)
 
 # A label: digits, then one or two ":NN" fields.
-_LABEL_RE = re.compile(r"([0-9]+):([0-9]{2})(?::([0-9]{2}))?")
+# Digit runs are bounded (9-12 digits, centuries of video): int() of a 5,000-digit run is slow or refused.
+_LABEL_RE = re.compile(r"([0-9]{1,9}):([0-9]{2})(?::([0-9]{2}))?")
 # Anything that a person meant as a time, well-formed or not: 9:5, 1:2:3, 9:65.
 _TIMEISH_RE = re.compile(r"[0-9]{1,3}(?::[0-9]{1,3}){1,3}")
 
@@ -111,7 +112,7 @@ def describe(seconds: float) -> str:
 
 
 # t= forms: 565s, 565, 9m25s, 1h44m, 1h2m3s (YouTube accepts all of them).
-_T_RE = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)(s?))?")
+_T_RE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,12})(s?))?")
 
 
 def parse_t(text: str | None) -> int | None:
@@ -155,7 +156,7 @@ def render_t(seconds: int, like: str | None = None) -> str:
 
 # Clip bounds as yt-dlp's parse_duration reads them: SS, M:SS, MM:SS, H:MM:SS, 104:00,
 # fractions. Unlike yt-dlp we refuse fields of 60 and more after the first (9:75 is a typo).
-_BOUND_RE = re.compile(r"(?:(?:([0-9]+):)?([0-9]+):)?([0-9]+)(\.[0-9]+)?")
+_BOUND_RE = re.compile(r"(?:(?:([0-9]{1,9}):)?([0-9]{1,9}):)?([0-9]{1,12})(\.[0-9]{1,9})?")
 
 
 def parse_clip_bound(text: str) -> float | None:
@@ -183,7 +184,7 @@ def render_clip_bound(seconds: float, style: str = MINUTES) -> str:
     return base
 
 
-_TAG_RE = re.compile(r"([0-9]+)m([0-9]{2})s")
+_TAG_RE = re.compile(r"([0-9]{1,9})m([0-9]{2})s")
 
 
 def parse_tag(text: str) -> int | None:

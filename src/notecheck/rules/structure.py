@@ -13,7 +13,7 @@ from . import WARNING, rule
 # Quotes before Mentions as valid input.
 RANK = {"summary": 0, "highlights": 1, "key points": 2, "mentions": 3, "surprising quotes": 3, "transcript": 4}
 
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.S)  # unclosed: to the end (linear, not quadratic)
 _HEADING_LINE_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 
