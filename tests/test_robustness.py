@@ -12,7 +12,6 @@ the budget is 20-100x what the input needs.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
 import sys
