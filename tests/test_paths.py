@@ -317,3 +317,17 @@ def test_check_paths_library_api_reports_unreadable_as_nc001(tree, monkeypatch):
     monkeypatch.setattr(runner, "open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "Permission denied")),
                         raising=False)
     assert [d.code for d in notecheck.check_paths([str(tree / "a.md")])] == ["NC001"]
+
+
+def test_parallel_run_with_threads_alive_avoids_fork(many):
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        results = check_paths([str(many)], jobs=2)
+    finally:
+        stop.set()
+        worker.join()
+    assert [r.path for r in results] == [r.path for r in check_paths([str(many)], jobs=1)]

@@ -199,8 +199,14 @@ def parallel_map(func, tasks: list[tuple], workers: int) -> list:
     from .rules import all_rules
 
     all_rules()  # import every rule module once, before forking
+    import threading
+
+    # fork is fastest (the workers inherit the loaded rules) but unsafe once threads run
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods and threading.active_count() == 1:
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     chunksize = max(1, min(32, len(tasks) // (workers * 8)))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
