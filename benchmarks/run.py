@@ -331,6 +331,17 @@ def main(argv: list[str] | None = None) -> int:
         remark += ": " + (lines[-1][-100:] if lines else "")
     changed = sum(1 for f in files if (copy / f.relative_to(CORPUS / "notes")).read_bytes() != f.read_bytes())
     add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
+    # the promises of fix, checked on the whole copy: nothing fixable remains, a second run changes nothing
+    after = {f: f.read_bytes() for f in copy.rglob("*.md")}
+    _, proc = run_process([*cmd, "check", "--output-format", "json", "--no-sidecar", str(copy)])
+    try:
+        fixable_left = sum(1 for d in json.loads(proc.stdout or b"[]") if d.get("fixable"))
+    except ValueError:
+        fixable_left = -1
+    run_process([*cmd, "fix", "--output-format", "json", "--no-sidecar", str(copy)])
+    changed_again = sum(1 for f, data in after.items() if f.read_bytes() != data)
+    fix_check = (f"after fix: {fixable_left} fixable findings remain (must be 0); "
+                 f"a second fix changed {changed_again} files (must be 0)")
 
     # start-up for one note --------------------------------------------------------------------
     one = next((f for f in files if SAMPLE.name not in f.name), files[0])
@@ -361,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"in process, per MB: parse {1000 / parse_rate:.0f} ms, rules "
           f"{sum(per_rule.values()) * 1000 / rule_mb:.0f} ms; slowest rules (ms/MB): "
           + ", ".join(f"{c} {t * 1000 / rule_mb:.1f}" for c, t in sorted(per_rule.items(), key=lambda x: -x[1])[:8]))
+    print(fix_check)
     if check_codes:
         print("findings on the corpus by code (check):",
               ", ".join(f"{c}={k}" for c, k in sorted(check_codes.items())))
