@@ -12,6 +12,7 @@ the budget is 20-100x what the input needs.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -41,12 +42,18 @@ def hang_guard(seconds: float, what: str = "input"):
         return
 
     def on_alarm(signum, frame):
-        raise TimeoutError(f"no result after {seconds} s on {what}: a hang or catastrophic backtracking")
+        where = f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}" if frame is not None else "?"
+        raise TimeoutError(f"no result after {seconds} s on {what} (busy at {where}): "
+                           "a hang or catastrophic backtracking")
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except TimeoutError as exc:
+        # raised from inside whatever was running: re-raise from here, with a plain traceback
+        # (an alarm landing mid-instruction leaves frames pytest cannot render)
+        raise TimeoutError(str(exc)) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
