@@ -463,3 +463,12 @@ def test_thousands_of_suppressions_with_unused_report_stay_linear():
     with hang_guard(5, "20,000 suppressions with the unused report"):
         diags = check_note(parse(head + "## Transcript\n\n" + body), config, "x.md")
     assert sum(d.code == "NC301" for d in diags) == 20_000
+
+
+def test_five_thousand_highlights_parse_in_linear_time():
+    one = CLEAN_TEXT[CLEAN_TEXT.index('### "Soil'):CLEAN_TEXT.index('### "Measure')]
+    text = FM + "## Highlights\n\n" + one * 5000 + CLEAN_TEXT[CLEAN_TEXT.index("## Key Points"):]
+    with hang_guard(20, "5,000 highlights"):
+        note = parse(text)
+    assert len(note.highlights) == 5000
+    assert all(len(h.clips) == 1 and h.thumbnail is not None and len(h.quotes) == 1 for h in note.highlights)

@@ -635,10 +635,11 @@ def _lines(text: str, start: int, end: int):
 
 
 def _links_in(note: Note, start: int, end: int) -> list[YouTubeLink]:
-    starts = [link.start for link in note.links]
+    links = note.links
+    starts = note._cache("link_starts", links, lambda: [link.start for link in links])
     lo = bisect.bisect_left(starts, start)
     hi = bisect.bisect_left(starts, end)
-    return note.links[lo:hi]
+    return links[lo:hi]
 
 
 def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
@@ -718,12 +719,14 @@ def _build_highlights_and_quotes(note: Note) -> None:
                     if link.is_thumbnail:
                         hl.thumbnail = link
                         break
-                for block in note.code_blocks:
-                    if h.start <= block.start < end:
-                        hl.code_blocks.append(block)
-                        content = note.text[block.content_start:block.content_end]
-                        if "yt-dlp" in content or "youtube-dl" in content or block.info in ("bash", "sh", "shell", "console", ""):
-                            hl.clips.append(ClipCommand(block, content))
+                blocks = note.code_blocks
+                block_starts = note._cache("code_starts", blocks, lambda: [b.start for b in blocks])
+                first, past = bisect.bisect_left(block_starts, h.start), bisect.bisect_left(block_starts, end)
+                for block in blocks[first:past]:  # the blocks with h.start <= start < end
+                    hl.code_blocks.append(block)
+                    content = note.text[block.content_start:block.content_end]
+                    if "yt-dlp" in content or "youtube-dl" in content or block.info in ("bash", "sh", "shell", "console", ""):
+                        hl.clips.append(ClipCommand(block, content))
                 hl.quotes = _quotes_in(note, h.start, end, key)
                 quotes.extend(hl.quotes)
                 note.highlights.append(hl)
