@@ -49,12 +49,15 @@ class Config:
         best_ign = max((len(p) for p in self.ignore if _matches(code, p)), default=-1)
         if best_sel < 0 or best_ign >= best_sel:
             return False
-        if path is not None and self.per_file_ignores:
-            rel = self._relative(path)
-            for pattern, codes in self.per_file_ignores:
-                if _glob(rel, pattern) and any(_matches(code, c) for c in codes):
-                    return False
-        return True
+        return not self.ignored_for_file(code, path)
+
+    def ignored_for_file(self, code: str, path: str | None) -> bool:
+        """True when a per-file-ignores glob matching ``path`` names ``code`` (or a prefix of it)."""
+        if path is None or not self.per_file_ignores:
+            return False
+        rel = self._relative(path)
+        return any(_glob(rel, pattern) and any(_matches(code, c) for c in codes)
+                   for pattern, codes in self.per_file_ignores)
 
     def is_excluded(self, path: str) -> bool:
         if not self.exclude:

@@ -61,39 +61,9 @@ def check_note(note: Note, config: Config | None = None, path: str | None = None
     for rule in rules:
         for finding in rule.check(note, ctx):
             out.append(to_diagnostic(note, rule, finding, shown_path))
-    if note.suppressions:
-        if config.report_unused_suppressions:  # also report what silenced nothing (NC009)
-            from .suppressions import apply
+    if note.suppressions:  # silence what they name; with the flag, report what silenced nothing (NC009)
+        from .suppressions import apply
 
-            out = apply(note, out, config, shown_path, [r.code for r in rules])
-        else:
-            out = _unsuppressed(note, out)
+        out = apply(note, out, config, shown_path, [r.code for r in rules])
     out.sort(key=Diagnostic.sort_key)
     return out
-
-
-def _unsuppressed(note: Note, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics no suppression silences; suppressions indexed by line, so that
-    thousands of comments and findings in one note stay linear."""
-    file_level: list[tuple[str, ...]] = []
-    by_line: dict[int, list[tuple[str, ...]]] = {}
-    for sup in note.suppressions:
-        if sup.file_level:
-            file_level.append(sup.codes)
-        elif sup.target_line is not None:
-            by_line.setdefault(sup.target_line, []).append(sup.codes)
-
-    def silenced(code: str, code_lists: list[tuple[str, ...]]) -> bool:
-        return any(not codes or any(code.startswith(c) for c in codes) for codes in code_lists)
-
-    return [d for d in diagnostics
-            if not silenced(d.code, file_level) and not silenced(d.code, by_line.get(d.line, ()))]  # type: ignore[arg-type]
-
-
-def is_suppressed(note: Note, diag: Diagnostic) -> bool:
-    for sup in note.suppressions:
-        if sup.codes and not any(diag.code.startswith(c) for c in sup.codes):
-            continue
-        if sup.file_level or sup.target_line == diag.line:
-            return True
-    return False

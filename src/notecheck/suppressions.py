@@ -83,34 +83,36 @@ def reportable(config: Config, path: str | None) -> bool:
         return False
     if any(_matches(UNUSED_SUPPRESSION, p) for p in config.ignore):
         return False
-    if path is not None and config.per_file_ignores:
-        rel = config._relative(path)
-        from .config import _glob
-
-        for pattern, codes in config.per_file_ignores:
-            if _glob(rel, pattern) and any(_matches(UNUSED_SUPPRESSION, c) for c in codes):
-                return False
-    return True
+    return not config.ignored_for_file(UNUSED_SUPPRESSION, path)
 
 
-def _silences(sup, diag: Diagnostic) -> list[str]:
-    """The codes of ``sup`` that silence ``diag`` (["*"] for a blanket one), or []."""
-    if not (sup.file_level or sup.target_line == diag.line):
-        return []
+def _silences(sup, code: str) -> list[str]:
+    """The codes of ``sup`` that silence ``code`` (["*"] for a blanket one), or []."""
     if not sup.codes:
         return ["*"]
-    return [c for c in sup.codes if diag.code.startswith(c)]
+    return [c for c in sup.codes if code.startswith(c)]
 
 
 def apply(note: Note, diagnostics: list[Diagnostic], config: Config, path: str,
           ran_codes: Iterable[str]) -> list[Diagnostic]:
-    """Drop suppressed diagnostics and add an NC009 for each suppression code that silenced nothing."""
+    """Drop suppressed diagnostics; with ``config.report_unused_suppressions`` also add an
+    NC009 for each suppression code that silenced nothing.
+
+    Suppressions are indexed by the line they silence, so thousands of comments and
+    findings in one note stay linear."""
+    file_level: list[int] = []
+    by_line: dict[int, list[int]] = {}
+    for i, sup in enumerate(note.suppressions):
+        if sup.file_level:
+            file_level.append(i)
+        elif sup.target_line is not None:
+            by_line.setdefault(sup.target_line, []).append(i)
     used: list[set[str]] = [set() for _ in note.suppressions]
     kept: list[Diagnostic] = []
     for diag in diagnostics:
         silenced = False
-        for i, sup in enumerate(note.suppressions):
-            codes = _silences(sup, diag)
+        for i in (*file_level, *by_line.get(diag.line, ())):
+            codes = _silences(note.suppressions[i], diag.code)
             if codes:
                 used[i].update(codes)
                 silenced = True
@@ -128,10 +130,11 @@ def apply(note: Note, diagnostics: list[Diagnostic], config: Config, path: str,
         if diag is not None:
             unused_diags.append(diag)
     # a suppression that names NC009 itself may silence these (and is not judged itself)
-    unused_diags = [d for d in unused_diags
-                    if not any(UNUSED_SUPPRESSION in s.codes and (s.file_level or s.target_line == d.line)
-                               for s in note.suppressions)]
-    return kept + unused_diags
+    self_silenced = [s for s in note.suppressions if UNUSED_SUPPRESSION in s.codes]
+    if any(s.file_level for s in self_silenced):
+        return kept
+    silenced_lines = {s.target_line for s in self_silenced}
+    return kept + [d for d in unused_diags if d.line not in silenced_lines]
 
 
 def _unused(note: Note, sup, used_codes: set[str], known: list[str], ran: list[str], path: str):
