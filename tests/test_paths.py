@@ -233,10 +233,20 @@ def test_dash_name_inside_folder_is_found_and_reported(dash_tree):
     assert "1 file checked" in out or "1 checked" in out, out + err
 
 
-def test_dash_name_without_double_dash_is_a_usage_error(dash_tree):
-    code, out, err = run_cli("check", "-HzgcbRXUK8.md")
-    assert code == 2
-    assert "unrecognized arguments" in err or "expected" in err or "error" in err
+def test_existing_dash_name_without_double_dash_is_a_path(dash_tree):
+    """SPEC §1: every path is a path; an existing -name.md is checked, not read as an option."""
+    (dash_tree / "-jx.md").write_text("no front matter\n", encoding="utf-8")
+    code, diags, err = json_results("-HzgcbRXUK8.md", "--select", "NC002", "-jx.md")
+    assert (code, err) == (1, "")
+    assert [(d["path"], d["code"]) for d in diags] == [("-jx.md", "NC002")]
+
+
+def test_option_values_and_unknown_dash_names_are_not_taken_as_paths(dash_tree):
+    shutil.copy(CLEAN, dash_tree / "-q")  # a file named like an option stays the option
+    code, out, err = run_cli("check", "-q", "-HzgcbRXUK8.md")
+    assert code == 0 and out.startswith("All checks passed (1 file")
+    code, out, err = run_cli("check", "-Hmissing.md")  # no such file: still a usage error
+    assert code == 2 and "unrecognized arguments: -Hmissing.md" in err
 
 
 def test_lone_dash_is_stdin(dash_tree):

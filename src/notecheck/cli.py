@@ -72,13 +72,50 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="explain one rule, with a bad and a good example",
                              description="Explain one rule.")
     explain.add_argument("code", metavar="CODE")
+    parser.set_defaults(_path_commands={"check": check, "fix": fix})
     return parser
+
+
+def _existing_dash_paths_as_paths(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Move arguments that name an existing file or folder starting with ``-`` behind ``--``.
+
+    Notes are named after video ids, and ids may start with ``-`` (``-HzgcbRXUK8.md``):
+    every path is a path (SPEC §1). An argument counts only when it is not one of our
+    options and not the value of the option before it."""
+    commands = parser.get_default("_path_commands")
+    if not argv or argv[0] not in commands:
+        return argv
+    takes_value: dict[str, bool] = {}
+    for action in commands[argv[0]]._actions:
+        for opt in action.option_strings:
+            takes_value[opt] = action.nargs != 0
+    import os
+
+    head, moved, rest = [argv[0]], [], argv[1:]
+    if "--" in rest:
+        cut = rest.index("--")
+        rest, tail = rest[:cut], rest[cut:]
+    else:
+        tail = []
+    expects_value = False
+    for arg in rest:
+        if expects_value:
+            head.append(arg)
+            expects_value = False
+        elif arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] not in takes_value and os.path.lexists(arg):
+            moved.append(arg)
+        else:
+            head.append(arg)
+            expects_value = takes_value.get(arg, False)
+    if not moved:
+        return argv
+    return head + (tail or ["--"]) + moved
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_existing_dash_paths_as_paths(argv, parser))
     try:
         if args.command in ("check", "fix"):
             return _run(args, fix=args.command == "fix" or args.fix)
