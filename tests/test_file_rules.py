@@ -27,6 +27,9 @@ def test_nc001_invalid_utf8_reports_the_bytes_line(clean_text):
     found = check_note(note, Config(select=MINE), "bad.md")
     assert [d.code for d in found] == ["NC001"]  # and nothing else: no NC002/NC201/NC205 on empty text
     assert f"line {line_of(clean_text, 'soil scientist')}" in found[0].message
+    assert found[0].line == line_of(clean_text, "soil scientist")
+    bad_line = data.split(b"\n")[found[0].line - 1]
+    assert found[0].column == bad_line.index(b"\x97") + 1  # in bytes: the text could not be decoded
     assert "0x97" in found[0].message
 
 

@@ -359,7 +359,14 @@ class Note:
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset; the BOM is not a column."""
+        """1-based (line, column) of a character offset; the BOM is not a column.
+
+        In a file that could not be decoded (empty text, raw bytes kept) offsets are byte
+        offsets, so NC001 points at the bad byte's line (column in bytes)."""
+        if not self.text and self.raw:
+            raw = self.raw
+            offset = max(0, min(offset, len(raw)))
+            return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
         col = offset - self.line_starts[line] + 1

@@ -36,7 +36,8 @@ def not_utf8(note: Note, ctx) -> Iterable[Finding]:
             line = raw.count(b"\n", 0, problem.offset) + 1
             column = problem.offset - (raw.rfind(b"\n", 0, problem.offset) + 1) + 1
             message = f"{message} (line {line}, byte column {column}); save the file as UTF-8"
-        yield Finding(0, message)
+        # an undecodable note keeps its bytes: the offset is a byte offset (Note.position)
+        yield Finding(problem.offset if problem.kind == "decode" else 0, message)
 
 
 @rule("NC002", "no-front-matter", summary="no front matter block")
