@@ -65,7 +65,8 @@ def check_bytes(data: bytes, seconds: float = 10.0) -> list:
         note = parse_bytes(data, "fuzz.md")
         diags = check_note(note, CONFIG, "fuzz.md")
         excerpts_for(note, diags)
-    n_lines = note.text.count("\n") + 1
+    # an undecodable note is positioned in its raw bytes (NC001 points at the bad byte)
+    n_lines = (note.text.count("\n") if note.text else (note.raw or b"").count(b"\n")) + 1
     for d in diags:
         assert d.code.startswith("NC") and len(d.code) == 5, d
         assert d.severity in ("error", "warning"), d
