@@ -20,6 +20,7 @@ the rare note whose text passes stage 1.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,9 +50,33 @@ class Mojibake:
     repair: str  # what they should read
 
 
+# Every CANDIDATE_RE match starts with one of these lead characters.
+_LEAD_RE = re.compile("[\u00c2-\u00f4]")
+
+
+def _candidates(text: str):
+    """``CANDIDATE_RE.finditer(text)``, but fast: the regex is only tried at lead characters.
+
+    Clean notes are mostly ASCII with a few ``—`` or ``’``: no lead character at all, which
+    the UTF-8 encoding tells at memchr speed (U+00C0..U+00FF encode as ``C3 xx``); the
+    full regex costs ~15 ns a character when run over the whole text.
+    """
+    if text.isascii() or b"\xc3" not in text.encode("utf-8", "surrogatepass"):
+        return
+    search, match = _LEAD_RE.search, CANDIDATE_RE.match
+    lead = search(text)
+    while lead is not None:
+        m = match(text, lead.start())
+        if m is not None:
+            yield m
+            lead = search(text, m.end())
+        else:
+            lead = search(text, lead.start() + 1)
+
+
 def has_candidate(text: str) -> bool:
     """The cheap stage: may ``text`` hold mojibake at all?"""
-    return CANDIDATE_RE.search(text) is not None
+    return next(_candidates(text), None) is not None
 
 
 @lru_cache(maxsize=1)
@@ -88,12 +113,14 @@ def find(text: str) -> list[Mojibake]:
     decoding can produce from bytes 0x80-0xFF (mojibake of UTF-8 never contains ASCII).
     Judging segments, not lines, keeps the work linear in the text.
     """
-    if not has_candidate(text):
+    candidates = _candidates(text)
+    first = next(candidates, None)
+    if first is None:
         return []
     fix = _fixer()
     out: list[Mojibake] = []
     done_until = -1
-    for m in CANDIDATE_RE.finditer(text):
+    for m in itertools.chain((first,), candidates):
         if m.start() < done_until:
             continue  # inside a segment already judged
         seg_start = m.start()
