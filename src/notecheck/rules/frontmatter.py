@@ -121,9 +121,9 @@ def _render_like(seconds: int, written: str) -> str:
             return render_label(seconds, "minutes")
         return render_label(seconds, "hms")
     minutes, secs = divmod(seconds, 60)
-    if written.startswith("0:"):
+    if label is not None and label.style == "hms":  # written with an hour field: 0:09:26
         candidate = f"0:{minutes:02d}:{secs:02d}"
-    elif written.startswith("0"):
+    elif label is not None and label.leading_zero:  # 09:26 (not 0:01, which has no hour field)
         candidate = f"{minutes:02d}:{secs:02d}"
     else:
         candidate = render_label(seconds)
