@@ -183,3 +183,66 @@ def test_split_and_locate_never_crash_and_fragments_point_into_the_quote(quote, 
     for s in m.sentences:
         assert 0.0 <= s.similarity <= 1.0
         assert s.passage is None or 0 <= s.passage < len(texts)
+
+
+def test_find_prefers_whole_sentences_over_runs_inside_sentences():
+    index = QuoteIndex([Passage(0, 60, "I said thank you to him."), Passage(60, 90, "Thank you."),
+                        Passage(90, None, "And thank you all.")])
+    assert [index.passage_at(p) for p in index.find("thank you")] == [1]
+    assert [index.passage_at(p) for p in index.find("said thank you")] == [0]
+    # not a whole sentence anywhere: every occurrence, in order
+    assert [index.passage_at(p) for p in index.find("thank you all")] == [2]
+    assert not index.find("thank yo")
+
+
+def _reference_index(texts):
+    """The index as first written: one regex match per word, a hash of every sentence."""
+    from notecheck.quotematch import _ANNOTATION_RE, _APOSTROPHES, _SENTENCE_END_RE, _WORD_RE
+
+    parts, sentences, pos = [], {}, 1
+    for text in texts:
+        text = text.translate(_APOSTROPHES).casefold()
+        text = _ANNOTATION_RE.sub(" ", text)
+        words = []
+        for piece in _SENTENCE_END_RE.split(text):
+            sw = _WORD_RE.findall(piece)
+            if sw:
+                key = " ".join(sw)
+                sentences.setdefault(key, []).append(pos)
+                pos += len(key) + 1
+                words.extend(sw)
+        if words:
+            parts.append(" ".join(words))
+    stream = " " + " ".join(parts) + " "
+
+    def find(words):
+        if not words:
+            return []
+        if words in sentences:
+            return sentences[words]
+        out, i = [], stream.find(" " + words + " ")
+        while i >= 0 and len(out) < 50:
+            out.append(i + 1)
+            i = stream.find(" " + words + " ", i + 1)
+        return out
+
+    return stream, find
+
+
+_prose = st.lists(st.sampled_from(["a", "b", "Ab", "é", "ß", "don't", "x’y", "'", "''", "_", "1", " ", " ", "\n",
+                                   ".", ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "\u2014", "ŉ", "\u00a0"]),
+                  max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_prose, max_size=5), st.lists(_prose, min_size=1, max_size=4))
+def test_index_words_and_lookups_match_the_per_word_reference(texts, quotes):
+    from notecheck.quotematch import _WORD_RE, _words
+
+    index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
+    stream, find = _reference_index(texts)
+    assert index.stream == stream
+    for q in quotes + [s for t in texts for s in t.split(".")]:
+        assert _words(q.casefold()) == " ".join(_WORD_RE.findall(q.casefold()))
+        words = normalize(q)
+        assert index.find(words) == find(words), words

@@ -32,11 +32,13 @@ sentences (and dialogue lines ``"…" "…"``, speaker prefixes removed); each m
 somewhere in the transcript as a run of consecutive words, so a quote may join
 sentences of neighbouring paragraphs and skip sentences in between.
 
-How it is fast: the index holds one string of all transcript words and a hash of every
-normalized transcript sentence. A quote sentence is looked up in the hash, then by a
-substring search of the word string; only a sentence found neither way is compared
-fuzzily (rapidfuzz ``partial_ratio``), and only against a few candidate passages that
-share its rarest words (an inverted index built on the first miss).
+How it is fast: the index holds one string of all transcript words, built without a
+regex match per word (``_words``: str.translate, split/join). A quote sentence is found
+by a substring search of that string; when it is a whole transcript sentence somewhere,
+those occurrences win (sentence boundaries are computed only for the passages a hit
+lands in). Only a sentence not found is compared fuzzily (rapidfuzz ``partial_ratio``),
+and only against a few candidate passages that share its rarest words (an inverted index
+built on the first miss).
 """
 
 from __future__ import annotations
@@ -76,6 +78,33 @@ _QUOTE_MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 def normalize(text: str) -> str:
     """The words of ``text``, case-folded and joined by single spaces (punctuation dropped)."""
     return " ".join(_WORD_RE.findall(text.translate(_APOSTROPHES).casefold()))
+
+
+# ``_words`` is ``" ".join(_WORD_RE.findall(text))`` without a regex match per word (the cost
+# of indexing a transcript): every character that cannot be in a word becomes a blank by
+# str.translate (ASCII) or one regex pass (non-ASCII non-word characters), an apostrophe
+# stays only between two letters/digits, and split/join collapses the blanks.
+_ASCII_SEPARATORS = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")}
+_NON_ASCII_SEPARATOR_RE = re.compile(r"[^\w\x00-\x7f]")
+_LONE_APOSTROPHE_RE = re.compile(r"'(?:(?<![^\W_]')|(?![^\W_]))")
+
+
+def _words(text: str) -> str:
+    """The words of (already case-folded) ``text`` joined by single blanks: ``" ".join(_WORD_RE.findall(text))``."""
+    text = text.translate(_ASCII_SEPARATORS)
+    if not text.isascii():
+        text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
+    if "'" in text:
+        text = _LONE_APOSTROPHE_RE.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _clean(text: str) -> str:
+    """Transcript text as the index reads it: apostrophes unified, case-folded, annotations blanked."""
+    text = text.translate(_APOSTROPHES).casefold()
+    if "[" in text:
+        text = _ANNOTATION_RE.sub(" ", text)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,42 +295,41 @@ class QuoteMatch:
 
 @dataclass(eq=False)
 class QuoteIndex:
-    """All transcript words in one string, plus a hash of normalized sentences. Build once per note."""
+    """All transcript words in one string; sentence boundaries computed per passage on demand. Build once per note."""
 
     passages: list[Passage]
     stream: str = field(init=False)  # " w1 w2 ... wn " over every passage in order
     _starts: list[int] = field(init=False)  # stream offset where each passage's words begin
-    _sentences: dict[str, list[int]] = field(init=False)  # normalized sentence -> stream offsets
+    _sentences: dict[int, dict[int, int]] = field(init=False, default_factory=dict)  # passage -> {start: length}
     _inverted: dict[str, list[int]] | None = field(init=False, default=None)
-    _passage_words: list[list[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
         starts: list[int] = []
-        sentences: dict[str, list[int]] = {}
-        passage_words: list[list[str]] = []
         pos = 1  # after the leading blank
-        findall = _WORD_RE.findall
         for passage in self.passages:
             starts.append(pos)
-            text = passage.text.translate(_APOSTROPHES).casefold()
-            if "[" in text:
-                text = _ANNOTATION_RE.sub(" ", text)
-            words: list[str] = []
-            for piece in _SENTENCE_END_RE.split(text):
-                sw = findall(piece)
-                if sw:
-                    key = " ".join(sw)
-                    sentences.setdefault(key, []).append(pos)
-                    pos += len(key) + 1
-                    words.extend(sw)
-            passage_words.append(words)
+            words = _words(_clean(passage.text))
             if words:
-                parts.append(" ".join(words))
+                parts.append(words)
+                pos += len(words) + 1
         self.stream = " " + " ".join(parts) + " "
         self._starts = starts
-        self._sentences = sentences
-        self._passage_words = passage_words
+        self._sentences = {}
+
+    def _sentence_lengths(self, i: int) -> dict[int, int]:
+        """{stream offset: length} of each sentence of passage ``i`` (split at sentence ends as written)."""
+        got = self._sentences.get(i)
+        if got is None:
+            got = {}
+            pos = self._starts[i]
+            for piece in _SENTENCE_END_RE.split(_clean(self.passages[i].text)):
+                key = _words(piece)
+                if key:
+                    got[pos] = len(key)
+                    pos += len(key) + 1
+            self._sentences[i] = got
+        return got
 
     # -- positions --------------------------------------------------------------------
     def passage_at(self, pos: int) -> int:
@@ -330,26 +358,38 @@ class QuoteIndex:
 
     # -- lookups ----------------------------------------------------------------------
     def find(self, words: str, limit: int = 50) -> list[int]:
-        """Stream offsets where the normalized ``words`` occur (whole words)."""
+        """Stream offsets where the normalized ``words`` occur (whole words).
+
+        When ``words`` is a whole transcript sentence somewhere, only those occurrences (all of
+        them, in order); else the first ``limit`` occurrences anywhere.
+        """
         if not words:
             return []
-        hits = self._sentences.get(words)
-        if hits is not None:
-            return hits
+        stream = self.stream
         needle = " " + words + " "
-        out = []
-        i = self.stream.find(needle)
-        while i >= 0 and len(out) < limit:
-            out.append(i + 1)
-            i = self.stream.find(needle, i + 1)
-        return out
+        i = stream.find(needle)
+        if i < 0:
+            return []
+        n = len(words)
+        exact: list[int] = []
+        first: list[int] = []
+        while i >= 0:
+            pos = i + 1
+            if self._sentence_lengths(self.passage_at(pos)).get(pos) == n:
+                exact.append(pos)
+            if len(first) < limit:
+                first.append(pos)
+            i = stream.find(needle, pos)
+        return exact or first
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
         """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter."""
         if self._inverted is None:
             inverted: dict[str, list[int]] = {}
-            for i, pw in enumerate(self._passage_words):
-                for w in set(pw):
+            stream = self.stream
+            for i in range(len(self.passages)):
+                a, b = self.passage_span(i)
+                for w in set(stream[a:b].split()):
                     inverted.setdefault(w, []).append(i)
             self._inverted = inverted
         n = max(1, len(self.passages))
