@@ -136,6 +136,11 @@ _OPERATORS = ";&|<>()"
 _NAME_START = re.compile(r"[A-Za-z_{(0-9#?@*!$-]")
 _TAG_RE = re.compile(r"(?<![A-Za-z0-9])([0-9]+)m([0-9]{1,2})s(?=\.[A-Za-z0-9]{1,5}$|$)")
 _BARE_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
+# Runs the scanner copies as they are: outside quotes, and inside double quotes.
+_PLAIN_RUN = re.compile(r"[^\\ \t\r\n#'\"`$;&|<>()]+")
+_DQUOTED_RUN = re.compile(r'[^"\\`$]+')
+# A command segment holding none of these reads the same with shlex as with the scanner.
+_SHLEX_MAY_DIFFER = re.compile(r"[\\#;&|<>()]").search
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +243,17 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
         chars.append(ch)
         offs.append(at + base)
 
+    def add_run(i: int, j: int) -> None:
+        """``add`` each character of ``text[i:j]`` (i < j), in one go."""
+        nonlocal word_start
+        if word_start is None:
+            word_start = i
+        chars.append(text[i:j])
+        offs.extend(range(i + base, j + base))
+
+    plain_run = _PLAIN_RUN.match
+    dquoted_run = _DQUOTED_RUN.match
+
     def end_word(at: int) -> None:
         nonlocal word_start, skip_next_word
         if word_start is None:
@@ -275,6 +291,11 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
             security.append(Issue(at + base, f"shell expansion `${nxt}` makes the command depend on the shell"))
 
     while i < n:
+        run = plain_run(text, i)
+        if run is not None:
+            add_run(i, run.end())
+            i = run.end()
+            continue
         c = text[i]
         if c == "\\":
             if text.startswith("\n", i + 1):
@@ -310,12 +331,12 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
                 word_start = i
             if close < 0:
                 parse_issues.append(Issue(i + base, "unclosed single quote"))
-                for k in range(i + 1, n):
-                    add(text[k], k)
+                if i + 1 < n:
+                    add_run(i + 1, n)
                 i = n
                 continue
-            for k in range(i + 1, close):
-                add(text[k], k)
+            if i + 1 < close:
+                add_run(i + 1, close)
             i = close + 1
             continue
         if c == '"':
@@ -324,6 +345,11 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
             k = i + 1
             closed = False
             while k < n:
+                run = dquoted_run(text, k)
+                if run is not None:
+                    add_run(k, run.end())
+                    k = run.end()
+                    continue
                 d = text[k]
                 if d == '"':
                     closed = True
@@ -465,8 +491,13 @@ def _shlex_argv(text: str, base: int, command: _Command) -> list[Word]:
     """The command's argv as ``shlex.split`` reads it, offsets taken from the scanner where both agree."""
     segment_start = command.words[0].start
     segment_end = command.words[-1].end
+    segment = text[segment_start - base:segment_end - base]
+    if _SHLEX_MAY_DIFFER(segment) is None:
+        # No escape, comment or operator: plain words and quotes, which the scanner and
+        # shlex read alike (checked against shlex on random commands), so skip shlex.
+        return command.words
     try:
-        argv = shlex.split(re.sub(r"\\\r?\n", "", text[segment_start - base:segment_end - base]))
+        argv = shlex.split(re.sub(r"\\\r?\n", "", segment))
     except ValueError:
         return command.words
     if argv == [w.text for w in command.words]:
