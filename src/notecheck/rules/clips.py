@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable
 
 from ..clipcmd import ClipCall, parse_clip_command
@@ -29,14 +28,28 @@ from ..times import describe, render_tag
 from . import ERROR, rule
 
 
-@lru_cache(maxsize=512)
-def _parse(text: str, base: int) -> ClipCall:
-    return parse_clip_command(text, base)
+def clip_calls(note: Note, hl: Highlight) -> list[ClipCall]:
+    """The highlight's clip commands, parsed once per note (several rules read them).
+
+    Kept on the note, keyed by what the parse reads (text and offset): an lru_cache
+    shared by all notes thrashed on a note with more clips than its size.
+    """
+    cache = note.__dict__.setdefault("_clip_calls", {})
+    out = []
+    for clip in hl.clips:
+        key = (clip.text, clip.start)
+        call = cache.get(key)
+        if call is None:
+            call = cache[key] = parse_clip_command(clip.text, clip.start)
+        out.append(call)
+    return out
 
 
-def clip_calls(hl: Highlight) -> list[ClipCall]:
-    """The highlight's clip commands, parsed (cached: several rules read them)."""
-    return [_parse(clip.text, clip.start) for clip in hl.clips]
+def all_highlight_times(note: Note, lead: float) -> list[HighlightTimes]:
+    """``highlight_times`` of each of ``note.highlights``, computed once per note (four rules read them)."""
+    highlights = note.highlights
+    return note._cache(f"highlight_times {lead!r}", highlights,
+                       lambda: [highlight_times(note, hl, lead) for hl in highlights])
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,7 @@ def highlight_times(note: Note, hl: Highlight, lead: float) -> HighlightTimes:
     """The highlight's reference time H and its odd value, as the module docstring says."""
     duration = note.duration
     out = HighlightTimes(_link_time(hl.thumbnail, duration), _link_time(hl.attribution_link, duration))
-    out.calls = clip_calls(hl)
+    out.calls = clip_calls(note, hl)
     t, a = out.thumbnail, out.attribution
     if t is None or a is None or t.seconds == a.seconds:
         out.reference = (t or a).seconds if (t or a) is not None else None
@@ -156,7 +169,7 @@ def unparseable_clip(note: Note, ctx) -> Iterable[Finding]:
         yt-dlp --download-sections "*9:25-10:00" "https://www.youtube.com/watch?v=lXUZvyajciY"
     """
     for hl in note.highlights:
-        for call in clip_calls(hl):
+        for call in clip_calls(note, hl):
             for issue in call.parse_issues:
                 yield Finding(issue.offset, issue.message)
 
@@ -181,8 +194,7 @@ def clip_start(note: Note, ctx) -> Iterable[Finding]:
         (a start up to 10 s earlier, ``*9:20-10:00``, is fine too)
     """
     lead = ctx.config.clip_lead_seconds
-    for hl in note.highlights:
-        times = highlight_times(note, hl, lead)
+    for times in all_highlight_times(note, lead):
         h = times.reference
         for call in times.calls:
             if not _start_off(call, h, lead):
@@ -214,7 +226,7 @@ def clip_end_before_start(note: Note, ctx) -> Iterable[Finding]:
         yt-dlp --download-sections "*9:25-10:00" …
     """
     for hl in note.highlights:
-        for call in clip_calls(hl):
+        for call in clip_calls(note, hl):
             if call.start is None or call.end is None or call.end.infinite:
                 continue
             if call.end.seconds <= call.start.seconds:
@@ -243,7 +255,7 @@ def clip_end_past_duration(note: Note, ctx) -> Iterable[Finding]:
     if duration is None:
         return
     for hl in note.highlights:
-        for call in clip_calls(hl):
+        for call in clip_calls(note, hl):
             if call.start is None or call.end is None or call.end.infinite:
                 continue
             if call.end.seconds > duration and call.end.seconds > call.start.seconds:
@@ -274,7 +286,7 @@ def clip_video_id(note: Note, ctx) -> Iterable[Finding]:
     if video_id is None:
         return
     for hl in note.highlights:
-        for call in clip_calls(hl):
+        for call in clip_calls(note, hl):
             if call.video_id is None or call.id_start is None or call.video_id == video_id:
                 continue
             fix = None
@@ -306,8 +318,7 @@ def clip_output_tag(note: Note, ctx) -> Iterable[Finding]:
         Rewrites the tag from the clip start (``104m00s``).
     """
     lead = ctx.config.clip_lead_seconds
-    for hl in note.highlights:
-        times = highlight_times(note, hl, lead)
+    for times in all_highlight_times(note, lead):
         h = times.reference
         for call in times.calls:
             if call.tag_seconds is None or call.tag_start is None or call.start is None or call.start.infinite:
@@ -346,8 +357,7 @@ def clip_length(note: Note, ctx) -> Iterable[Finding]:
     lo, hi = ctx.config.clip_seconds
     lead = ctx.config.clip_lead_seconds
     duration = note.duration
-    for hl in note.highlights:
-        times = highlight_times(note, hl, lead)
+    for times in all_highlight_times(note, lead):
         for call in times.calls:
             if call.start is None or call.end is None:
                 continue
@@ -389,8 +399,7 @@ def attribution_time(note: Note, ctx) -> Iterable[Finding]:
         [![Clip](…)](…&t=4050s)  "*67:30-68:40"  > -- Andrej Karpathy, [1:07:30](…&t=4050s)
     """
     lead = ctx.config.clip_lead_seconds
-    for hl in note.highlights:
-        times = highlight_times(note, hl, lead)
+    for times in all_highlight_times(note, lead):
         odd = times.odd
         if odd is None or times.reference is None:
             continue
@@ -459,6 +468,6 @@ def clip_beyond_yt_dlp(note: Note, ctx) -> Iterable[Finding]:
         yt-dlp --download-sections "*9:25-10:00" "https://www.youtube.com/watch?v=lXUZvyajciY" -o "lXUZvyajciY-9m25s.mp4"
     """
     for hl in note.highlights:
-        for call in clip_calls(hl):
+        for call in clip_calls(note, hl):
             for issue in call.security_issues:
                 yield Finding(issue.offset, issue.message, severity=ERROR)
