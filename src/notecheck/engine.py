@@ -26,7 +26,24 @@ class Context:
 
 
 def selected_rules(config: Config, path: str | None = None) -> list[Rule]:
-    return [r for r in all_rules() if config.is_enabled(r.code, path)]
+    rules = all_rules()
+    # the selection without a path depends only on the (frozen) config and the registry:
+    # computed once, not once per file (~0.3 ms a file); per-file-ignores still per path
+    key = (config, tuple(map(id, rules)))  # the cached list keeps these rules (and ids) alive
+    try:
+        base = _SELECTED.get(key)
+    except TypeError:  # an unhashable value in a config built by hand
+        return [r for r in rules if config.is_enabled(r.code, path)]
+    if base is None:
+        if len(_SELECTED) > 64:
+            _SELECTED.clear()
+        base = _SELECTED[key] = [r for r in rules if config.is_enabled(r.code, None)]
+    if path is None or not config.per_file_ignores:
+        return list(base)
+    return [r for r in base if not config.ignored_for_file(r.code, path)]
+
+
+_SELECTED: dict[tuple, list[Rule]] = {}
 
 
 def to_diagnostic(note: Note, rule: Rule, finding: Finding, path: str) -> Diagnostic:
