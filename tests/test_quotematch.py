@@ -230,7 +230,7 @@ def _reference_index(texts):
 
 
 _prose = st.lists(st.sampled_from(["a", "b", "Ab", "é", "ß", "don't", "x’y", "'", "''", "_", "1", " ", " ", "\n",
-                                   ".", ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "\u2014", "ŉ", "\u00a0"]),
+                                   ".", ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "\u2014", "ŉ", "\u00a0", "\x00", "\n\x00\n"]),
                   max_size=30).map("".join)
 
 
@@ -246,3 +246,10 @@ def test_index_words_and_lookups_match_the_per_word_reference(texts, quotes):
         assert _words(q.casefold()) == " ".join(_WORD_RE.findall(q.casefold()))
         words = normalize(q)
         assert index.find(words) == find(words), words
+
+
+def test_index_keeps_passages_apart_when_brackets_span_them():
+    texts = ["Yes [laughs", "so] we go.", "", "No [\n]. ok"]
+    index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
+    assert index.stream == _reference_index(texts)[0] == " yes laughs so we go no ok "
+    assert [index.passage_at(p) for p in index.find("so we go")] == [1]

@@ -99,6 +99,26 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+# all passages normalized in one pass: joined by a NUL between newlines (an annotation never
+# spans a newline; the NUL survives as a word of its own and splits the words apart again)
+_PASSAGE_BREAK = "\n\x00\n"
+_ASCII_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS, 0: "\x00"}
+
+
+def _passage_words(passages: Sequence[Passage]) -> list[str]:
+    """``_words(_clean(p.text))`` for every passage."""
+    whole = _PASSAGE_BREAK.join(p.text for p in passages)
+    if whole.count("\x00") != len(passages) - 1:  # a NUL in the text itself (or no passage): one at a time
+        return [_words(_clean(p.text)) for p in passages]
+    text = _clean(whole).translate(_ASCII_SEPARATORS_BUT_NUL)
+    if not text.isascii():
+        text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
+    if "'" in text:
+        text = _LONE_APOSTROPHE_RE.sub(" ", text)
+    pieces = " ".join(text.split()).split("\x00")
+    return [piece.strip(" ") for piece in pieces]
+
+
 def _clean(text: str) -> str:
     """Transcript text as the index reads it: apostrophes unified, case-folded, annotations blanked."""
     text = text.translate(_APOSTROPHES).casefold()
@@ -200,6 +220,8 @@ def link_seconds(link: Any) -> int | None:
 
     if link is None:
         return None
+    if getattr(link, "image_url", True) is None and (link.t_text is None or link.t_start is not None):
+        return link.seconds  # a note's link (not a thumbnail): the same rule, computed once per link
     label = parse_label(link.label) if link.label else None
     if label is not None:
         return label.seconds
@@ -216,7 +238,15 @@ def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]])
 
 
 def passages_from_transcript(note: Any) -> list[Passage]:
-    """The note's transcript paragraphs as passages; a paragraph without a usable time takes the previous one's."""
+    """The note's transcript paragraphs as passages; a paragraph without a usable time takes the previous one's.
+
+    Built once per note and cached on it: the list is shared, do not modify it.
+    """
+    cache = getattr(note, "__dict__", None)
+    if cache is not None:
+        cached = cache.get(_PASSAGES_KEY)
+        if cached is not None:
+            return cached
     items = []
     last = 0
     for para in note.transcript:
@@ -225,7 +255,13 @@ def passages_from_transcript(note: Any) -> list[Passage]:
             seconds = last
         last = seconds
         items.append((seconds, para.text, para.speaker, para.text_start, para.link.label))
-    return _with_ends(items)
+    passages = _with_ends(items)
+    if cache is not None:
+        cache[_PASSAGES_KEY] = passages
+    return passages
+
+
+_PASSAGES_KEY = "_transcript_passages"
 
 
 def passages_from_sidecar(sidecar: Any) -> list[Passage]:
@@ -307,9 +343,8 @@ class QuoteIndex:
         parts: list[str] = []
         starts: list[int] = []
         pos = 1  # after the leading blank
-        for passage in self.passages:
+        for words in _passage_words(self.passages):
             starts.append(pos)
-            words = _words(_clean(passage.text))
             if words:
                 parts.append(words)
                 pos += len(words) + 1
