@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "Label",
@@ -34,6 +35,10 @@ MINUTES = "minutes"  # 104:00 (and every label below one hour: 9:25)
 _LABEL_RE = re.compile(r"([0-9]{1,9}):([0-9]{2})(?::([0-9]{2}))?")
 # Anything that a person meant as a time, well-formed or not: 9:5, 1:2:3, 9:65.
 _TIMEISH_RE = re.compile(r"[0-9]{1,3}(?::[0-9]{1,3}){1,3}")
+# The parsers below are pure and return immutable values; rules ask for the same label or
+# t= value several times per link, so they are memoised. Bounded: the same few thousand
+# times recur across notes, and a note with more distinct values only misses the cache.
+_memo = lru_cache(maxsize=8192)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ def looks_like_label(text: str) -> bool:
     return _TIMEISH_RE.fullmatch(text.strip()) is not None
 
 
+@_memo
 def parse_label(text: str) -> Label | None:
     """Parse a valid label (``M:SS``, ``MM:SS``, ``H:MM:SS``, minutes past 59). None if malformed.
 
@@ -79,7 +85,7 @@ def parse_label(text: str) -> Label | None:
     m = _LABEL_RE.fullmatch(text.strip())
     if m is None:
         return None
-    first, second, third = m.group(1), m.group(2), m.group(3)
+    first, second, third = m.groups()
     leading_zero = len(first) > 1 and first[0] == "0"
     if third is None:
         minutes, secs = int(first), int(second)
@@ -115,10 +121,14 @@ def describe(seconds: float) -> str:
 _T_RE = re.compile(r"(?:([0-9]{1,9})h)?(?:([0-9]{1,9})m)?(?:([0-9]{1,12})(s?))?")
 
 
+@_memo
 def parse_t(text: str | None) -> int | None:
     """Parse a ``t=`` value: ``565s``, ``565``, ``9m25s``, ``1h44m``, ``1h2m3s``; None otherwise."""
     if not text:
         return None
+    digits = text[:-1] if text[-1] == "s" else text
+    if digits.isascii() and digits.isdigit() and len(digits) <= 12:
+        return int(digits)  # the common forms, 565s and 565, without the regex
     m = _T_RE.fullmatch(text)
     if m is None or not any(m.group(1, 2, 3)):
         return None
@@ -159,6 +169,7 @@ def render_t(seconds: int, like: str | None = None) -> str:
 _BOUND_RE = re.compile(r"(?:(?:([0-9]{1,9}):)?([0-9]{1,9}):)?([0-9]{1,12})(\.[0-9]{1,9})?")
 
 
+@_memo
 def parse_clip_bound(text: str) -> float | None:
     """Parse a ``--download-sections`` bound: ``SS``, ``M:SS``, ``104:00``, ``H:MM:SS``, fractions."""
     m = _BOUND_RE.fullmatch(text.strip())
