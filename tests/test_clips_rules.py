@@ -287,6 +287,26 @@ def test_nc411_beyond_one_yt_dlp_call(clean_text, cmd, needle):
     ds = [d for d in diags(text) if d.code == "NC411"]
     assert [(d.line, d.column) for d in ds] == [where(text, cmd, needle)]
     assert ds[0].severity == "error" and not ds[0].fixable and ds[0].fix is None
+    assert "more in this command" not in ds[0].message  # one problem: nothing more to count
+
+
+def test_nc411_one_finding_per_command_at_its_first_problem(clean_text):
+    # three problems; the scanner finds ; and | before the option check finds --frobnicate
+    cmd = CMD1 + " --frobnicate ; rm -rf ~ | sh"
+    text = with_cmd1(clean_text, cmd)
+    ds = [d for d in diags(text) if d.code == "NC411"]
+    assert [(d.line, d.column) for d in ds] == [where(text, cmd, "--frobnicate")]
+    assert ds[0].message == "`--frobnicate` is not a yt-dlp option (and 2 more in this command)"
+
+
+def test_nc411_unclosed_fence_swallowing_the_rest_is_one_finding(clean_text):
+    # the last clip's fence is never closed: the rest of the note reads as its command
+    text = clean_text.replace(CMD3 + "\n```\n", CMD3 + "\n", 1)
+    assert text != clean_text
+    ds = [d for d in diags(text) if d.code == "NC411"]
+    assert [(d.line, d.column) for d in ds] == [(line_of(text, CMD3) + 1, 1)]  # at the `<` of </details>
+    assert ds[0].message.startswith("shell metacharacter `<` redirects input (and ")
+    assert ds[0].message.endswith(" more in this command)")
 
 
 @pytest.mark.parametrize(

@@ -454,8 +454,9 @@ def clip_beyond_yt_dlp(note: Note, ctx) -> Iterable[Finding]:
         does not have, or one that runs or loads something else (``--exec``,
         ``--downloader``, ``--use-postprocessor``, ``--config-locations``, ``-a``,
         credentials, ``-U``). An unquoted URL with ``&`` is caught here too: the shell
-        would cut the command at the ``&``. A security finding: severity error, never
-        fixed automatically.
+        would cut the command at the ``&``. One finding per clip command, at its first
+        such problem; the message counts the others (``(and 4 more in this command)``).
+        A security finding: severity error, never fixed automatically.
 
     Why it matters:
         Readers paste clip commands into a terminal. A note is text anyone can edit or
@@ -469,5 +470,9 @@ def clip_beyond_yt_dlp(note: Note, ctx) -> Iterable[Finding]:
     """
     for hl in note.highlights:
         for call in clip_calls(note, hl):
-            for issue in call.security_issues:
-                yield Finding(issue.offset, issue.message, severity=ERROR)
+            issues = call.security_issues
+            if not issues:
+                continue
+            first = min(issues, key=lambda issue: issue.offset)  # the first in the text (ties: first found)
+            more = f" (and {len(issues) - 1} more in this command)" if len(issues) > 1 else ""
+            yield Finding(first.offset, first.message + more, severity=ERROR)
