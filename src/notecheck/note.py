@@ -698,6 +698,10 @@ def _links_in(note: Note, start: int, end: int) -> list[YouTubeLink]:
     return links[lo:hi]
 
 
+_QUOTE_LINE_RE = re.compile(r"^>[^\n]*", re.MULTILINE)
+_LINK_ONLY_RE = re.compile(r">[ \t]*\[[^\]\n]*\]\(")
+
+
 def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
     """Block-quote groups in text[start:end], each split into quote lines and attribution."""
     text = note.text
@@ -713,11 +717,10 @@ def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
             if note.in_code(lstart):
                 continue
             am = _ATTRIBUTION_RE.match(line)
-            link_only = re.match(r">[ \t]*\[[^\]\n]*\]\(", line)
             if am is not None and (line[am.end():am.end() + 1] not in ("-",) ) and not line[am.end():].startswith('"'):
                 rest_start = lstart + am.end()
                 attribution = _attribution(note, rest_start, lend)
-            elif link_only is not None and _links_in(note, lstart, lend):
+            elif _LINK_ONLY_RE.match(line) is not None and _links_in(note, lstart, lend):
                 attribution = _attribution(note, lstart + line.index("["), lend)
             else:
                 body = line[1:]
@@ -730,11 +733,15 @@ def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
             quotes.append(Quote(group[0][0], group[-1][1], lines, attribution, section))
         group.clear()
 
-    for lstart, lend, line in _lines(text, start, end):
-        if line.startswith(">"):
-            group.append((lstart, lend, line))
-        else:
+    # only the ">" lines matter: a run of them on consecutive lines is one group
+    prev_end = -2
+    for m in _QUOTE_LINE_RE.finditer(text, start, end):
+        lstart, lend = m.span()
+        if lstart != prev_end + 1:
             flush()
+        line = m.group()
+        group.append((lstart, lend, line[:-1] if line.endswith("\r") else line))
+        prev_end = lend
     flush()
     # an attribution written as its own block quote after a blank line belongs to the quote before
     merged: list[Quote] = []
