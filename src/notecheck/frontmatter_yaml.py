@@ -100,7 +100,7 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
             fm.error = "front matter is not a mapping of keys"
             fm.error_offset = fm.content_start + (node.start_mark.index or 0)
             return fm
-        alias = _find_alias(node)
+        alias = _find_alias(node) if "*" in source else None  # an alias is written "*name"
         if alias is not None:
             fm.error = "front matter uses a YAML alias; notecheck does not expand anchors/aliases"
             fm.error_offset = fm.content_start + _alias_index(source, alias.start_mark.index)
