@@ -620,19 +620,22 @@ def _scan_links(note: Note) -> None:
     text = note.text
     links: list[YouTubeLink] = []
     append = links.append
+    # matches come in text order: walk the (sorted, disjoint) code blocks alongside
     blocks = note.code_blocks
-    block_starts = [b.start for b in blocks]
-    bisect_right = bisect.bisect_right
+    next_block = 0
+    skip_from = blocks[0].start if blocks else len(text) + 1  # the next block's start
     canonical = _CANONICAL_WATCH_RE.fullmatch
     new = _new_link
     for m in _LINK_RE.finditer(text, note.body_start):
-        start, end = m.span()
-        if blocks:
-            i = bisect_right(block_starts, start) - 1
-            if i >= 0 and start < blocks[i].end:  # blocks[i].start <= start by the bisection
-                continue
-        alt, img, turl, label, _, url = m.groups()
         regs = m.regs  # every group's span at once
+        start, end = regs[0]
+        if start >= skip_from:
+            while next_block < len(blocks) and blocks[next_block].end <= start:
+                next_block += 1
+            skip_from = blocks[next_block].start if next_block < len(blocks) else len(text) + 1
+            if skip_from <= start:
+                continue  # inside that block
+        alt, img, turl, label, _, url = m.groups()
         if turl is not None:
             url_start = regs[3][0]
             vid, vid_start, t_text, t_start = _parse_youtube_url(turl, url_start)
