@@ -253,3 +253,22 @@ def test_index_keeps_passages_apart_when_brackets_span_them():
     index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
     assert index.stream == _reference_index(texts)[0] == " yes laughs so we go no ok "
     assert [index.passage_at(p) for p in index.find("so we go")] == [1]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_messy)
+def test_split_quote_skips_the_edit_scan_only_when_it_would_find_nothing(quote):
+    import re
+
+    from notecheck import quotematch
+
+    if not quotematch._has_edits(quote):
+        assert quotematch._QUOTE_EDIT_RE.search(quote) is None
+    slow = quotematch._MAYBE_EDIT_RE
+    try:
+        quotematch._MAYBE_EDIT_RE = re.compile("")  # every quote through the edit scan
+        reference = split_quote(quote)
+    finally:
+        quotematch._MAYBE_EDIT_RE = slow
+    assert split_quote(quote) == reference
+

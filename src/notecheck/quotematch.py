@@ -83,10 +83,11 @@ def normalize(text: str) -> str:
 # ``_words`` is ``" ".join(_WORD_RE.findall(text))`` without a regex match per word (the cost
 # of indexing a transcript): every character that cannot be in a word becomes a blank by
 # str.translate (ASCII) or one regex pass (non-ASCII non-word characters), an apostrophe
-# stays only between two letters/digits, and split/join collapses the blanks.
+# stays only between two letters/digits, and runs of blanks become one.
 _ASCII_SEPARATORS = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "'")}
 _NON_ASCII_SEPARATOR_RE = re.compile(r"[^\w\x00-\x7f]")
 _LONE_APOSTROPHE_RE = re.compile(r"'(?:(?<![^\W_]')|(?![^\W_]))")
+_BLANKS_RE = re.compile("  +")  # every separator is a blank by then: collapse the runs
 
 
 def _words(text: str) -> str:
@@ -96,7 +97,7 @@ def _words(text: str) -> str:
         text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
-    return " ".join(text.split())
+    return _BLANKS_RE.sub(" ", text).strip(" ")
 
 
 # all passages normalized in one pass: joined by a NUL between newlines (an annotation never
@@ -115,7 +116,7 @@ def _passage_words(passages: Sequence[Passage]) -> list[str]:
         text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
-    pieces = " ".join(text.split()).split("\x00")
+    pieces = _BLANKS_RE.sub(" ", text).split("\x00")
     return [piece.strip(" ") for piece in pieces]
 
 
@@ -148,9 +149,47 @@ _QUOTE_EDIT_RE = re.compile(
 )
 
 
+# Every match of _QUOTE_EDIT_RE holds "[", "…" or "**", or a match of this (cheap to scan for):
+# two dots, "(" then a dot, a quotation mark, blanks and another, or ":" before a quotation mark.
+_MAYBE_EDIT_RE = re.compile(r"\.\s*\.|\(\s*\.|[\"\u201d]\s+[\"\u201c]|:[ \t]*[\"\u201c]")
+
+
+def _has_edits(text: str) -> bool:
+    return "[" in text or "\u2026" in text or "**" in text or _MAYBE_EDIT_RE.search(text) is not None
+
+
 def split_quote(text: str) -> list[Fragment]:
     """Split a quote into fragments at sentence ends, ellipses, bracketed insertions and dialogue lines."""
-    # clean: build the text to split, with a map back to the quote's offsets
+    if _has_edits(text):
+        clean, where = _apply_quote_edits(text)
+    else:  # nothing to cut or drop: offsets map to themselves
+        clean, where = text, None
+    clean = _SENTENCE_END_RE.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), clean)
+    fragments: list[Fragment] = []
+    start = 0
+    for piece in clean.split("\n"):
+        words = _WORD_RE.findall(piece.translate(_APOSTROPHES).casefold())
+        if words:
+            lead = len(piece) - len(piece.lstrip())
+            body = piece.strip()
+            a = start + lead
+            b = a + len(body) - 1
+            if where is not None:
+                a, b = where[a], where[b]
+            b += 1
+            if a > 0 and text[a - 1] == "[":  # "[T]he": show the bracket
+                a -= 1
+            while a < b and (text[a] in _QUOTE_MARKS or text[a].isspace()):
+                a += 1
+            while b > a and (text[b - 1] in _QUOTE_MARKS or text[b - 1].isspace()):
+                b -= 1
+            fragments.append(Fragment(a, b, text[a:b], " ".join(words)))
+        start += len(piece) + 1
+    return fragments
+
+
+def _apply_quote_edits(text: str) -> tuple[str, list[int]]:
+    """The quote with gaps and cuts as newlines and in-word brackets dropped, and a map back to ``text``'s offsets."""
     out: list[str] = []
     where: list[int] = []
     pos = 0
@@ -172,26 +211,7 @@ def split_quote(text: str) -> list[Fragment]:
     out.append(text[pos:])
     where.extend(range(pos, len(text)))
     where.append(len(text))
-    clean = "".join(out)
-    clean = _SENTENCE_END_RE.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), clean)
-    fragments: list[Fragment] = []
-    start = 0
-    for piece in clean.split("\n"):
-        words = _WORD_RE.findall(piece.translate(_APOSTROPHES).casefold())
-        if words:
-            lead = len(piece) - len(piece.lstrip())
-            body = piece.strip()
-            a = where[start + lead]
-            b = where[start + lead + len(body) - 1] + 1
-            if a > 0 and text[a - 1] == "[":  # "[T]he": show the bracket
-                a -= 1
-            while a < b and (text[a] in _QUOTE_MARKS or text[a].isspace()):
-                a += 1
-            while b > a and (text[b - 1] in _QUOTE_MARKS or text[b - 1].isspace()):
-                b -= 1
-            fragments.append(Fragment(a, b, text[a:b], " ".join(words)))
-        start += len(piece) + 1
-    return fragments
+    return "".join(out), where
 
 
 # ------------------------------------------------------------------------ passages
@@ -216,12 +236,12 @@ class Passage:
 
 def link_seconds(link: Any) -> int | None:
     """A link's time: from its label when valid, else from ``t=`` (SPEC §2); None if neither."""
-    from .times import parse_label, parse_t
-
     if link is None:
         return None
     if getattr(link, "image_url", True) is None and (link.t_text is None or link.t_start is not None):
         return link.seconds  # a note's link (not a thumbnail): the same rule, computed once per link
+    from .times import parse_label, parse_t
+
     label = parse_label(link.label) if link.label else None
     if label is not None:
         return label.seconds
@@ -405,17 +425,15 @@ class QuoteIndex:
         i = stream.find(needle)
         if i < 0:
             return []
-        n = len(words)
-        exact: list[int] = []
-        first: list[int] = []
+        every: list[int] = []
         while i >= 0:
-            pos = i + 1
-            if self._sentence_lengths(self.passage_at(pos)).get(pos) == n:
-                exact.append(pos)
-            if len(first) < limit:
-                first.append(pos)
-            i = stream.find(needle, pos)
-        return exact or first
+            every.append(i + 1)
+            i = stream.find(needle, i + 1)
+        if len(every) == 1 and limit > 0:
+            return every  # whole sentence or not, the answer is this one place
+        n = len(words)
+        exact = [pos for pos in every if self._sentence_lengths(self.passage_at(pos)).get(pos) == n]
+        return exact or every[:limit]
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
         """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter."""
