@@ -272,3 +272,17 @@ def test_split_quote_skips_the_edit_scan_only_when_it_would_find_nothing(quote):
         quotematch._MAYBE_EDIT_RE = slow
     assert split_quote(quote) == reference
 
+
+def test_closest_candidates_do_not_depend_on_the_hash_seed():
+    # Passages 0 and 1 share equally rare words with the quote (weights log(1 + 8/f) for f = 1, 2, 3,
+    # whose float sum depends on the order of addition): an exact tie, so the first passage wins,
+    # whatever order the word set is visited in (it varies with the words and PYTHONHASHSEED).
+    import random
+
+    rng = random.Random(5)
+    for _ in range(200):
+        a1, a2, a3, b1, b2, b3, x, y = ("".join(rng.choices("abcdefghij", k=6)) for _ in range(8))
+        texts = [f"{a1} {a2} {a3}.", f"{b1} {b2} {b3}.", f"{a2} {a3}.", f"{a3}.", f"{b2} {b3}.", f"{b3}.",
+                 f"{x}.", f"{y}."]
+        index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
+        assert index._candidates([a1, a2, a3, b1, b2, b3], 1) == [0]

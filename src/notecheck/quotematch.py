@@ -446,14 +446,16 @@ class QuoteIndex:
                     inverted.setdefault(w, []).append(i)
             self._inverted = inverted
         n = max(1, len(self.passages))
-        scores: dict[int, float] = {}
+        weights: dict[int, list[float]] = {}
         for w in set(words):
             hits = self._inverted.get(w)
             if not hits:
                 continue
             weight = math.log(1 + n / len(hits))
             for i in hits:
-                scores[i] = scores.get(i, 0.0) + weight
+                weights.setdefault(i, []).append(weight)
+        # fsum: the exact sum, so the ranking does not depend on the set's (hash-seeded) order
+        scores = {i: math.fsum(ws) for i, ws in weights.items()}
         return sorted(scores, key=lambda i: (-scores[i], i))[:k]
 
     def closest(self, words: str, near_passage: int | None = None, k: int = 5) -> tuple[float, int, int] | None:
