@@ -122,7 +122,9 @@ def _passage_words(passages: Sequence[Passage]) -> list[str]:
 
 def _clean(text: str) -> str:
     """Transcript text as the index reads it: apostrophes unified, case-folded, annotations blanked."""
-    text = text.translate(_APOSTROPHES).casefold()
+    if not text.isascii() or "`" in text:  # the only ASCII apostrophe to unify is the backquote
+        text = text.translate(_APOSTROPHES)
+    text = text.casefold()
     if "[" in text:
         text = _ANNOTATION_RE.sub(" ", text)
     return text
@@ -248,13 +250,34 @@ def link_seconds(link: Any) -> int | None:
     return parse_t(link.t_text) if link.t_text else None
 
 
+def _passage_maker():
+    """A faster ``Passage(...)`` (the frozen dataclass __init__ sets each field through object.__setattr__)."""
+    new = object.__new__
+    setters = [getattr(Passage, name).__set__ for name in ("start", "end", "text", "speaker", "offset", "label")]
+    s0, s1, s2, s3, s4, s5 = setters
+
+    def make(start, end, text, speaker, offset, label) -> Passage:
+        p = new(Passage)
+        s0(p, start)
+        s1(p, end)
+        s2(p, text)
+        s3(p, speaker)
+        s4(p, offset)
+        s5(p, label)
+        return p
+
+    return make
+
+
+_new_passage = _passage_maker()
+
+
 def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]]) -> list[Passage]:
-    out = []
-    for i, (start, text, speaker, offset, label) in enumerate(items):
-        nxt = items[i + 1][0] if i + 1 < len(items) else None
-        end = nxt if nxt is not None and nxt > start else None
-        out.append(Passage(start, end, text, speaker, offset, label))
-    return out
+    make = _new_passage
+    nexts = [item[0] for item in items[1:]]
+    nexts.append(None)
+    return [make(start, nxt if nxt is not None and nxt > start else None, text, speaker, offset, label)
+            for (start, text, speaker, offset, label), nxt in zip(items, nexts)]
 
 
 def passages_from_transcript(note: Any) -> list[Passage]:
@@ -270,11 +293,15 @@ def passages_from_transcript(note: Any) -> list[Passage]:
     items = []
     last = 0
     for para in note.transcript:
-        seconds = link_seconds(para.link)
+        link = para.link
+        if link.image_url is None and (link.t_text is None or link.t_start is not None):
+            seconds = link.seconds  # link_seconds' fast path, inlined (one call per paragraph)
+        else:
+            seconds = link_seconds(link)
         if seconds is None:
             seconds = last
         last = seconds
-        items.append((seconds, para.text, para.speaker, para.text_start, para.link.label))
+        items.append((seconds, para.text, para.speaker, para.text_start, link.label))
     passages = _with_ends(items)
     if cache is not None:
         cache[_PASSAGES_KEY] = passages
