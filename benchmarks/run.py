@@ -14,7 +14,7 @@ It prints MB/s and notes/s for each, and the ratio of ``notecheck check`` to rea
 and to the mistune parse. Usage::
 
     python benchmarks/run.py                 # 2,000 notes + 20 copies of the real sample
-    python benchmarks/run.py --notes 300 --repeat 1   # quicker
+    python benchmarks/run.py --notes 300 --repeat 1   # quicker (its own corpus folder: notes-300-20-...)
 """
 
 from __future__ import annotations
@@ -160,10 +160,21 @@ def make_note(rng: random.Random, *, long_video: bool) -> str:
     return note
 
 
+DEFAULTS = {"notes": 2000, "samples": 20, "seed": 20251017}
+
+
+def corpus_folder(notes: int, samples: int, seed: int) -> Path:
+    """``corpus/notes`` for the default corpus (the one the differential baselines were made on);
+    any other size gets its own folder, so a quick run never replaces the default corpus."""
+    if {"notes": notes, "samples": samples, "seed": seed} == DEFAULTS:
+        return CORPUS / "notes"
+    return CORPUS / f"notes-{notes}-{samples}-{seed}"
+
+
 def build_corpus(notes: int, samples: int, seed: int) -> list[Path]:
     """The corpus files, regenerated only when the parameters changed."""
-    folder = CORPUS / "notes"
-    manifest = CORPUS / "manifest.json"
+    folder = corpus_folder(notes, samples, seed)
+    manifest = CORPUS / ("manifest.json" if folder.name == "notes" else f"manifest-{folder.name}.json")
     want = {"notes": notes, "samples": samples, "seed": seed, "version": GENERATOR_VERSION}
     if manifest.is_file() and json.loads(manifest.read_text()) == want and folder.is_dir():
         return sorted(folder.rglob("*.md"))
@@ -187,13 +198,27 @@ def build_corpus(notes: int, samples: int, seed: int) -> list[Path]:
 # ---------------------------------------------------------------------------- timing
 
 
-def best_of(repeat: int, func) -> float:
+CPU: dict[str, float] = {}  # row name -> CPU seconds of its best run (this process, or its children)
+
+
+def best_of(repeat: int, func, name: str | None = None) -> float:
+    """The best wall time of ``repeat`` runs; with ``name``, that run's CPU time goes to CPU[name]."""
     times = []
     for _ in range(repeat):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         func()
         times.append(time.perf_counter() - t0)
+        if name is not None and times[-1] == min(times):
+            CPU[name] = time.process_time() - c0
     return min(times)
+
+
+def children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 # Child processes keep their bytecode in the corpus folder: an installed package has its
@@ -203,10 +228,16 @@ CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECOD
 CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(CORPUS / "pycache")
 
 
+LAST_CHILD_CPU = [0.0]  # CPU seconds (user+sys, all its processes) of the last run_process
+
+
 def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    c0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, cwd=cwd, env=CHILD_ENV)
-    return time.perf_counter() - t0, proc
+    seconds = time.perf_counter() - t0
+    LAST_CHILD_CPU[0] = children_cpu() - c0
+    return seconds, proc
 
 
 def notecheck_cmd() -> list[str]:
@@ -216,9 +247,10 @@ def notecheck_cmd() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--notes", type=int, default=2000, help="generated notes (default 2000)")
-    ap.add_argument("--samples", type=int, default=20, help="copies of the real sample note (default 20)")
-    ap.add_argument("--seed", type=int, default=20251017)
+    ap.add_argument("--notes", type=int, default=DEFAULTS["notes"], help="generated notes (default 2000)")
+    ap.add_argument("--samples", type=int, default=DEFAULTS["samples"],
+                    help="copies of the real sample note (default 20)")
+    ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
     ap.add_argument("--repeat", type=int, default=3, help="take the best of N runs (default 3)")
     ap.add_argument("--mistune-notes", type=int, default=150,
                     help="how many notes the (slow) mistune parse times (default 150)")
@@ -227,13 +259,15 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     files = build_corpus(args.notes, args.samples, args.seed)
+    folder = corpus_folder(args.notes, args.samples, args.seed)
     built = time.perf_counter() - t0
     total_bytes = sum(f.stat().st_size for f in files)
     n = len(files)
     mb = total_bytes / 1e6
     cores = os.cpu_count() or 1
-    print(f"corpus: {n} notes, {mb:.1f} MB in {CORPUS / 'notes'} (prepared in {built:.1f} s); "
-          f"{cores} cores; python {sys.version.split()[0]}")
+    print(f"corpus: {n} notes, {mb:.1f} MB in {folder} (prepared in {built:.1f} s); "
+          f"{cores} cores; python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.2f} "
+          "(other work on the machine slows the wall times; the cpu column does not count it)")
 
     rows: list[tuple[str, float, float, int, str]] = []  # name, seconds, bytes, notes, remark
 
@@ -245,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         return [f.read_bytes().decode("utf-8") for f in files]
 
     texts = read_all()
-    add("read+decode", best_of(args.repeat, read_all), total_bytes, n)
+    add("read+decode", best_of(args.repeat, read_all, "read+decode"), total_bytes, n)
 
     # mistune, on an evenly spread sample ------------------------------------------------
     import mistune
@@ -264,7 +298,13 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = Config()
     rules = selected_rules(cfg)
-    add("notecheck.parse (in process)", best_of(args.repeat, lambda: [notecheck.parse(t) for t in texts]),
+    def parse_all() -> None:
+        # one note at a time, as check does: a list keeping all 2,000 Notes alive made the
+        # cyclic GC walk them over and over (+10 ms/MB that no real run pays)
+        for t in texts:
+            notecheck.parse(t)
+
+    add("notecheck.parse (in process)", best_of(args.repeat, parse_all, "notecheck.parse (in process)"),
         total_bytes, n)
     findings: dict[str, int] = {}
 
@@ -274,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
             for d in check_note(notecheck.parse(t), cfg, "x.md", rules=rules):
                 findings[d.code] = findings.get(d.code, 0) + 1
 
-    add("parse+check_note (in process)", best_of(args.repeat, check_all), total_bytes, n, f"{len(rules)} rules")
+    add("parse+check_note (in process)", best_of(args.repeat, check_all, "parse+check_note (in process)"),
+        total_bytes, n, f"{len(rules)} rules")
 
     # where the rules' time goes: each rule timed in engine order, on a sample
     from notecheck.engine import Context
@@ -293,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # notecheck as a whole process ---------------------------------------------------------
     cmd = notecheck_cmd()
-    target = str(CORPUS / "notes")
+    target = str(folder)
     run_process([*cmd, "rules"])  # writes the bytecode cache
     check_codes: dict[str, int] = {}
     for jobs, name in ((1, "notecheck check -j1"), (0, f"notecheck check (all {cores} cores)")):
@@ -306,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             seconds, proc = run_process(argv_)
             times.append(seconds)
+            if seconds == min(times):
+                CPU[name] = LAST_CHILD_CPU[0]
         assert proc is not None
         remark = f"exit {proc.returncode}"
         if proc.returncode not in (0, 1):
@@ -323,13 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     copy = CORPUS / "fix-copy"
     if copy.exists():
         shutil.rmtree(copy)
-    shutil.copytree(CORPUS / "notes", copy)
+    shutil.copytree(folder, copy)
     seconds, proc = run_process([*cmd, "fix", "--output-format", "json", "--no-sidecar", str(copy)])
+    CPU["notecheck fix (copy)"] = LAST_CHILD_CPU[0]
     remark = f"exit {proc.returncode}"
     if proc.returncode not in (0, 1):
         lines = proc.stderr.decode(errors="replace").strip().splitlines()
         remark += ": " + (lines[-1][-100:] if lines else "")
-    changed = sum(1 for f in files if (copy / f.relative_to(CORPUS / "notes")).read_bytes() != f.read_bytes())
+    changed = sum(1 for f in files if (copy / f.relative_to(folder)).read_bytes() != f.read_bytes())
     add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
     # the promises of fix, checked on the whole copy: nothing fixable remains, a second run changes nothing
     after = {f: f.read_bytes() for f in copy.rglob("*.md")}
@@ -353,12 +397,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # report -----------------------------------------------------------------------------------
     print()
-    print(f"{'what':<34} {'seconds':>8} {'MB/s':>9} {'notes/s':>9}  remark")
+    print(f"{'what':<34} {'seconds':>8} {'MB/s':>9} {'notes/s':>9} {'cpu s':>7}  remark")
     rate = {}
     for name, seconds, nbytes, count, remark in rows:
         mbs = nbytes / 1e6 / seconds
         rate[name] = mbs
-        print(f"{name:<34} {seconds:>8.3f} {mbs:>9.1f} {count / seconds:>9.0f}  {remark}")
+        cpu = f"{CPU[name]:>7.3f}" if name in CPU else f"{'':>7}"
+        print(f"{name:<34} {seconds:>8.3f} {mbs:>9.1f} {count / seconds:>9.0f} {cpu}  {remark}")
     print()
     read_rate = rate["read+decode"]
     mistune_rate = rate["mistune full parse"]
@@ -369,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"start-up for one note: {startup * 1000:.0f} ms (target < 150 ms), of which the bare interpreter "
           f"(python -c pass) {base * 1000:.0f} ms")
     parse_rate = rate["notecheck.parse (in process)"]
-    print(f"in process, per MB: parse {1000 / parse_rate:.0f} ms, rules "
+    parse_cpu = CPU.get("notecheck.parse (in process)", 0.0) * 1000 / mb
+    print(f"in process, per MB: parse {1000 / parse_rate:.0f} ms (cpu {parse_cpu:.0f} ms), rules "
           f"{sum(per_rule.values()) * 1000 / rule_mb:.0f} ms; slowest rules (ms/MB): "
           + ", ".join(f"{c} {t * 1000 / rule_mb:.1f}" for c, t in sorted(per_rule.items(), key=lambda x: -x[1])[:8]))
     print(fix_check)
