@@ -6,9 +6,10 @@ words), else from the note's Transcript paragraphs; matching lives in quotematch
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..diagnostic import Finding
 from ..note import Highlight, Note, Quote, YouTubeLink
@@ -198,7 +199,8 @@ def _paragraph_window(note: Note, index: QuoteIndex, cited: int) -> tuple[float,
 
     passages = passages_from_transcript(note) or index.passages
     inf = float("inf")
-    for i, p in enumerate(passages):
+    for i in _covering(note, passages, cited):
+        p = passages[i]
         if p.covers(cited):
             hi = (p.end if p.end is not None else inf) - 0.001
             before = passages[i - 1].start if i > 0 else p.start
@@ -206,6 +208,25 @@ def _paragraph_window(note: Note, index: QuoteIndex, cited: int) -> tuple[float,
             after_hi = (after.end if after is not None and after.end is not None else inf) - 0.001 if after else hi
             return p.start, hi, before, after_hi
     return cited, cited, cited, cited
+
+
+def _covering(note: Note, passages: list, cited: int) -> Iterable[int]:
+    """Indexes of ``passages`` to try, in order, for the first one covering ``cited``.
+
+    When the starts strictly increase (the usual transcript), only one passage can cover a
+    time: found by bisection. Otherwise every passage, in order.
+    """
+    cached = note.__dict__.get("_nc502_starts")
+    if cached is None or cached[0] is not passages:
+        starts = [p.start for p in passages]
+        increasing = all(a < b for a, b in zip(starts, starts[1:]))
+        cached = (passages, starts if increasing else None)
+        note.__dict__["_nc502_starts"] = cached
+    starts = cached[1]
+    if starts is None:
+        return range(len(passages))
+    i = bisect.bisect_right(starts, cited) - 1
+    return (i,) if i >= 0 else ()
 
 
 @rule("NC502", "quote-not-at-cited-time", severity="error",
