@@ -230,13 +230,28 @@ def _reference_index(texts):
 
 
 _prose = st.lists(st.sampled_from(["a", "b", "Ab", "é", "ß", "don't", "x’y", "'", "''", "_", "1", " ", " ", "\n",
-                                   ".", ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "\u2014", "ŉ", "\u00a0", "\x00", "\n\x00\n"]),
+                                   ".", ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "\u2014", "ŉ", "\u00a0", "\x00", "\n\x00\n", "`", "Z"]),
                   max_size=30).map("".join)
+
+
+_ascii_prose = st.lists(st.sampled_from(["a", "b", "Ab", "Z", "don't", "x`y", "`", "'", "''", "_", "1", " ", "\n",
+                                         ". ", "? ", "!\" ", ".) ", "[laughter]", "[", "]", "--", "\t", "\x1f"]),
+                        max_size=30).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_prose, max_size=5), st.lists(_prose, min_size=1, max_size=4))
 def test_index_words_and_lookups_match_the_per_word_reference(texts, quotes):
+    _check_index_against_reference(texts, quotes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ascii_prose, max_size=5), st.lists(_ascii_prose, min_size=1, max_size=4))
+def test_index_of_ascii_text_matches_the_per_word_reference(texts, quotes):
+    _check_index_against_reference(texts, quotes)
+
+
+def _check_index_against_reference(texts, quotes):
     from notecheck.quotematch import _WORD_RE, _words
 
     index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])

@@ -104,6 +104,8 @@ def _words(text: str) -> str:
 # spans a newline; the NUL survives as a word of its own and splits the words apart again)
 _PASSAGE_BREAK = "\n\x00\n"
 _ASCII_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS, 0: "\x00"}
+_ASCII_FOLD_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS_BUT_NUL, ord("`"): "'",
+                                  **{c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}}
 
 
 def _passage_words(passages: Sequence[Passage]) -> list[str]:
@@ -111,7 +113,12 @@ def _passage_words(passages: Sequence[Passage]) -> list[str]:
     whole = _PASSAGE_BREAK.join(p.text for p in passages)
     if whole.count("\x00") != len(passages) - 1:  # a NUL in the text itself (or no passage): one at a time
         return [_words(_clean(p.text)) for p in passages]
-    text = _clean(whole).translate(_ASCII_SEPARATORS_BUT_NUL)
+    if whole.isascii():  # casefold, "`" -> "'" and the separators in one translate (ASCII: casefold is lower)
+        if "[" in whole:
+            whole = _ANNOTATION_RE.sub(" ", whole)
+        text = whole.translate(_ASCII_FOLD_SEPARATORS_BUT_NUL)
+    else:
+        text = _clean(whole).translate(_ASCII_SEPARATORS_BUT_NUL)
     if not text.isascii():
         text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
