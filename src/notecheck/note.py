@@ -819,7 +819,14 @@ def _transcript_paragraph_spans(note: Note, sec: Section) -> list[tuple[int, int
             para_end = m.end()
             spans.append((m.start(1), para_end - 1 if text[para_end - 1] == "\r" else para_end))
         return spans
-    # code inside the section: line by line, a line in code ends a paragraph too
+    return _paragraph_spans_by_line(note, sec)
+
+
+def _paragraph_spans_by_line(note: Note, sec: Section) -> list[tuple[int, int]]:
+    """The same spans as ``_PARAGRAPH_RE`` finds, line by line; a line inside code ends a paragraph too."""
+    text = note.text
+    end = sec.end
+    spans: list[tuple[int, int]] = []
     first_char = _FIRST_CHAR_RE.match
     para_start: int | None = None
     para_end = 0

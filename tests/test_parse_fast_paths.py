@@ -1,0 +1,73 @@
+"""The parser's fast paths give what the plain ways give.
+
+* ``_fast_builder``: links, transcript paragraphs and quote lines are built without the
+  frozen dataclass ``__init__``; the objects must be the same in every respect.
+* Transcript paragraphs are found with one regex per paragraph when the section holds no
+  code; the line-by-line scan (kept for sections with code) must find the same spans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notecheck.note import (
+    QuoteLine,
+    TranscriptParagraph,
+    YouTubeLink,
+    _new_link,
+    _new_paragraph,
+    _new_quote_line,
+    _paragraph_spans_by_line,
+    _transcript_paragraph_spans,
+    parse,
+)
+
+LINK_ARGS = (10, 70, "1:00", 11, "https://www.youtube.com/watch?v=abcdefghijk&t=60s", 17,
+             "abcdefghijk", 49, "60s", 63)
+
+
+def test_built_link_is_a_plain_frozen_link():
+    built, plain = _new_link(*LINK_ARGS), YouTubeLink(*LINK_ARGS)
+    assert type(built) is YouTubeLink
+    assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
+    assert pickle.loads(pickle.dumps(built)) == plain
+    assert dataclasses.replace(built, label="1:01").label == "1:01"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.label = "2:00"  # type: ignore[misc]
+    assert built.is_timestamp and built.seconds == 60
+
+
+def test_built_thumbnail_keeps_keyword_fields():
+    args = dict(image_url="https://img.youtube.com/vi/abcdefghijk/hqdefault.jpg", image_url_start=3,
+                image_id="abcdefghijk", image_id_start=30)
+    built, plain = _new_link(*LINK_ARGS, **args), YouTubeLink(*LINK_ARGS, **args)
+    assert built == plain and built.is_thumbnail and not built.is_timestamp
+
+
+def test_other_builders():
+    link = YouTubeLink(*LINK_ARGS)
+    assert _new_paragraph(0, 9, link, "Ann", "text", 4) == TranscriptParagraph(0, 9, link, "Ann", "text", 4)
+    assert type(_new_quote_line(3, "x")) is QuoteLine and _new_quote_line(3, "x") == QuoteLine(3, "x")
+
+
+LINE = st.sampled_from([
+    "", " ", "\t", "\r", " \r", "\u00a0", "\x0c", "# h", "  # h", ">", "> q", " > q", "#", "x", " x",
+    "[1:00](https://www.youtube.com/watch?v=abcdefghijk&t=60s) text", "**Ann:** [0:05](https://youtu.be/x?t=5) hi",
+    "text\r", "  indented\r", "#hashtag", "\u2003word",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=12), st.booleans(), st.booleans())
+def test_paragraph_regex_matches_line_scan(lines, final_newline, next_section):
+    body = "\n".join(lines) + ("\n" if final_newline else "")
+    text = "# T\n\n## Transcript\n" + body + ("\n## After\n" if next_section and final_newline else "")
+    note = parse(text)
+    sec = note.section("transcript")
+    assert sec is not None and not note.code_blocks
+    assert _transcript_paragraph_spans(note, sec) == _paragraph_spans_by_line(note, sec)
