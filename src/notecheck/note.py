@@ -680,19 +680,6 @@ def _scan_suppressions(note: Note) -> None:
     note.suppressions = out
 
 
-def _lines(text: str, start: int, end: int):
-    """Yield (line_start, line_end, line_without_eol) for text[start:end]."""
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_end = end if nl < 0 else nl
-        line = text[pos:line_end]
-        if line.endswith("\r"):
-            line = line[:-1]
-        yield pos, line_end, line
-        pos = line_end + 1
-
-
 def _links_in(note: Note, start: int, end: int) -> list[YouTubeLink]:
     links = note.links
     starts = note._cache("link_starts", links, lambda: [link.start for link in links])
