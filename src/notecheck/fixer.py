@@ -25,7 +25,6 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -303,20 +302,6 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
 
 
-def _read_bytes(path: str) -> tuple[bytes | None, str | None]:
-    from .runner import STDIN
-
-    try:
-        if path == STDIN:
-            return sys.stdin.buffer.read(), None
-        with open(path, "rb") as fh:
-            return fh.read(), None
-    except IsADirectoryError:
-        return None, "is a directory"
-    except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
-
-
 def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool = False,
              diff_only: bool = False):
     """Fix one file (or stdin, ``-``): returns a runner.FileResult.
@@ -336,9 +321,9 @@ def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool
 
 def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
     from .note import parse_bytes
-    from .runner import STDIN, FileResult, excerpts_for, load_sidecar, unreadable_result
+    from .runner import STDIN, FileResult, excerpts_for, load_sidecar, read_bytes, unreadable_result
 
-    data, error = _read_bytes(path)
+    data, error = read_bytes(path)
     if data is None:
         return unreadable_result(shown, error or "cannot read", config)
     note = parse_bytes(data, path)

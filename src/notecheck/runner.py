@@ -98,19 +98,23 @@ def iter_note_files(paths: Iterable[str], config: Config | None = None) -> Itera
             yield PathError(arg, "no such file or directory")
 
 
-def read_note(path: str) -> tuple[Note | None, str | None]:
-    """Read and parse one file; (None, message) when it cannot be read at all."""
+def read_bytes(path: str) -> tuple[bytes | None, str | None]:
+    """The bytes of a file (or of stdin for ``-``); (None, message) when it cannot be read."""
     try:
         if path == STDIN:
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
+            return sys.stdin.buffer.read(), None
+        with open(path, "rb") as fh:
+            return fh.read(), None
     except IsADirectoryError:
         return None, "is a directory"
     except OSError as exc:
         return None, f"cannot read: {exc.strerror or exc}"
-    return parse_bytes(data, path), None
+
+
+def read_note(path: str) -> tuple[Note | None, str | None]:
+    """Read and parse one file; (None, message) when it cannot be read at all."""
+    data, error = read_bytes(path)
+    return (None, error) if data is None else (parse_bytes(data, path), None)
 
 
 def load_sidecar(path: str | None, note: Note, config: Config):
