@@ -80,9 +80,6 @@ class Config:
                 pass
         return p.as_posix()
 
-    def with_overrides(self, **changes: Any) -> "Config":
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
-
 
 def _matches(code: str, prefix: str) -> bool:
     prefix = prefix.upper()

@@ -23,7 +23,6 @@ __all__ = [
     "parse_tag",
     "render_tag",
     "describe",
-    "parse_duration_formatted",
     "duration_renderings",
 ]
 
@@ -59,10 +58,6 @@ class Label:
     @property
     def past_hour(self) -> bool:
         return self.seconds >= 3600
-
-    @property
-    def canonical_hms(self) -> str:
-        return render_label(self.seconds, HMS)
 
     def canonical(self, style: str) -> str:
         """This time in canonical form; ``style`` only matters from one hour on."""
@@ -210,12 +205,6 @@ def render_tag(seconds: float) -> str:
     """The ``-o`` tag for a clip start: whole minutes and two-digit seconds (``104m00s``)."""
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m{secs:02d}s"
-
-
-def parse_duration_formatted(text: str) -> int | None:
-    """``duration_formatted`` accepts every label style (``2:26:08``, ``71:39``, ``9:05``)."""
-    label = parse_label(text)
-    return None if label is None else label.seconds
 
 
 def duration_renderings(seconds: int) -> tuple[str, ...]:

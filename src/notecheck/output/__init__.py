@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from dataclasses import dataclass
 from typing import IO, Sequence
 
@@ -29,7 +28,3 @@ def write(fmt: str, results: Sequence, stream: IO[str], options: OutputOptions |
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     module.write(results, stream, options or OutputOptions())
 
-
-def available() -> list[str]:
-    """The formats whose module exists (so --help lists only what works)."""
-    return [name for name, mod in FORMATS.items() if importlib.util.find_spec(f"{__name__}.{mod}") is not None]
