@@ -41,7 +41,7 @@ class PathError:
     message: str
 
 
-def iter_note_files(paths: Iterable[str], config: Config | None = None) -> Iterator[str | PathError]:
+def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
     """Expand arguments into note files: files as given, folders searched for ``*.md``.
 
     Symlinked folders are not followed (no loops, nothing outside the tree); symlinked
@@ -78,9 +78,7 @@ def iter_note_files(paths: Iterable[str], config: Config | None = None) -> Itera
                         continue  # a FIFO, socket or device named *.md: never opened
                     found.append(full)
             yield from unreadable
-            for full in sorted(found):
-                if config is not None and config.is_excluded(full):
-                    continue
+            for full in sorted(found):  # exclusion is per file's config, in run_files
                 key = os.path.realpath(full)
                 if key not in seen:
                     seen.add(key)
