@@ -74,8 +74,8 @@ def test_manifest_passes_pre_commits_schema():
         assert hook["language"] == "python"
         assert hook["types"] == ["markdown"]
         assert hook["pass_filenames"] is True
-    assert shlex.split(found["notecheck"]["entry"])[:4] == ["python", "-m", "notecheck.precommit", "check"]
-    assert shlex.split(found["notecheck-fix"]["entry"])[:4] == ["python", "-m", "notecheck.precommit", "fix"]
+    assert shlex.split(found["notecheck"]["entry"])[:2] == ["notecheck", "check"]
+    assert shlex.split(found["notecheck-fix"]["entry"])[:2] == ["notecheck", "fix"]
 
 
 def run_hook(hook: dict, repo: Path) -> subprocess.CompletedProcess:
@@ -85,8 +85,9 @@ def run_hook(hook: dict, repo: Path) -> subprocess.CompletedProcess:
     files = [f for f in tracked.stdout.split("\n")
              if f and set(hook["types"]) <= identify.tags_from_path(str(repo / f))]
     command = shlex.split(hook["entry"]) + list(hook["args"]) + files
-    assert command[0] == "python"
-    return subprocess.run([sys.executable, *command[1:]], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert command[0] == "notecheck"  # the console script; run it with this interpreter
+    return subprocess.run([sys.executable, "-m", "notecheck", *command[1:]], cwd=repo, capture_output=True,
+                          text=True, timeout=120)
 
 
 def test_hooks_fail_on_a_bad_note_fix_it_then_pass(repo):
@@ -153,16 +154,3 @@ def test_pre_commit_try_repo(repo, tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert re.search(r"^notecheck\.+Passed$", second.stdout, re.M), second.stdout
     assert re.search(r"^notecheck \(fix\)\.+Passed$", second.stdout, re.M), second.stdout
-
-
-def test_file_names_starting_with_a_dash_reach_the_command_line_as_files(tmp_path, monkeypatch):
-    from notecheck.precommit import split_files
-
-    monkeypatch.chdir(tmp_path)
-    for name in ("-HzgcbRXUK8.md", "a.md", "conf.md"):
-        (tmp_path / name).write_text(CLEAN_TEXT, encoding="utf-8")
-
-    assert split_files(["check", "--force-exclude", "--select", "NC3", "-HzgcbRXUK8.md", "a.md"]) == \
-        (["check", "--force-exclude", "--select", "NC3"], ["-HzgcbRXUK8.md", "a.md"])
-    assert split_files(["check", "--", "-HzgcbRXUK8.md"]) == (["check", "--"], ["-HzgcbRXUK8.md"])
-    assert split_files(["check", "missing.md"]) == (["check", "missing.md"], [])

@@ -80,8 +80,9 @@ def _existing_dash_paths_as_paths(argv: list[str], parser: argparse.ArgumentPars
     """Move arguments that name an existing file or folder starting with ``-`` behind ``--``.
 
     Notes are named after video ids, and ids may start with ``-`` (``-HzgcbRXUK8.md``):
-    every path is a path (SPEC §1). An argument counts only when it is not one of our
-    options and not the value of the option before it."""
+    every path is a path (SPEC §1), here and in the pre-commit hooks, which pass file
+    names last. An argument counts only when it is not exactly one of our options and
+    not the value of the option before it."""
     commands = parser.get_default("_path_commands")
     if not argv or argv[0] not in commands:
         return argv
@@ -102,7 +103,7 @@ def _existing_dash_paths_as_paths(argv: list[str], parser: argparse.ArgumentPars
         if expects_value:
             head.append(arg)
             expects_value = False
-        elif arg.startswith("-") and arg != "-" and arg.split("=", 1)[0] not in takes_value and os.path.lexists(arg):
+        elif arg.startswith("-") and arg != "-" and arg not in takes_value and os.path.lexists(arg):
             moved.append(arg)
         else:
             head.append(arg)
