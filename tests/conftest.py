@@ -15,6 +15,12 @@ SAMPLES = ROOT.parent / "shared" / "samples"
 CLEAN = FIXTURES / "clean.md"
 
 
+@pytest.fixture(autouse=True)
+def _no_job_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks the tests run must not append to the job summary of the CI run running them."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
 @pytest.fixture
 def clean_text() -> str:
     return CLEAN.read_text(encoding="utf-8")

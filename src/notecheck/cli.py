@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report problems in notes", description="Report problems in notes.")
     _common(check)
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place (same as 'notecheck fix')")
+    check.add_argument("--changed-since", metavar="REF",
+                       help="only findings on lines changed since the git revision REF (committed, staged, "
+                            "unstaged and untracked), plus findings on a changed highlight, quote or front "
+                            "matter, and the note's structure findings when it changed")
+    check.add_argument("--summary", metavar="FILE",
+                       help="append a Markdown summary to FILE (default: $GITHUB_STEP_SUMMARY when set)")
     fix = sub.add_parser("fix", help="apply safe fixes in place", description=(
         "Apply fixes in place (atomically, keeping line endings, BOM and mode), then report what remains."))
     _common(fix)
@@ -162,6 +168,18 @@ def _run(args, *, fix: bool) -> int:
     if "-" in paths and len(paths) > 1:
         print("notecheck: error: '-' (standard input) cannot be combined with other paths", file=sys.stderr)
         return EXIT_ERROR
+    changes = None
+    if getattr(args, "changed_since", None) is not None:  # before the run: a bad REF stops here
+        from .changed import GitError, collect
+
+        if "-" in paths:
+            print("notecheck: error: --changed-since cannot be used with '-' (standard input)", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            changes = collect(args.changed_since, ".", paths)
+        except GitError as exc:
+            print(f"notecheck: error: --changed-since: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     resolver = _resolver(args)
     jobs = args.jobs if args.jobs > 0 else None
     if fix or args.diff:
@@ -171,6 +189,14 @@ def _run(args, *, fix: bool) -> int:
                             stdin_filename=args.stdin_filename, jobs=jobs)
     else:
         results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs)
+    hidden = 0
+    if changes is not None:
+        from .changed import filter_results
+
+        results, hidden = filter_results(results, changes)
+        if hidden and not args.quiet:
+            print(f"notecheck: {hidden} finding{'s' if hidden != 1 else ''} on lines not changed since "
+                  f"{args.changed_since} not shown", file=sys.stderr)
 
     path_errors = [r for r in results if r.error is not None]
     for r in path_errors:
@@ -205,6 +231,8 @@ def _run(args, *, fix: bool) -> int:
 
         for line in statistics_lines(results):
             print(line, file=sys.stderr)
+    if not args.diff and not _summary(args, results, changes, hidden):
+        return EXIT_ERROR
     if path_errors:
         return EXIT_ERROR
     remaining = any(r.diagnostics for r in results)
@@ -213,6 +241,30 @@ def _run(args, *, fix: bool) -> int:
     if remaining and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _summary(args, results, changes, hidden: int) -> bool:
+    """Append the Markdown summary to --summary FILE or $GITHUB_STEP_SUMMARY; False if --summary failed."""
+    import os
+
+    target = getattr(args, "summary", None)
+    explicit = target is not None
+    if not explicit:
+        target = os.environ.get("GITHUB_STEP_SUMMARY") if args.command == "check" else None
+    if not target:
+        return True
+    from .output.summary import summary_markdown
+
+    text = summary_markdown(results, changed_since=changes.ref if changes is not None else None, hidden=hidden)
+    try:
+        with open(target, "a", encoding="utf-8", newline="\n") as f:  # GitHub appends the steps' summaries too
+            f.write(text)
+    except OSError as exc:
+        where = "--summary" if explicit else "$GITHUB_STEP_SUMMARY"
+        print(f"notecheck: {'error' if explicit else 'warning'}: {where} {target}: cannot write: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return not explicit
+    return True
 
 
 def _write_bytes(stream, data: bytes) -> None:
