@@ -30,6 +30,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from test_precommit import NETWORK_TROUBLE  # the same signs of an unreachable package index
 from gitrepo import (VIDEO, commit_all, git, init_repo, isolate_git, line_number, note_with_highlight_findings,
                      note_with_old_findings, requires_git)
 
@@ -120,7 +121,7 @@ def base_environment(**github: str) -> dict[str, str]:
 
 
 def run_action(workspace: Path, env: dict[str, str], inputs: dict[str, str] | None = None, *,
-               real_install: bool = False, until: str | None = None) -> ActionRun:
+               real_install: bool = False, until: str | None = None, timeout: float | None = None) -> ActionRun:
     action = yaml.safe_load(ACTION_YML.read_text())
     declared = action["inputs"]
     inputs = inputs or {}
@@ -159,7 +160,8 @@ def run_action(workspace: Path, env: dict[str, str], inputs: dict[str, str] | No
         step_env.update({key: evaluate(value) for key, value in step.get("env", {}).items()})
         # how the runner runs a bash step: bash --noprofile --norc -eo pipefail {0}
         proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                              cwd=workspace, env=step_env, capture_output=True, text=True, check=False)
+                              cwd=workspace, env=step_env, capture_output=True, text=True, check=False,
+                              timeout=timeout)
         run.stdout += proc.stdout
         run.stderr += proc.stderr
         outputs[sid] = parse_outputs(output_file.read_text())
@@ -418,8 +420,7 @@ def test_install_target(tmp_path: Path):
         script.install_target({"GITHUB_ACTION_PATH": str(tmp_path)})
 
 
-_UNREACHABLE = ("No matching distribution found", "Could not find a version", "NewConnectionError",
-                "Temporary failure in name resolution", "Network is unreachable", "ProxyError", "timed out")
+INSTALL_TIMEOUT = 600  # seconds: pip builds notecheck and installs its dependencies from the index
 
 
 def test_the_install_step_installs_this_checkout(tmp_path: Path):
@@ -427,9 +428,13 @@ def test_the_install_step_installs_this_checkout(tmp_path: Path):
     temp = tmp_path / "runner-temp"
     temp.mkdir()
     env = base_environment(RUNNER_TEMP=str(temp), GITHUB_ACTION_PATH=str(ROOT))
-    run = run_action(tmp_path, env, real_install=True, until="install")
-    if run.code != 0 and "pip could not install" in run.stdout and any(s in run.stderr for s in _UNREACHABLE):
+    try:
+        run = run_action(tmp_path, env, real_install=True, until="install", timeout=INSTALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"pip could not install notecheck within {INSTALL_TIMEOUT} s (package index slow or unreachable)")
+    if run.code != 0 and "pip could not install" in run.stdout and NETWORK_TROUBLE.search(run.stderr):
         pytest.skip("the package index is not reachable here")
+    assert run.code == 0, run.stdout + run.stderr
     python = run.outputs["install"]["python"]
     assert Path(python).is_file() and Path(python).is_relative_to(temp)
     assert f"Installing notecheck from {ROOT}" in run.stdout
