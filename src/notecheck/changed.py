@@ -142,7 +142,8 @@ def collect(ref: str, cwd: str = ".", paths: Iterable[str] = ()) -> Changes:
     root = work_tree_root(cwd)
     commit = resolve_commit(ref, root)
     for p in paths:
-        if p != "-" and os.path.realpath(os.path.join(cwd, p)) != root and relative_key(os.path.join(cwd, p), root) is None:
+        full = os.path.join(cwd, p)
+        if p != "-" and os.path.realpath(full) != root and relative_key(full, root) is None:
             raise GitError(f"{p} is outside the git work tree {root}")
     diff = _git(["-c", "core.quotePath=true", "diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
                  "--text", "--find-renames", "--no-relative", "--ignore-submodules",
