@@ -1,4 +1,4 @@
-"""CLI flags for CI use: --statistics, --quiet, --exit-zero, --show-fixes.
+"""CLI flags for CI use: --statistics, --quiet, --silent, --exit-zero, --show-fixes.
 
 Uses the throwaway marker rules: NC911 (error, fixable) on BADWORD, NC912 (warning)
 on WARNWORD; see throwaway_rules.py.
@@ -29,38 +29,52 @@ def notes(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_statistics_counts_per_code_after_the_findings(notes):
-    code, out, err = run_cli("check", "--select", "NC91", "--statistics", "--no-show-source", "a.md", "b.md")
+def test_statistics_prints_only_the_table(notes):
+    code, out, err = run_cli("check", "--select", "NC91", "--statistics", "a.md", "b.md")
 
     assert code == 1, err
-    assert out.splitlines()[-3:] == [
-        "    4  NC911  [*] test-badword",
-        "    2  NC912      test-warnword",
-        "Found 6 problems in 2 files (2 checked); 4 fixable with `notecheck fix`.",
-    ]
-    assert out.count("a.md:") == 3
+    assert out == "    4  NC911  [*] test-badword\n    2  NC912      test-warnword\n"
 
 
-def test_statistics_with_quiet_prints_counts_and_summary_only(notes):
-    code, out, _ = run_cli("check", "--select", "NC91", "--statistics", "--quiet", "a.md")
-
-    assert out == ("    2  NC911  [*] test-badword\n    1  NC912      test-warnword\n"
-                   "Found 3 problems in 1 file (1 checked); 2 fixable with `notecheck fix`.\n")
+def test_statistics_of_a_clean_run_prints_nothing(notes):
+    assert run_cli("check", "--select", "NC91", "--statistics", "clean.md") == (0, "", "")
 
 
-def test_statistics_with_json_keeps_stdout_parseable(notes):
+def test_statistics_with_json_is_json(notes):
     code, out, err = run_cli("check", "--select", "NC91", "--statistics", "--output-format", "json", "a.md")
 
-    assert [d["code"] for d in json.loads(out)] == ["NC911", "NC912", "NC911"]
-    assert err == "    2  NC911  [*] test-badword\n    1  NC912      test-warnword\n"
+    assert (code, err) == (1, "")
+    assert json.loads(out) == [
+        {"code": "NC911", "name": "test-badword", "count": 2, "fixable": True, "fixable_count": 2},
+        {"code": "NC912", "name": "test-warnword", "count": 1, "fixable": False, "fixable_count": 0},
+    ]
 
 
-def test_quiet_prints_only_the_summary(notes):
-    code, out, _ = run_cli("check", "--select", "NC91", "--quiet", "a.md", "clean.md")
-    assert (code, out) == (1, "Found 3 problems in 1 file (2 checked); 2 fixable with `notecheck fix`.\n")
+def test_statistics_with_a_format_that_cannot_hold_it_is_a_usage_error(notes):
+    code, out, err = run_cli("check", "--select", "NC91", "--statistics", "--output-format", "sarif", "a.md")
+    assert (code, out) == (2, "")
+    assert "--statistics" in err and "sarif" in err
 
-    code, out, _ = run_cli("check", "--select", "NC91", "-q", "clean.md")
-    assert (code, out) == (0, "All checks passed (1 file checked).\n")
+
+def test_quiet_prints_only_the_findings(notes):
+    """-q/--quiet as ruff's: the findings, no summary; a clean run prints nothing."""
+    code, out, _ = run_cli("check", "--select", "NC91", "--quiet", "--output-format", "concise", "a.md", "clean.md")
+    assert (code, out) == (1, f"a.md:{L}:5: NC911 [error] BADWORD: say goodword [*]\n"
+                              f"a.md:{L + 1}:1: NC912 [warning] WARNWORD, 100% a warning: with, commas\n"
+                              f"a.md:{L + 1}:10: NC911 [error] BADWORD: say goodword [*]\n")
+
+    assert run_cli("check", "--select", "NC91", "-q", "clean.md") == (0, "", "")
+
+
+def test_quiet_fix_prints_what_remains_only(notes):
+    code, out, _ = run_cli("fix", "--select", "NC91", "-q", "--output-format", "concise", "a.md")
+    assert (code, out) == (0, f"a.md:{L + 1}:1: NC912 [warning] WARNWORD, 100% a warning: with, commas\n")
+
+
+def test_silent_prints_nothing_but_the_exit_code_tells(notes):
+    assert run_cli("check", "--select", "NC91", "--silent", "a.md") == (1, "", "")
+    assert run_cli("check", "--select", "NC91", "-s", "--output-format", "json", "a.md") == (1, "", "")
+    assert run_cli("check", "--select", "NC91", "-s", "clean.md") == (0, "", "")
 
 
 def test_quiet_does_not_silence_machine_formats(notes):
@@ -73,7 +87,7 @@ def test_exit_zero_reports_but_exits_0(notes):
     code, out, _ = run_cli("check", "--select", "NC91", "--exit-zero", "a.md")
 
     assert code == 0
-    assert out.startswith(f"a.md:{L}:5: NC911 BADWORD: say goodword [*]\n")
+    assert out.startswith(f"a.md:{L}:5: NC911 [error] BADWORD: say goodword [*]\n")
 
 
 def test_exit_zero_still_exits_2_on_a_missing_path(notes):
@@ -85,13 +99,13 @@ def test_exit_zero_still_exits_2_on_a_missing_path(notes):
 def test_show_fixes_lists_what_fix_changed(notes):
     code, out, err = run_cli("fix", "--select", "NC91", "--show-fixes", "--no-show-source", "a.md")
 
-    assert code == 1, err  # the warning remains
+    assert code == 0, err  # a warning remains: warnings alone exit 0
     assert out == (
         "Fixing a.md\n"
-        f"a.md:{L + 1}:1: NC912 WARNWORD, 100% a warning: with, commas\n"
+        f"a.md:{L + 1}:1: NC912 [warning] WARNWORD, 100% a warning: with, commas\n"
         f"a.md:{L}:5: fixed NC911 BADWORD: say goodword\n"
         f"a.md:{L + 1}:10: fixed NC911 BADWORD: say goodword\n"
-        "Fixed 2 problems. Found 1 problem in 1 file (1 checked).\n"
+        "Fixed 2 problems. Found 1 problem (1 warning) in 1 file (1 checked).\n"
     )
     assert (notes / "a.md").read_text(encoding="utf-8") == MARKED.replace("BADWORD", "goodword")
 

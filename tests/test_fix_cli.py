@@ -97,7 +97,7 @@ def test_remaining_finding_exits_1_and_is_reported(tmp_path, t_rule):
     assert path.read_bytes() == CLEAN_BYTES.replace(b"Welcome back", b"UNFIXABLE back")
     offset = data.index(b"UNFIXABLE")
     line, column = data[:offset].count(b"\n") + 1, offset - data.rfind(b"\n", 0, offset)
-    assert out == (f"Fixing {path}\n{path}:{line}:{column}: NC902 cannot fix this\n"
+    assert out == (f"Fixing {path}\n{path}:{line}:{column}: NC902 [error] cannot fix this\n"
                    "Fixed 4 problems. Found 1 problem in 1 file (1 checked).\n")
 
 

@@ -20,7 +20,9 @@ from notecheck.config import Config
 from notecheck.diagnostic import Edit, Finding, Fix
 from notecheck.fixer import MAX_PASSES, apply_edits, fix_text
 
-ONLY_TEST_RULES = Config(select=("NC9",))
+def only_test_rules() -> Config:
+    """Only the throwaway NC9xx rules (built once they are registered: Config checks its codes)."""
+    return Config(select=("NC9",))
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def test_fixes_every_occurrence_in_one_pass(temp_rules, clean_text):
     broken = clean_text.replace("t=95s)", "t=96s)")
     assert broken.count("t=96s)") == 4
 
-    result = fix_text(broken, ONLY_TEST_RULES)
+    result = fix_text(broken, only_test_rules())
 
     assert result.text == clean_text
     assert fixed_codes(result) == ["NC901"] * 4
@@ -79,7 +81,7 @@ def test_fixes_every_occurrence_in_one_pass(temp_rules, clean_text):
 
 def test_fix_text_is_the_public_api(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
-    result = notecheck.fix_text(clean_text.replace("t=42s)", "t=96s)"), ONLY_TEST_RULES)
+    result = notecheck.fix_text(clean_text.replace("t=42s)", "t=96s)"), only_test_rules())
     assert isinstance(result, notecheck.FixResult)
     assert result.text == clean_text.replace("t=42s)", "t=95s)")
     assert [(d.code, d.line) for d in result.applied] == [("NC901", line_of(clean_text, "t=42s)"))]
@@ -87,7 +89,7 @@ def test_fix_text_is_the_public_api(temp_rules, clean_text):
 
 def test_clean_note_is_unchanged(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
     assert result.text == clean_text
     assert result.applied == [] and result.remaining == []
 
@@ -99,7 +101,7 @@ def test_fix_with_several_edits_is_applied_whole(temp_rules, clean_text):
             yield Finding(a, "two edits", fix=Fix((Edit(b, b + 7, "Hello"), Edit(a, a + 5, "Dr."))))
 
     temp_rules("NC901", swap)
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
     expected = clean_text.replace("Maria Lopez, [", "Dr. Lopez, [", 1).replace("Welcome back", "Hello back", 1)
     assert result.text == expected
     assert fixed_codes(result) == ["NC901"]
@@ -114,7 +116,7 @@ def test_overlapping_fix_waits_for_the_next_pass(temp_rules, clean_text):
     temp_rules("NC911", replace_rule("back to Field", "back again to Field"))
     temp_rules("NC912", replace_rule("to Field Notes.", "to the Field Notes."))
 
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
 
     assert "Welcome back again to the Field Notes." in result.text
     assert result.text == clean_text.replace("Welcome back to Field Notes.", "Welcome back again to the Field Notes.")
@@ -126,7 +128,7 @@ def test_same_start_is_resolved_by_code_order(temp_rules, clean_text):
     temp_rules("NC922", replace_rule("Welcome back", "Hello there"))
     temp_rules("NC921", replace_rule("Welcome", "Greetings"))
 
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
 
     # NC921 wins the tie; afterwards "Welcome back" no longer exists, so NC922 is gone
     assert result.text == clean_text.replace("Welcome back", "Greetings back", 1)
@@ -138,7 +140,7 @@ def test_identical_fixes_from_two_rules_are_applied_once(temp_rules, clean_text)
     temp_rules("NC902", t_rule)
     broken = clean_text.replace("t=42s)", "t=96s)")
 
-    result = fix_text(broken, ONLY_TEST_RULES)
+    result = fix_text(broken, only_test_rules())
 
     assert result.text == clean_text.replace("t=42s)", "t=95s)")
     assert sorted(fixed_codes(result)) == ["NC901", "NC902"]
@@ -149,7 +151,7 @@ def test_fix_loop_is_bounded(temp_rules, clean_text):
     temp_rules("NC931", replace_rule("Welcome back", "Welcome again"))
     temp_rules("NC932", replace_rule("Welcome again", "Welcome back"))
 
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
 
     assert len(result.applied) == MAX_PASSES
     assert result.text == clean_text  # an even number of flips
@@ -162,7 +164,7 @@ def test_noop_and_out_of_range_fixes_are_ignored(temp_rules, clean_text):
         yield Finding(0, "past the end", fix=Fix.replace(len(note.text) + 5, len(note.text) + 9, "x"))
 
     temp_rules("NC901", odd)
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
     assert result.text == clean_text
     assert result.applied == []
     assert len(result.remaining) == 2
@@ -174,12 +176,12 @@ def test_noop_and_out_of_range_fixes_are_ignored(temp_rules, clean_text):
 def test_unsafe_fix_needs_opt_in(temp_rules, clean_text):
     temp_rules("NC901", replace_rule("Welcome back", "Hello again", applicability="unsafe"), fix="unsafe")
 
-    default = fix_text(clean_text, ONLY_TEST_RULES)
+    default = fix_text(clean_text, only_test_rules())
     assert default.text == clean_text
     assert [d.code for d in default.remaining] == ["NC901"]
     assert default.remaining[0].fixable
 
-    opted = fix_text(clean_text, ONLY_TEST_RULES, unsafe=True)
+    opted = fix_text(clean_text, only_test_rules(), unsafe=True)
     assert opted.text == clean_text.replace("Welcome back", "Hello again", 1)
     assert fixed_codes(opted) == ["NC901"] and opted.remaining == []
 
@@ -190,7 +192,7 @@ def test_unsafe_fix_needs_opt_in(temp_rules, clean_text):
 def test_pass_that_breaks_the_front_matter_is_reverted(temp_rules, clean_text):
     temp_rules("NC901", replace_rule("duration: 4000\n", "duration: [4000\n"))
 
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
 
     assert result.text == clean_text
     assert result.applied == []
@@ -202,7 +204,7 @@ def test_good_fixes_survive_when_another_fix_of_the_pass_breaks_the_note(temp_ru
     temp_rules("NC902", replace_rule("---\nvideo_id", "--\nvideo_id"))  # removes the front matter
     broken = clean_text.replace("t=95s)", "t=96s)")
 
-    result = fix_text(broken, ONLY_TEST_RULES)
+    result = fix_text(broken, only_test_rules())
 
     assert result.text == clean_text
     assert fixed_codes(result) == ["NC901"] * 4
@@ -217,7 +219,7 @@ def test_fix_that_brings_a_new_report_only_finding_is_reverted(temp_rules, clean
     temp_rules("NC941", watch, fix=None)
     temp_rules("NC942", replace_rule("Welcome back", "Back"))
 
-    result = fix_text(clean_text, ONLY_TEST_RULES)
+    result = fix_text(clean_text, only_test_rules())
 
     assert result.text == clean_text
     assert [d.code for d in result.remaining] == ["NC942"]
@@ -227,7 +229,7 @@ def test_note_with_parse_problem_is_never_rewritten(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
     no_front_matter = clean_text.split("---\n", 2)[2].replace("t=95s)", "t=96s)")
 
-    result = fix_text(no_front_matter, ONLY_TEST_RULES)
+    result = fix_text(no_front_matter, only_test_rules())
 
     assert result.text == no_front_matter
     assert result.applied == []
@@ -241,7 +243,7 @@ def test_crlf_note_keeps_crlf(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
     crlf = clean_text.replace("\n", "\r\n")
 
-    result = fix_text(crlf.replace("t=95s)", "t=96s)"), ONLY_TEST_RULES)
+    result = fix_text(crlf.replace("t=95s)", "t=96s)"), only_test_rules())
 
     assert result.text == crlf
 
@@ -259,7 +261,7 @@ def test_multi_line_replacement_takes_the_line_ending_of_its_line(temp_rules, cl
             yield Finding(i, "insert", fix=Fix.replace(i, i, "\nx: 1" if needle.startswith("channel") else "\n\nx\r\ny"))
 
     temp_rules("NC901", add_lines)
-    result = fix_text(mixed, ONLY_TEST_RULES)
+    result = fix_text(mixed, only_test_rules())
 
     expected = (mixed.replace("channel: Field Notes Podcast\r\n", "channel: Field Notes Podcast\r\nx: 1\r\n")
                 .replace("## Summary\n", "## Summary\n\nx\ny\n"))
@@ -276,7 +278,7 @@ def test_non_ascii_offsets_are_characters(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
     text = clean_text.replace("Field Notes Podcast", "Feldnotizen — Bodenkunde für alle 🌱")
 
-    result = fix_text(text.replace("t=95s)", "t=96s)"), ONLY_TEST_RULES)
+    result = fix_text(text.replace("t=95s)", "t=96s)"), only_test_rules())
 
     assert result.text == text
     assert result.text.encode("utf-8") == text.encode("utf-8")
@@ -284,7 +286,7 @@ def test_non_ascii_offsets_are_characters(temp_rules, clean_text):
 
 def test_bom_is_kept(temp_rules, clean_text):
     temp_rules("NC901", t_rule)
-    result = fix_text("\ufeff" + clean_text.replace("t=95s)", "t=96s)"), ONLY_TEST_RULES)
+    result = fix_text("\ufeff" + clean_text.replace("t=95s)", "t=96s)"), only_test_rules())
     assert result.text == "\ufeff" + clean_text
 
 

@@ -175,32 +175,48 @@ def test_sarif_lists_every_registered_rule_with_its_docstring():
 # ------------------------------------------------------------------------------ junit
 
 
-def test_junit_one_testcase_per_file_one_failure_per_finding(tmp_path):
-    bad = write(tmp_path, "bad.md")
-    good = write(tmp_path, "good.md", CLEAN_TEXT)
+def test_junit_one_testcase_per_finding(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "bad.md")
+    write(tmp_path, "good.md", CLEAN_TEXT)
 
-    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "junit", str(tmp_path))
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "junit", ".", "missing.md")
 
-    assert code == 1, err
+    assert code == 2, err  # the missing path
     root = ET.fromstring(out)
-    suite = root.find("testsuite")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "0")
-    cases = {c.get("name"): c for c in suite.findall("testcase")}
-    assert set(cases) == {str(bad), str(good)}
-    failures = cases[str(bad)].findall("failure")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "2", "1")
+    bad, missing = root.findall("testsuite")
+    assert (bad.get("name"), bad.get("tests"), bad.get("failures")) == ("bad.md", "2", "2")  # no "./"
+    cases = bad.findall("testcase")
+    assert [(c.get("name"), c.get("classname"), c.get("file"), c.get("line")) for c in cases] == [
+        (f"NC911 bad.md:{BAD_LINE}:5", "bad.md", "bad.md", str(BAD_LINE)),
+        (f"NC912 bad.md:{BAD_LINE + 1}:1", "bad.md", "bad.md", str(BAD_LINE + 1)),
+    ]
+    failures = [c.find("failure") for c in cases]
     assert [(f.get("type"), f.get("message")) for f in failures] == [
         ("NC911", "NC911 BADWORD: say goodword"),
         ("NC912", "NC912 WARNWORD, 100% a warning: with, commas"),
     ]
-    assert failures[0].text == f"{bad}:{BAD_LINE}:5: NC911 [error] BADWORD: say goodword"
-    assert cases[str(good)].findall("failure") == []
+    assert failures[0].text == f"bad.md:{BAD_LINE}:5: NC911 [error] BADWORD: say goodword"
+    assert [c.find("properties/property").get("value") for c in cases] == ["error", "warning"]
+    assert missing.get("name") == "missing.md"
+    assert missing.find("testcase/error").get("message") == "no such file or directory"
+    assert "good.md" not in out  # a clean file is no testcase
+
+
+def test_junit_of_a_clean_run_is_one_passing_testcase(tmp_path):
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "junit", str(CLEAN))
+    root = ET.fromstring(out)
+    assert code == 0 and (root.get("tests"), root.get("failures"), root.get("errors")) == ("1", "0", "0")
+    (case,) = root.iter("testcase")
+    assert case.get("name") == "No problems found" and list(case) == []
 
 
 def test_junit_holds_control_characters_as_valid_xml(tmp_path):
     path = write(tmp_path, "odd\x01name.md")  # a control character XML 1.0 cannot hold
     code, out, _ = run_cli("check", "--select", "NC911", "--output-format", "junit", str(path))
     case = ET.fromstring(out).find("testsuite/testcase")
-    assert case.get("name") == str(path).replace("\x01", "\ufffd")
+    assert case.get("classname") == str(path).replace("\x01", "\ufffd")
     assert case.find("failure").get("type") == "NC911"
 
 

@@ -266,7 +266,7 @@ def test_unusable_sidecar_gives_exactly_one_warning(tmp_path, note_text, content
     # with defects that the sidecar rules would otherwise report
     text = note_text.replace(QUOTE_1350, f"> -- Dana Whitfield, [13:50]({URL}&t=830s)")
     code, diags = cli_json(str(folder(tmp_path, text, content)))
-    assert code == 1
+    assert code == 0  # a warning alone does not fail the run
     assert [(x["code"], x["severity"], x["line"]) for x in diags] == [("NC604", "warning", 1)]
     assert says in diags[0]["message"] and f"{VID}.json" in diags[0]["message"]
 

@@ -5,17 +5,19 @@ Library API (used by the CLI itself)::
     notecheck.parse(text) -> Note
     notecheck.check_text(text, path=None, config=None) -> list[Diagnostic]
     notecheck.fix_text(text, config=None, unsafe=False) -> FixResult(text, applied, remaining)
-    notecheck.check_paths(paths, config=None) -> list[Diagnostic]
+    notecheck.check_paths(paths, config=None) -> list[Diagnostic]   (one path or many)
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import os
+from typing import Iterable, Union
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .config import Config, ConfigError  # noqa: E402
 from .diagnostic import Diagnostic, Edit, Finding, Fix  # noqa: E402
+from .fixer import FixResult, fix_text  # noqa: E402
 from .note import Note, parse  # noqa: E402
 
 __all__ = [
@@ -34,24 +36,37 @@ __all__ = [
 ]
 
 
-def check_text(text: str, path: str | None = None, config: Config | None = None, *, sidecar=None) -> list[Diagnostic]:
+def check_text(text: str, path: str | None = None, config: Config | None = None, *,
+               sidecar=None) -> list[Diagnostic]:
     """Check one note given as text; diagnostics sorted by position."""
     from .engine import check_note
 
     return check_note(parse(text, path=path), config, path, sidecar=sidecar)
 
 
-def check_paths(paths: Iterable[str], config: Config | None = None) -> list[Diagnostic]:
-    """Check files and folders; every diagnostic of every note, in path order."""
+PathArg = Union[str, "os.PathLike[str]"]
+
+
+def check_paths(paths: PathArg | Iterable[PathArg], config: Config | None = None) -> list[Diagnostic]:
+    """Check files and folders (one path or many); every diagnostic of every note, in path order.
+
+    Folders are walked as by ``notecheck check`` (every ``*.md`` below, minus what git
+    ignores and the usual non-note files). A path that does not exist raises
+    ``FileNotFoundError``; another path problem (a folder that cannot be listed, a
+    FIFO) raises ``OSError``. A file that cannot be read or decoded is an NC001 finding.
+    """
+    import errno
+
     from .runner import check_paths as _check_paths
 
-    return [d for result in _check_paths(list(paths), config) for d in result.diagnostics]
-
-
-def __getattr__(name: str):
-    # fix_text/FixResult live in the fixer, imported only when used
-    if name in ("fix_text", "FixResult"):
-        from . import fixer
-
-        return getattr(fixer, name)
-    raise AttributeError(name)
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    names = [os.fspath(p) for p in paths]
+    out: list[Diagnostic] = []
+    for result in _check_paths(names, config):
+        if result.error is not None:
+            if result.error == "no such file or directory":
+                raise FileNotFoundError(errno.ENOENT, "No such file or directory", result.path)
+            raise OSError(f"{result.path}: {result.error}")
+        out.extend(result.diagnostics)
+    return out

@@ -1,7 +1,7 @@
 """The command line: argument parsing and exit codes. No rule knowledge lives here.
 
-Exit codes (SPEC §4): 0 no findings (or all fixed), 1 findings remain, 2 usage error,
-bad config, or a path that could not be read.
+Exit codes: see ``EXIT_CODES`` (0 nothing that fails the run, 1 findings that fail it,
+2 usage error, bad config, a missing path).
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .config import ConfigError, Overrides, Resolver, _codes, load_file
+from .config import ConfigError, Overrides, Resolver, _codes, command_line_globs, load_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# the README quotes this text (tests/test_readme.py keeps the two the same)
+EXIT_CODES = ("Exit codes: 0 no errors found (warnings alone exit 0 unless --strict); 1 errors remain "
+              "(with --strict: any finding); 2 usage error, bad config or baseline, a path that does not exist "
+              "or cannot be read as a folder, or an internal error.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,18 +36,37 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-' (standard input)")
     p.add_argument("--sidecar", metavar="DIR", help="look for <video_id>.json sidecar transcripts in DIR")
     p.add_argument("--no-sidecar", action="store_true", help="do not read sidecar transcripts")
-    p.add_argument("--output-format", choices=["text", "json", "github", "sarif", "junit"], default="text",
-                   help="how to print findings (default: text)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line (text output)")
-    p.add_argument("--statistics", action="store_true", help="print the number of findings per code")
+    p.add_argument("--output-format", choices=["full", "concise", "json", "github", "gitlab", "sarif", "junit", "text"],
+                   default="full", metavar="FORMAT",
+                   help="full (default: path:line:col: CODE [severity] message, then the source line), concise "
+                        "(that first line only), json, github, gitlab (Code Quality), sarif or junit; "
+                        "'text' is another name for full")
+    p.add_argument("-q", "--quiet", action="store_true", help="print the findings only (no summary)")
+    p.add_argument("-s", "--silent", action="store_true",
+                   help="print nothing (the exit code still says whether findings remain)")
+    p.add_argument("--statistics", action="store_true",
+                   help="print only the number of findings per code (a table; JSON with --output-format json)")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    p.add_argument("--strict", action="store_true", help="warnings fail the run too (exit 1), not only errors")
+    p.add_argument("--exclude", metavar="GLOBS",
+                   help="skip these files or folders in folder walks, comma-separated (replaces the config's exclude)")
+    p.add_argument("--extend-exclude", metavar="GLOBS", help="skip these too, in addition to the config's exclude")
+    baseline = p.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE",
+                          help="report (and fix) only findings that FILE does not record")
+    baseline.add_argument("--write-baseline", metavar="FILE",
+                          help="record every finding of this run in FILE (to adopt notecheck on an old archive); "
+                               "exits 0")
+    p.add_argument("--fix-only", action="store_true",
+                   help="apply fixes, but report nothing about what remains and exit 0 for it (the pre-commit fix hook)")
     p.add_argument("--no-show-source", dest="show_source", action="store_false",
                    help="do not print the source line under each finding")
     p.add_argument("--show-fixes", action="store_true", help="list what was fixed")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="report notecheck: disable comments that silence nothing (as NC009)")
     p.add_argument("--force-exclude", action="store_true",
-                   help="apply the config's exclude also to files named on the command line (for pre-commit)")
+                   help="also skip excluded files named on the command line or given as --stdin-filename: the "
+                        "exclude globs and what folder walks skip, such as README.md (for pre-commit)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="check files in N processes (default: one per core when there are many files)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
@@ -55,12 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="notecheck",
         description="Lint and auto-fix video notes: Markdown with YAML front matter, YouTube timestamp links "
                     "and yt-dlp clip commands.",
-        epilog="Exit codes: 0 no findings, 1 findings remain, 2 usage error or unreadable input. "
-               "Run 'notecheck rules' for the rule table and 'notecheck explain NC301' for one rule.",
+        epilog=f"{EXIT_CODES} Run 'notecheck rules' for the rule table and 'notecheck explain NC301' for one rule.",
     )
     parser.add_argument("--version", action="version", version=f"notecheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    check = sub.add_parser("check", help="report problems in notes", description="Report problems in notes.")
+    check = sub.add_parser("check", help="report problems in notes", description="Report problems in notes.",
+                           epilog=EXIT_CODES)
     _common(check)
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place (same as 'notecheck fix')")
     check.add_argument("--changed-since", metavar="REF",
@@ -70,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--summary", metavar="FILE",
                        help="append a Markdown summary to FILE (default: $GITHUB_STEP_SUMMARY when set)")
     fix = sub.add_parser("fix", help="apply safe fixes in place", description=(
-        "Apply fixes in place (atomically, keeping line endings, BOM and mode), then report what remains."))
+        "Apply fixes in place (atomically, keeping line endings, BOM and mode), then report what remains."),
+        epilog=EXIT_CODES)
     _common(fix)
     sub.add_parser("rules", help="list every rule: code, severity, fixable, summary",
                    description="List every rule.").add_argument(
@@ -155,13 +179,15 @@ def _resolver(args) -> Resolver:
         use_sidecar=False if args.no_sidecar else None,
         force_exclude=True if args.force_exclude else None,
         report_unused_suppressions=True if args.report_unused_suppressions else None,
+        exclude=command_line_globs("--exclude", args.exclude) if args.exclude is not None else None,
+        extend_exclude=command_line_globs("--extend-exclude", args.extend_exclude) if args.extend_exclude else (),
     )
     explicit = load_file(args.config) if args.config else None
     return Resolver(explicit=explicit, overrides=overrides)
 
 
 def _run(args, *, fix: bool) -> int:
-    from .output import OutputOptions, write
+    from .output import TEXT_FORMATS, OutputOptions, write
     from .runner import check_paths
 
     paths = args.paths or ["."]
@@ -180,65 +206,94 @@ def _run(args, *, fix: bool) -> int:
         except GitError as exc:
             print(f"notecheck: error: --changed-since: {exc}", file=sys.stderr)
             return EXIT_ERROR
+    if args.statistics and args.output_format not in (*TEXT_FORMATS, "json"):
+        print(f"notecheck: error: --statistics prints a table (full, concise) or JSON (json), "
+              f"not {args.output_format}", file=sys.stderr)
+        return EXIT_ERROR
+    fix = fix or args.fix_only
     resolver = _resolver(args)
+    baseline = None
+    if args.baseline:
+        from .baseline import load
+
+        baseline = load(args.baseline)
     jobs = args.jobs if args.jobs > 0 else None
     if fix or args.diff:
         from .fixer import fix_paths
 
         results = fix_paths(paths, resolver, unsafe=args.unsafe_fixes, diff_only=args.diff,
-                            stdin_filename=args.stdin_filename, jobs=jobs)
+                            stdin_filename=args.stdin_filename, jobs=jobs, baseline=baseline)
     else:
         results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs)
+        if baseline is not None:  # the recorded findings are not reported
+            for r in results:
+                r.diagnostics = baseline.new_findings(r.path, r.diagnostics, r.excerpts.get)
     hidden = 0
     if changes is not None:
         from .changed import filter_results
 
         results, hidden = filter_results(results, changes)
-        if hidden and not args.quiet:
+        if hidden and not (args.quiet or args.silent):
             print(f"notecheck: {hidden} finding{'s' if hidden != 1 else ''} on lines not changed since "
                   f"{args.changed_since} not shown", file=sys.stderr)
 
     path_errors = [r for r in results if r.error is not None]
     for r in path_errors:
         print(f"notecheck: error: {r.path}: {r.error}", file=sys.stderr)
+    quiet = args.quiet or args.silent
     diff_out = [r for r in results if getattr(r, "diff", None)]
     if args.diff:  # the diff is the whole stdout (a report beside it would spoil the patch)
         for r in diff_out:  # as bytes: the note's UTF-8 and CRLF reach the pipe as they are
             _write_bytes(sys.stdout, r.diff.encode("utf-8"))
-        if diff_out and not args.quiet:
+        if diff_out and not quiet:
             n, files = sum(len(r.fixed) for r in diff_out), len(diff_out)
             print(f"Would fix {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.",
                   file=sys.stderr)
     stdin_fix = fix and not args.diff and paths == ["-"]
     if stdin_fix:
         # the fixed note goes to stdout, byte for byte; the report goes to stderr
-        for r in results:
-            if getattr(r, "output", None) is not None:
-                _write_bytes(sys.stdout, r.output)
+        outputs = [r.output for r in results if getattr(r, "output", None) is not None]
+        if not results:  # skipped (--force-exclude): the note passes through unchanged
+            _write_bytes(sys.stdout, sys.stdin.buffer.read())
+        for data in outputs:
+            _write_bytes(sys.stdout, data)
         stream = sys.stderr
     else:
         stream = sys.stdout
-    if fix and not args.diff and args.output_format == "text" and not args.quiet:
+    if args.write_baseline:
+        from .baseline import write as write_baseline
+
+        findings, files = write_baseline(args.write_baseline, results)
+        if not quiet:
+            print(f"Recorded {findings} finding{'s' if findings != 1 else ''} in {files} "
+                  f"file{'s' if files != 1 else ''} in {args.write_baseline}.", file=sys.stderr)
+        return EXIT_ERROR if path_errors else EXIT_OK
+    if fix and not args.diff and args.output_format in TEXT_FORMATS and not quiet:
         for r in results:  # like pre-commit-hooks: name each file that was rewritten
             if r.changed:
                 stream.write(f"Fixing {r.path}\n")
-    options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=args.quiet,
-                            show_fixes=args.show_fixes)
-    if not args.diff:
-        write(args.output_format, results, stream, options)
-    if args.statistics and args.output_format != "text":  # machine output stays parseable
-        from .output.text import statistics_lines
+    if args.fix_only:  # what remains is for 'notecheck check' to report (the pre-commit check hook)
+        fixed = sum(len(r.fixed) for r in results if not args.diff)
+        if fixed and not quiet and args.output_format in TEXT_FORMATS:
+            stream.write(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.\n")
+        return EXIT_ERROR if path_errors else EXIT_OK
+    if not args.diff and not args.silent:
+        if args.statistics:
+            _statistics(results, stream, args.output_format)
+        else:
+            from .output.text import use_color
 
-        for line in statistics_lines(results):
-            print(line, file=sys.stderr)
+            options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=quiet,
+                                    show_fixes=args.show_fixes, color=use_color(stream))
+            write(args.output_format, results, stream, options)
     if not args.diff and not _summary(args, results, changes, hidden):
         return EXIT_ERROR
     if path_errors:
         return EXIT_ERROR
-    remaining = any(r.diagnostics for r in results)
     if args.diff:  # --diff: exit 1 only when fix would change something
         return EXIT_FINDINGS if diff_out else EXIT_OK
-    if remaining and not args.exit_zero:
+    failing = any(d.severity == "error" or args.strict for r in results for d in r.diagnostics)
+    if failing and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -267,6 +322,20 @@ def _summary(args, results, changes, hidden: int) -> bool:
     return True
 
 
+def _statistics(results, stream, output_format: str) -> None:
+    """--statistics: the table only (as ruff: JSON with --output-format json)."""
+    from .output.text import statistics, statistics_lines
+
+    if output_format == "json":
+        import json
+
+        json.dump(statistics(results), stream, indent=2)
+        stream.write("\n")
+        return
+    for line in statistics_lines(results):
+        stream.write(line + "\n")
+
+
 def _write_bytes(stream, data: bytes) -> None:
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
@@ -289,30 +358,20 @@ def _rules(args) -> int:
                    for r in rules], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    if sys.stdout.isatty():
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("code", "name", "severity", "fix", "summary")
-        for r in rules:
-            table.add_row(r.code, r.name, r.severity, r.fix or "", r.summary)
-        Console().print(table)
-    else:
-        for r in rules:
-            print(f"{r.code}  {r.severity:<7}  {(r.fix or '-'):<6}  {r.name:<28}  {r.summary}")
+    for r in rules:  # the same layout on a terminal and in a pipe
+        print(f"{r.code}  {r.severity:<7}  {(r.fix or '-'):<6}  {r.name:<28}  {r.summary}")
     return EXIT_OK
 
 
 def _explain(code: str) -> int:
+    from .explain import render
     from .suppressions import describe
 
     rule = describe(code)  # a registered rule, or NC009 (unused-suppression)
     if rule is None:
         print(f"notecheck: error: unknown rule code {code!r}; 'notecheck rules' lists them", file=sys.stderr)
         return EXIT_ERROR
-    fix = {"safe": "fixable (safe: applied by `notecheck fix`)",
-           "unsafe": "fixable (unsafe: only with --unsafe-fixes)"}.get(rule.fix or "", "not auto-fixed")
-    print(f"{rule.code} ({rule.name}) — {rule.severity}, {fix}\n\n{rule.summary}\n\n{rule.explanation}")
+    print(render(rule))
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +38,30 @@ class Config:
     use_sidecar: bool = True
     quote_similarity: float = 0.8  # NC501: below this an error, at or above a warning
     report_unused_suppressions: bool = False  # --report-unused-suppressions: NC009 (see suppressions.py)
+    severity: tuple[tuple[str, str], ...] = ()  # [tool.notecheck.severity]: (code or prefix, "error"/"warning")
     source: str | None = None  # the file it was read from
     root: str | None = None  # the folder of that file: per-file-ignores/exclude are relative to it
+
+    def __post_init__(self) -> None:
+        # Config(...) built by hand is validated as the config file is (select="NC3" is one code);
+        # a field still holding its default object is skipped, so Config() and replace() stay cheap
+        if self.sidecar is False:  # as in the file: sidecar = false turns sidecars off
+            object.__setattr__(self, "use_sidecar", False)
+        for name, (_key, convert) in _FIELD_CHECKS.items():
+            value = getattr(self, name)
+            if value is _DEFAULTS[name]:
+                continue
+            converted = convert(name, value)
+            if converted is not value:
+                object.__setattr__(self, name, converted)
+
+    def severity_of(self, code: str, default: str) -> str:
+        """The severity ``[tool.notecheck.severity]`` gives ``code`` (longest prefix wins), else ``default``."""
+        best, found = -1, default
+        for prefix, level in self.severity:
+            if len(prefix) > best and _matches(code, prefix):
+                best, found = len(prefix), level
+        return found
 
     # -- selection ----------------------------------------------------------------------
     def is_enabled(self, code: str, path: str | None = None) -> bool:
@@ -64,8 +86,15 @@ class Config:
             return False
         rel = self._relative(path)
         parts = Path(rel).parts
+        absolute = None
         for pat in self.exclude:
             pat = pat.rstrip("/") or pat  # "drafts/" names the folder
+            if os.path.isabs(pat):  # --exclude/--extend-exclude globs, anchored at the working directory
+                if absolute is None:
+                    absolute = _absolute(path)
+                if fnmatch.fnmatch(absolute, pat) or fnmatch.fnmatch(absolute, pat + "/*"):
+                    return True
+                continue
             if _glob(rel, pat) or any(fnmatch.fnmatch(p, pat) for p in parts):
                 return True
         return False
@@ -86,6 +115,13 @@ def _matches(code: str, prefix: str) -> bool:
     return prefix == "ALL" or code.startswith(prefix)
 
 
+def _absolute(path: str) -> str:
+    try:
+        return Path(os.path.abspath(path)).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
 def _glob(rel: str, pattern: str) -> bool:
     return fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern)
 
@@ -96,6 +132,8 @@ def _glob(rel: str, pattern: str) -> bool:
 def _codes(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [v for v in value.split(",") if v.strip()]
+    if isinstance(value, tuple):
+        value = list(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{key}: expected a list of rule codes or prefixes such as [\"NC3\", \"NC501\"]")
     out = []
@@ -126,7 +164,7 @@ def _bool(key: str, value: Any) -> bool:
 
 
 def _strings(key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(f"{key}: expected a list of non-empty strings")
     return tuple(value)
 
@@ -138,7 +176,7 @@ def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
 
 
 def _clip_seconds(key: str, value: Any) -> tuple[float, float]:
-    if not isinstance(value, list) or len(value) != 2:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise ConfigError(f"{key}: expected [min, max] seconds, e.g. [5, 600]")
     lo, hi = (_number(key, v) for v in value)
     if lo > hi:
@@ -146,10 +184,37 @@ def _clip_seconds(key: str, value: Any) -> tuple[float, float]:
     return lo, hi
 
 
+def _pairs(value: Any) -> Any:
+    """A dict, or the tuple of (key, value) pairs a Config stores it as (hashable)."""
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        return dict(value)
+    return value
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = _pairs(value)
     if not isinstance(value, dict):
         raise ConfigError(f"{key}: expected a table of glob = [codes]")
     return tuple((str(glob), _codes(f"{key}.{glob}", codes)) for glob, codes in value.items())
+
+
+_SEVERITIES = ("error", "warning")
+
+
+def _severity(key: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """``[tool.notecheck.severity]``: code or prefix = "error" | "warning"."""
+    value = _pairs(value)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of CODE = \"error\" or \"warning\", e.g. NC306 = \"warning\"")
+    out = []
+    for code, level in value.items():
+        (prefix,) = _codes(f"{key}.{code}", [code]) if isinstance(code, str) and code.strip() else ("",)
+        if not prefix or "," in code:
+            raise ConfigError(f"{key}: {code!r} is not one rule code or prefix")
+        if level not in _SEVERITIES:
+            raise ConfigError(f"{key}.{code}: expected \"error\" or \"warning\", got {level!r}")
+        out.append((prefix, level))
+    return tuple(out)
 
 
 def _label_style(key: str, value: Any) -> str:
@@ -159,7 +224,7 @@ def _label_style(key: str, value: Any) -> str:
 
 
 def _sidecar(key: str, value: Any) -> str | None:
-    if value is False:
+    if value is False or value is None:
         return None
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{key}: expected a folder path, or false")
@@ -187,7 +252,26 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     "force-exclude": ("force_exclude", _bool),
     "sidecar": ("sidecar", _sidecar),
     "quote-similarity": ("quote_similarity", _ratio),
+    "severity": ("severity", _severity),
 }
+
+
+def _optional_str(key: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{key}: expected a string or None, got {value!r}")
+    return value
+
+
+# field name -> (key, converter): what Config.__post_init__ checks (every converter accepts
+# the values it returns, so a validated Config passes again unchanged)
+_FIELD_CHECKS: dict[str, tuple[str, Any]] = {
+    **{name: (key, convert) for key, (name, convert) in OPTIONS.items()},
+    "use_sidecar": ("use_sidecar", _bool),
+    "report_unused_suppressions": ("report_unused_suppressions", _bool),
+    "source": ("source", _optional_str),
+    "root": ("root", _optional_str),
+}
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Config)}
 
 
 def from_mapping(data: dict[str, Any], *, source: str | None = None, base: Config | None = None) -> Config:
@@ -292,9 +376,14 @@ class Overrides:
     use_sidecar: bool | None = None
     force_exclude: bool | None = None
     report_unused_suppressions: bool | None = None
+    exclude: tuple[str, ...] | None = None  # --exclude: replaces the file's exclude
+    extend_exclude: tuple[str, ...] = ()  # --extend-exclude: added to it
 
     def apply(self, cfg: Config) -> Config:
         changes: dict[str, Any] = {}
+        if self.exclude is not None or self.extend_exclude:
+            base = self.exclude if self.exclude is not None else cfg.exclude
+            changes["exclude"] = base + self.extend_exclude
         if self.force_exclude is not None:
             changes["force_exclude"] = self.force_exclude
         if self.report_unused_suppressions is not None:
@@ -311,6 +400,27 @@ class Overrides:
         if self.use_sidecar is not None:
             changes["use_sidecar"] = self.use_sidecar
         return replace(cfg, **changes) if changes else cfg
+
+
+def command_line_globs(key: str, value: str) -> tuple[str, ...]:
+    """``--exclude``/``--extend-exclude`` globs, comma-separated: a glob with a ``/`` is anchored
+    at the working directory (made absolute); a bare name (``drafts``, ``*.tmp.md``) matches
+    any file or folder of that name, as in the config file."""
+    import glob as glob_mod
+
+    out = []
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        bare = part.rstrip("/")
+        if "/" in bare and not os.path.isabs(bare):
+            cwd = Path(os.getcwd()).as_posix()
+            part = glob_mod.escape(cwd) + "/" + (bare[2:] if bare.startswith("./") else bare)
+        out.append(part)
+    if not out:
+        raise ConfigError(f"{key}: expected comma-separated globs, e.g. drafts,archive/*.md")
+    return tuple(out)
 
 
 @dataclass

@@ -44,6 +44,7 @@ def selected_rules(config: Config, path: str | None = None) -> list[Rule]:
 
 
 _SELECTED: dict[tuple, list[Rule]] = {}
+_DEFAULT_CONFIG = Config()
 
 
 def to_diagnostic(note: Note, rule: Rule, finding: Finding, path: str) -> Diagnostic:
@@ -69,7 +70,7 @@ def to_diagnostic(note: Note, rule: Rule, finding: Finding, path: str) -> Diagno
 def check_note(note: Note, config: Config | None = None, path: str | None = None, *,
                sidecar: Any = None, rules: list[Rule] | None = None) -> list[Diagnostic]:
     """All diagnostics for ``note``, suppressions applied, sorted by position."""
-    config = config or Config()
+    config = config or _DEFAULT_CONFIG
     shown_path = path if path is not None else (note.path or "-")
     ctx = Context(config=config, path=path, sidecar=sidecar)
     out: list[Diagnostic] = []
@@ -82,5 +83,18 @@ def check_note(note: Note, config: Config | None = None, path: str | None = None
         from .suppressions import apply
 
         out = apply(note, out, config, shown_path, [r.code for r in rules])
+    if config.severity:  # [tool.notecheck.severity]: the user's level for a code, whatever the rule said
+        out = with_configured_severity(out, config)
     out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def with_configured_severity(diagnostics: list[Diagnostic], config: Config) -> list[Diagnostic]:
+    """The diagnostics with the severities ``[tool.notecheck.severity]`` gives their codes."""
+    from dataclasses import replace
+
+    out = []
+    for d in diagnostics:
+        level = config.severity_of(d.code, d.severity)
+        out.append(d if level == d.severity else replace(d, severity=level))
     return out

@@ -22,10 +22,8 @@ line ending of the line it lands on, so every other byte is written back unchang
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
@@ -167,8 +165,11 @@ def _report_only(diags: Iterable[Diagnostic]) -> Counter:
 
 
 def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = False,
-             sidecar=None, note=None) -> FixResult:
-    """Fix one decoded note to a fixed point; ``note`` may be the already parsed ``text``."""
+             sidecar=None, note=None, only=None) -> FixResult:
+    """Fix one decoded note to a fixed point; ``note`` may be the already parsed ``text``.
+
+    ``only(diagnostics, note) -> diagnostics``, when given, picks the findings to fix and
+    report (a baseline's new findings); the others are left as they are."""
     from .config import Config
     from .engine import check_note
     from .note import parse
@@ -177,8 +178,12 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
     if note is None:
         note = parse(text, path=path)
     diags = check_note(note, config, path, sidecar=sidecar)
+
+    def wanted(ds: list[Diagnostic], n) -> list[Diagnostic]:
+        return only(ds, n) if only is not None else ds
+
     if _blocking(note):
-        return FixResult(text, [], diags, note)
+        return FixResult(text, [], wanted(diags, note), note)
     applied: list[Diagnostic] = []
     bad: set = set()  # fixes that broke the note, never tried again
 
@@ -194,7 +199,7 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
         return new_text, new_diags, new_note
 
     for _ in range(MAX_PASSES):
-        taken, _edits = select_fixes(text, diags, unsafe=unsafe, exclude=bad)
+        taken, _edits = select_fixes(text, wanted(diags, note), unsafe=unsafe, exclude=bad)
         if not taken:
             break
         outcome = attempt(taken)
@@ -216,7 +221,7 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
             break
         text, diags, note = new_text, new_diags, new_note
         applied.extend(taken)
-    return FixResult(text, applied, diags, note)
+    return FixResult(text, applied, wanted(diags, note), note)
 
 
 def fix_text(text: str, config=None, unsafe: bool = False, *, path: str | None = None,
@@ -244,6 +249,8 @@ def _lines(text: str) -> list[str]:
 
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff of two versions of a note, marking a missing final newline like diff(1)."""
+    import difflib
+
     out: list[str] = []
     for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path):
         if line.endswith("\n"):
@@ -265,6 +272,8 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
     followed, so the link stays a link). ``expected``: the bytes the fix was computed
     from; if the file changed meanwhile, nothing is written.
     """
+    import tempfile
+
     target = os.path.realpath(path)
     try:
         st = os.stat(target)
@@ -303,7 +312,7 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
 
 
 def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool = False,
-             diff_only: bool = False):
+             diff_only: bool = False, baseline=None):
     """Fix one file (or stdin, ``-``): returns a runner.FileResult.
 
     In place unless ``diff_only`` (then ``.diff`` holds the unified diff) or the path is
@@ -312,14 +321,15 @@ def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool
     from .runner import internal_error
 
     try:
-        return _fix_file(path, config, display_path or path, unsafe=unsafe, diff_only=diff_only)
+        return _fix_file(path, config, display_path or path, unsafe=unsafe, diff_only=diff_only,
+                         baseline=baseline)
     except Exception as exc:  # a bug in a rule must not end the run over the other files
         from .runner import FileResult
 
         return FileResult(display_path or path, error=internal_error(exc))
 
 
-def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
+def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool, baseline=None):
     from .note import parse_bytes
     from .runner import STDIN, FileResult, excerpts_for, load_sidecar, read_bytes, unreadable_result
 
@@ -328,7 +338,11 @@ def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
         return unreadable_result(shown, error or "cannot read", config)
     note = parse_bytes(data, path)
     sidecar = load_sidecar(None if path == STDIN else path, note, config)
-    result = fix_note(note.text, config, shown, unsafe=unsafe, sidecar=sidecar, note=note)
+    only = None
+    if baseline is not None:  # recorded findings are neither fixed nor reported
+        def only(diags, fixed_note):
+            return baseline.new_findings(shown, diags, fixed_note.line_text)
+    result = fix_note(note.text, config, shown, unsafe=unsafe, sidecar=sidecar, note=note, only=only)
     changed = result.text != note.text
     new_data = result.text.encode("utf-8") if changed else data
     out = FileResult(shown, result.remaining, excerpts_for(result.note, result.remaining),
@@ -346,12 +360,14 @@ def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool):
             from .engine import check_note
 
             diags = check_note(note, config, shown, sidecar=sidecar)
+            if only is not None:
+                diags = only(diags, note)
             return FileResult(shown, diags, excerpts_for(note, diags), error=str(exc))
     return out
 
 
 def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
-              stdin_filename: str | None = None, jobs: int | None = None) -> list:
+              stdin_filename: str | None = None, jobs: int | None = None, baseline=None) -> list:
     """Fix every note under ``paths``; one runner.FileResult per file, in path order.
 
     Files are discovered, configured and spread over processes exactly as by ``check``.
@@ -363,5 +379,5 @@ def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
 
     if not isinstance(resolver, config_mod.Resolver):
         resolver = config_mod.Resolver(explicit=resolver)
-    per_file = partial(fix_file, unsafe=unsafe, diff_only=diff_only)
+    per_file = partial(fix_file, unsafe=unsafe, diff_only=diff_only, baseline=baseline)
     return run_files(paths, resolver, per_file, stdin_filename=stdin_filename, jobs=jobs)

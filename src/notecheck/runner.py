@@ -44,9 +44,13 @@ class PathError:
 def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
     """Expand arguments into note files: files as given, folders searched for ``*.md``.
 
-    Symlinked folders are not followed (no loops, nothing outside the tree); symlinked
-    files inside a folder are followed only when they resolve inside that folder.
+    A folder walk skips what git ignores, hidden folders, node_modules, virtual
+    environments and README.md-like files (see ``discovery``). Symlinked folders are not
+    followed (no loops, nothing outside the tree); symlinked files inside a folder are
+    followed only when they resolve inside that folder.
     """
+    from .discovery import GitFilter, is_non_note_file, is_skipped_folder
+
     seen: set[str] = set()
     for arg in paths:
         if arg == STDIN:
@@ -62,10 +66,12 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
                 # a folder we may not list: say so, and go on with the rest of the tree
                 unreadable.append(PathError(exc.filename or arg, f"cannot read directory: {exc.strerror or exc}"))
 
+            git = GitFilter(str(p))
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=onerror):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(d for d in dirnames
+                                     if not is_skipped_folder(dirpath, d) and git.keep_folder(dirpath, d))
                 for name in filenames:
-                    if not name.lower().endswith(".md"):
+                    if not name.lower().endswith(".md") or is_non_note_file(name) or not git.keep_file(dirpath, name):
                         continue
                     full = os.path.join(dirpath, name)
                     if os.path.islink(full):
@@ -128,7 +134,8 @@ def unreadable_result(shown: str, message: str, config: Config | None = None) ->
         return FileResult(shown, error=message)
     if config is not None and not config.is_enabled("NC001", shown):
         return FileResult(shown)
-    diag = Diagnostic(shown, 1, 1, "NC001", "error", f"{message} (the file was not checked)", False, offset=0)
+    severity = config.severity_of("NC001", "error") if config is not None else "error"
+    diag = Diagnostic(shown, 1, 1, "NC001", severity, f"{message} (the file was not checked)", False, offset=0)
     return FileResult(shown, [diag])
 
 
@@ -234,14 +241,33 @@ def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *
             continue
         cfg = resolver(stdin_filename if item == STDIN and stdin_filename else item)
         # a file named on the command line is checked even when excluded, unless --force-exclude
-        if item != STDIN and cfg.is_excluded(item) and (item not in paths or cfg.force_exclude):
+        # (then also a --stdin-filename, and the walk's own skips: README.md, hidden folders, ...)
+        if item == STDIN:
+            if stdin_filename and cfg.force_exclude and _force_excluded(stdin_filename, cfg):
+                continue
+        elif cfg.is_excluded(item) and (item not in paths or cfg.force_exclude):
             continue
-        shown = (stdin_filename or "-") if item == STDIN else item
+        elif item in paths and cfg.force_exclude and _force_excluded(item, cfg):
+            continue
+        shown = (stdin_filename or "-") if item == STDIN else display_path(item)
         slots.append((item, cfg, shown))
     tasks = [s for s in slots if isinstance(s, tuple)]
     workers = 1 if any(t[0] == STDIN for t in tasks) else worker_count(jobs, len(tasks))
     done = iter(parallel_map(per_file, tasks, workers))
     return [s if isinstance(s, FileResult) else next(done) for s in slots]
+
+
+def _force_excluded(path: str, cfg: Config) -> bool:
+    from .discovery import is_skipped_by_default
+
+    return cfg.is_excluded(path) or is_skipped_by_default(path)
+
+
+def display_path(path: str) -> str:
+    """A path as reports show it: as given, without a leading ``./`` (``./notes/a.md`` -> ``notes/a.md``)."""
+    while path.startswith("./") and len(path) > 2:
+        path = path[2:].lstrip("/")
+    return path
 
 
 def check_paths(paths: Iterable[str], config: "Config | config_mod.Resolver | None" = None, *,

@@ -1,4 +1,4 @@
-"""Output formats. Each module has ``write(results, stream, options)``."""
+"""Output formats. Each module has ``write(results, stream, options)`` (text also ``write_concise``)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import importlib
 from dataclasses import dataclass
 from typing import IO, Sequence
 
+# format name -> (module, function)
 FORMATS = {
-    "text": "text",
-    "json": "json_format",
-    "github": "github",
-    "sarif": "sarif",
-    "junit": "junit",
+    "full": ("text", "write"),
+    "concise": ("text", "write_concise"),
+    "text": ("text", "write"),  # the old name of "full", kept as an alias
+    "json": ("json_format", "write"),
+    "github": ("github", "write"),
+    "gitlab": ("gitlab", "write"),
+    "sarif": ("sarif", "write"),
+    "junit": ("junit", "write"),
 }
+TEXT_FORMATS = ("full", "concise", "text")
 
 
 @dataclass(frozen=True)
@@ -21,10 +26,10 @@ class OutputOptions:
     statistics: bool = False
     quiet: bool = False
     show_fixes: bool = False
-    color: bool | None = None  # None: when the stream is a terminal
+    color: bool | None = None  # None: decided by output.text.use_color (environment, terminal)
 
 
 def write(fmt: str, results: Sequence, stream: IO[str], options: OutputOptions | None = None) -> None:
-    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
-    module.write(results, stream, options or OutputOptions())
-
+    module_name, function = FORMATS[fmt]
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    getattr(module, function)(results, stream, options or OutputOptions())

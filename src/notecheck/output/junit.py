@@ -1,5 +1,8 @@
-"""JUnit XML output, for CI systems that show test reports: one testcase per checked
-file, one ``<failure>`` per finding in it (a clean file is a passing testcase).
+"""JUnit XML output, for CI systems that show test reports (as ruff writes it): one
+``<testsuite>`` per file with findings, one ``<testcase>`` per finding holding its
+``<failure>`` (so a CI lists each finding as a failed test, with its file and line); a
+path that could not be checked is a testcase with an ``<error>``. A run without findings
+is one passing testcase, ``No problems found``.
 """
 
 from __future__ import annotations
@@ -16,28 +19,46 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def _suite(suites: ET.Element, name: str) -> ET.Element:
+    return ET.SubElement(suites, "testsuite", name=_clean(name), package="notecheck")
+
+
 def build(results: Sequence) -> ET.Element:
     suites = ET.Element("testsuites", name="notecheck")
-    suite = ET.SubElement(suites, "testsuite", name="notecheck")
     tests = failures = errors = 0
     for result in results:
-        tests += 1
-        case = ET.SubElement(suite, "testcase", name=_clean(result.path), classname="notecheck",
-                             file=_clean(result.path))
-        if result.error is not None:
-            errors += 1
-            ET.SubElement(case, "error", message=_clean(result.error), type="path").text = _clean(
-                f"{result.path}: {result.error}")
+        if result.error is None and not result.diagnostics:
             continue
-        if result.diagnostics:
-            failures += 1
+        suite = _suite(suites, result.path)
+        s_tests = s_failures = s_errors = 0
         for d in result.diagnostics:
+            case = ET.SubElement(suite, "testcase", name=_clean(f"{d.code} {d.path}:{d.line}:{d.column}"),
+                                 classname=_clean(d.path), file=_clean(d.path), line=str(d.line))
+            ET.SubElement(ET.SubElement(case, "properties"), "property", name="severity", value=d.severity)
             failure = ET.SubElement(case, "failure", message=_clean(f"{d.code} {d.message}"), type=d.code)
             failure.text = _clean(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity}] {d.message}")
-    for element in (suites, suite):
-        element.set("tests", str(tests))
-        element.set("failures", str(failures))
-        element.set("errors", str(errors))
+            s_tests += 1
+            s_failures += 1
+        if result.error is not None:
+            case = ET.SubElement(suite, "testcase", name=_clean(result.path), classname=_clean(result.path),
+                                 file=_clean(result.path))
+            ET.SubElement(case, "error", message=_clean(result.error), type="path").text = _clean(
+                f"{result.path}: {result.error}")
+            s_tests += 1
+            s_errors += 1
+        for key, value in (("tests", s_tests), ("failures", s_failures), ("errors", s_errors)):
+            suite.set(key, str(value))
+        tests, failures, errors = tests + s_tests, failures + s_failures, errors + s_errors
+    if tests == 0:
+        suite = _suite(suites, "notecheck")
+        ET.SubElement(suite, "testcase", name="No problems found", classname="notecheck")
+        suite.set("tests", "1")
+        suite.set("failures", "0")
+        suite.set("errors", "0")
+        tests = 1
+    suites.set("tests", str(tests))
+    suites.set("failures", str(failures))
+    suites.set("errors", str(errors))
     return suites
 
 

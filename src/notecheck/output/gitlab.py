@@ -1,0 +1,66 @@
+"""GitLab Code Quality report (a JSON list of Code Climate issues), as ruff writes it.
+
+Each finding: ``description`` (``CODE: message``, since GitLab shows no separate check
+name), ``check_name``, ``severity`` (error -> ``major``, warning -> ``minor``), a
+``fingerprint`` and ``location`` (``path`` and ``positions.begin/end`` line and column).
+GitLab compares fingerprints between the merge request and its target to tell new
+findings from old ones, so the fingerprint is notecheck's line-independent one
+(``notecheck.fingerprint``: code, offending text and its line), with the path, made unique
+within the report by the finding's order among identical ones. Paths are relative, with
+``/``, no ``./``; an absolute path inside ``$CI_PROJECT_DIR`` is made relative to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+from collections import Counter
+from typing import IO, Sequence
+
+from ..fingerprint import fingerprints
+
+SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def report_path(path: str) -> str:
+    project = os.environ.get("CI_PROJECT_DIR")
+    if project and os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path, project)
+        except ValueError:  # another drive
+            rel = path
+        if not rel.startswith(".."):
+            path = rel
+    path = path.replace("\\", "/")
+    return posixpath.normpath(path) if path else path
+
+
+def build(results: Sequence) -> list[dict]:
+    issues = []
+    for result in results:
+        if result.error is not None and not result.diagnostics:
+            continue  # path problems go to stderr (and exit 2)
+        path = report_path(result.path)
+        seen: Counter = Counter()
+        for d, fp in zip(result.diagnostics, fingerprints(result)):
+            seen[fp] += 1
+            unique = hashlib.sha256(f"{path}\0{fp}\0{seen[fp]}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+            end_line = d.end_line if d.end_line is not None else d.line
+            end_column = d.end_column if d.end_column is not None else d.column
+            issues.append({
+                "check_name": d.code,
+                "description": f"{d.code}: {d.message}",
+                "severity": SEVERITY.get(d.severity, "minor"),
+                "fingerprint": unique,
+                "location": {"path": path, "positions": {
+                    "begin": {"line": d.line, "column": d.column},
+                    "end": {"line": end_line, "column": end_column}}},
+            })
+    return issues
+
+
+def write(results: Sequence, stream: IO[str], options) -> None:
+    json.dump(build(results), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
