@@ -26,9 +26,12 @@ import os
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from .diagnostic import SAFE, UNSAFE, Diagnostic, Edit, Fix
+
+if TYPE_CHECKING:
+    from .config import Config
 
 MAX_PASSES = 10
 
@@ -224,7 +227,7 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
     return FixResult(text, applied, wanted(diags, note), note)
 
 
-def fix_text(text: str, config=None, unsafe: bool = False, *, path: str | None = None,
+def fix_text(text: str, config: Config | None = None, unsafe: bool = False, *, path: str | None = None,
              sidecar=None) -> FixResult:
     """Apply every applicable fix to one note given as text (public API).
 
