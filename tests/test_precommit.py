@@ -154,3 +154,141 @@ def test_pre_commit_try_repo(repo, tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert re.search(r"^notecheck\.+Passed$", second.stdout, re.M), second.stdout
     assert re.search(r"^notecheck \(fix\)\.+Passed$", second.stdout, re.M), second.stdout
+
+
+# ------------------------------------------------------ adopting on an archive with a baseline
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+KEY_POINT = ("- **Topsoil is lost fast and rebuilt slowly** ([1:35](https://www.youtube.com/watch?v=aBcD3fGh1jK"
+             "&t=95s)) - One bad winter")
+FINDING_LINE = re.compile(r"^\S+:\d+:\d+: NC\d{3} \[(error|warning)\] ", re.M)
+
+
+def readme_pre_commit_config(repo_url: str) -> str:
+    """The README's .pre-commit-config.yaml, as written, pointing at ``repo_url``."""
+    block = README.split("## Use with pre-commit")[1].split("```yaml\n")[1].split("```")[0]
+    assert "rev: v0.2.0" in block and "--baseline, .notecheck-baseline.json" in block
+    return re.sub(r"repo: \S+", f"repo: {repo_url}", block, count=1)
+
+
+def fresh_clone(tmp_path: Path) -> Path:
+    """A clone of this repository as it is now (uncommitted changes too, as try-repo takes them),
+    tagged v0.2.0 as the release will be."""
+    if subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=ROOT, capture_output=True).returncode:
+        pytest.skip("this checkout is not a git repository: there is nothing to clone")
+    clone = tmp_path / "notecheck-clone"
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True, capture_output=True)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        src, dst = ROOT / name, clone / name
+        if src.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(src.read_bytes())
+        elif dst.exists():
+            dst.unlink()  # deleted here, not yet committed
+    git(clone, "add", "-A")
+    git(clone, "commit", "-q", "--allow-empty", "-m", "the working tree under test")
+    git(clone, "tag", "-f", "v0.2.0")
+    return clone
+
+
+@pytest.fixture
+def archive(tmp_path):
+    """A notes repository adopting notecheck: old findings (fixable and not) recorded in a baseline,
+    a README.md, the README's pre-commit config."""
+    repo = tmp_path / "archive"
+    (repo / "notes").mkdir(parents=True)
+    (repo / "notes" / "old-link.md").write_text(CLEAN_TEXT.replace(KEY_POINT, KEY_POINT.replace("95s", "96s")),
+                                                encoding="utf-8")  # NC301, fixable
+    (repo / "notes" / "old-h1.md").write_text(CLEAN_TEXT.replace("## Highlights\n", "# Old\n\n## Highlights\n", 1),
+                                              encoding="utf-8")  # NC205
+    (repo / "notes" / "good.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    (repo / "README.md").write_text("# My notes\n\nNot a note: no front matter.\n", encoding="utf-8")
+    recorded = subprocess.run([sys.executable, "-m", "notecheck", "check", "--write-baseline",
+                               ".notecheck-baseline.json", "."], cwd=repo, capture_output=True, text=True)
+    assert recorded.returncode == 0 and "Recorded 2 findings in 2 files" in recorded.stderr, recorded.stderr
+    git(repo, "init", "-q")
+    return repo
+
+
+def break_notes(repo: Path) -> int:
+    """Lines added above an old finding (still hidden), and a newly broken note; returns the new finding's line."""
+    old = repo / "notes" / "old-link.md"
+    old.write_text(old.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\nA new first line.\n\n"),
+                   encoding="utf-8")
+    broken = CLEAN_TEXT.replace("## Key Points\n", "# Stray title\n\n## Key Points\n", 1)
+    (repo / "notes" / "good.md").write_text(broken, encoding="utf-8")
+    return broken[:broken.index("# Stray title")].count("\n") + 1
+
+
+def only_the_new_finding(output: str, line: int) -> None:
+    assert [m.group(0) for m in FINDING_LINE.finditer(output)] == [f"notes/good.md:{line}:1: NC205 [error] "], output
+    assert "old-link.md" not in output and "old-h1.md" not in output and "README.md" not in output
+
+
+def test_readme_hooks_with_a_baseline_run_directly(archive, tmp_path):
+    """The same as pre-commit does, without it: each hook's entry + the README's args + the Markdown files."""
+    found = hooks()
+    config = yaml_load(readme_pre_commit_config("unused"))
+    (hook_fix, hook_check) = config["repos"][0]["hooks"]
+    assert (hook_fix["id"], hook_check["id"]) == ("notecheck-fix", "notecheck")
+    git(archive, "add", ".")
+    git(archive, "commit", "-q", "-m", "notes")
+
+    def run(entry: dict):
+        return run_hook(dict(found[entry["id"]], args=entry.get("args", [])), archive)
+
+    fixed, checked = run(hook_fix), run(hook_check)
+    assert (fixed.returncode, fixed.stdout) == (0, ""), fixed.stderr
+    assert (checked.returncode, checked.stdout) == (0, "All checks passed (3 files checked).\n"), checked.stderr
+
+    line = break_notes(archive)
+    git(archive, "add", ".")
+    fixed, checked = run(hook_fix), run(hook_check)
+    assert (fixed.returncode, fixed.stdout) == (0, ""), fixed.stderr  # nothing to fix; nothing printed twice
+    assert checked.returncode == 1
+    only_the_new_finding(checked.stdout, line)
+    assert checked.stdout.endswith("Found 1 problem in 1 file (3 checked).\n")
+
+
+def yaml_load(text: str) -> dict:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def _pre_commit_run(repo: Path, home: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+    env.pop("PRE_COMMIT", None)
+    try:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=TRY_REPO_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"pre-commit could not build the hook environment within {TRY_REPO_TIMEOUT} s "
+                    "(the package index is slow or unreachable)")
+
+
+def test_pre_commit_run_all_files_with_a_baseline_passes_then_fails_on_a_new_finding_only(archive, tmp_path):
+    """A fresh clone of this repository as the hook repository, the README's config as written."""
+    pytest.importorskip("pre_commit")
+    clone = fresh_clone(tmp_path)
+    (archive / ".pre-commit-config.yaml").write_text(readme_pre_commit_config(str(clone)), encoding="utf-8")
+    git(archive, "add", ".")
+    git(archive, "commit", "-q", "-m", "notes, baseline and hooks")
+    home = tmp_path / "pc-home"
+
+    first = _pre_commit_run(archive, home)
+    _skip_if_environment_cannot_build(first, home)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert re.search(r"^notecheck \(fix\)\.+Passed$", first.stdout, re.M), first.stdout
+    assert re.search(r"^notecheck\.+Passed$", first.stdout, re.M), first.stdout
+
+    line = break_notes(archive)
+    git(archive, "add", ".")
+    second = _pre_commit_run(archive, home)
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert re.search(r"^notecheck \(fix\)\.+Passed$", second.stdout, re.M), second.stdout
+    assert re.search(r"^notecheck\.+Failed$", second.stdout, re.M), second.stdout
+    only_the_new_finding(second.stdout, line)
+    assert (archive / "notes" / "old-link.md").read_text(encoding="utf-8").count("&t=96s)) - One bad") == 1
