@@ -113,3 +113,17 @@ def test_show_fixes_lists_what_fix_changed(notes):
 def test_without_show_fixes_fixed_findings_are_only_counted(notes):
     code, out, _ = run_cli("fix", "--select", "NC911", "a.md")
     assert (code, out) == (0, "Fixing a.md\nFixed 2 problems. All checks passed (1 file checked).\n")
+
+
+def test_fix_only_fixes_names_the_files_and_leaves_the_report_to_check(notes):
+    """The pre-commit fix hook: what remains is printed once, by the check hook."""
+    code, out, err = run_cli("fix", "--select", "NC91", "--fix-only", "--strict", "a.md", "clean.md")
+    assert (code, out, err) == (0, "Fixing a.md\nFixed 2 problems.\n", "")  # the warning remains, unreported
+
+    assert run_cli("check", "--select", "NC91", "--fix-only", "a.md", "clean.md") == (0, "", "")  # nothing left to fix
+    code, out, _ = run_cli("check", "--select", "NC91", "--strict", "--output-format", "concise", "a.md")
+    assert (code, out.count("NC912 [warning]")) == (1, 1)
+
+
+def test_silent_diff_prints_nothing(notes):
+    assert run_cli("fix", "--select", "NC91", "--diff", "-s", "a.md") == (1, "", "")

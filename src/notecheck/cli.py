@@ -14,7 +14,7 @@ from . import __version__
 from .config import ConfigError, Overrides, Resolver, _codes, command_line_globs, load_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-# the README quotes this text (tests/test_readme.py keeps the two the same)
+# the README quotes this text (tests/test_docs.py keeps the two the same)
 EXIT_CODES = ("Exit codes: 0 no errors found (warnings alone exit 0 unless --strict); 1 errors remain "
               "(with --strict: any finding); 2 usage error, bad config or baseline, a path that does not exist "
               "or cannot be read as a folder, or an internal error.")
@@ -243,7 +243,7 @@ def _run(args, *, fix: bool) -> int:
     quiet = args.quiet or args.silent
     diff_out = [r for r in results if getattr(r, "diff", None)]
     if args.diff:  # the diff is the whole stdout (a report beside it would spoil the patch)
-        for r in diff_out:  # as bytes: the note's UTF-8 and CRLF reach the pipe as they are
+        for r in diff_out if not args.silent else ():  # as bytes: the note's UTF-8 and CRLF reach the pipe as they are
             _write_bytes(sys.stdout, r.diff.encode("utf-8"))
         if diff_out and not quiet:
             n, files = sum(len(r.fixed) for r in diff_out), len(diff_out)
