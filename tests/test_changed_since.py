@@ -231,7 +231,7 @@ def test_paths_given_in_other_spellings_match(repo: Path, tmp_path: Path):
     commit_all(repo, "a note")
     write(repo / "notes" / "a.md", old.replace("t=500s)) - Her plots", "t=502s)) - Her plots"))
     line = line_number(old, "t=500s)) - Her")
-    assert findings("--changed-since", "HEAD", "./notes/a.md")[1] == [("./notes/a.md", "NC301", line)]
+    assert findings("--changed-since", "HEAD", "./notes/a.md")[1] == [("notes/a.md", "NC301", line)]  # shown without "./"
     absolute = str(repo / "notes" / "a.md")
     assert findings("--changed-since", "HEAD", absolute)[1] == [(absolute, "NC301", line)]
     os.chdir(repo / "notes")  # from a subfolder: git's paths are relative to the top
