@@ -260,7 +260,7 @@ def _check_index_against_reference(texts, quotes):
     for q in quotes + [s for t in texts for s in t.split(".")]:
         assert _words(q.casefold()) == " ".join(_WORD_RE.findall(q.casefold()))
         words = normalize(q)
-        assert index.find(words) == find(words), words
+        assert index.find(words, joined=False) == find(words), words
 
 
 def test_index_keeps_passages_apart_when_brackets_span_them():
@@ -301,3 +301,145 @@ def test_closest_candidates_do_not_depend_on_the_hash_seed():
                  f"{x}.", f"{y}."]
         index = QuoteIndex([Passage(i * 60, None, t) for i, t in enumerate(texts)])
         assert index._candidates([a1, a2, a3, b1, b2, b3], 1) == [0]
+
+
+# ------------------------------------------------------------------ passage ends, clean verbatim, time
+
+
+def test_passages_sharing_a_start_each_cover_until_the_next_distinct_start():
+    from notecheck.quotematch import _with_ends
+
+    items = [(441, "Mhm.", "A", None, "7:21"), (441, "So the point is this.", "B", None, "7:21"),
+             (441, "Right.", "A", None, "7:21"), (460, "Next.", "B", None, "7:40"), (455, "Back.", "A", None, "7:35"),
+             (500, "End.", "A", None, "8:20")]
+    assert [p.end for p in _with_ends(items)] == [460, 460, 460, None, 500, None]
+    assert _with_ends([]) == []
+
+
+_disfluent_prose = st.lists(st.sampled_from(["um", "Uh", "uhm", "er", "erm", "hmm", "you", "know", "I", "mean", "i",
+                                             "the", "The", "a", " ", " ", ", ", " -- ", ". ", "\n", "[laughs]", "x'y",
+                                             "\u00df", "\u0130", "\u0149", "\u00e9"]),
+                            max_size=30).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_disfluent_prose | _prose, min_size=1, max_size=4), st.booleans())
+def test_tokens_are_the_words_the_index_holds_with_their_source_spans(texts, clean):
+    from notecheck.quotematch import _passage_words, tokens
+
+    passages = [Passage(i * 60, None, t) for i, t in enumerate(texts)]
+    fast = _passage_words(passages, clean)
+    for text, words in zip(texts, fast):
+        toks = tokens(text, clean)
+        assert [w for w, _, _ in toks] == (words.split() if words else [])
+        for word, a, b in toks:
+            assert 0 <= a < b <= len(text)
+            if not clean:  # each word is its own source, folded
+                assert normalize(text[a:b]).replace(" ", "") == word.replace(" ", "")
+    index = QuoteIndex(passages, clean)
+    assert index.stream.split() == [w for t in texts for w, _, _ in tokens(t, clean)]
+
+
+def test_clean_words_drop_disfluencies_and_repeats_on_both_sides():
+    from notecheck.quotematch import clean_words
+
+    assert clean_words("so um i i think you know the the model uh works") == "so i think the model works"
+    assert clean_words("i mean it") == "it"
+    assert clean_words("umbrella human") == "umbrella human"  # only whole words
+    passages = [Passage(0, 60, "So, um, I -- I think, you know, the the model works. I mean, it's fine.")]
+    clean, strict = QuoteIndex(passages, clean=True), QuoteIndex(passages, clean=False)
+    for quote in ("I think the model works.", "So I think the model works. It's fine.",
+                  "So, um, I -- I think, you know, the the model works."):
+        assert locate(quote, clean).verbatim, quote
+    assert not locate("I think the model works.", strict).verbatim
+    assert locate("So, um, I -- I think, you know, the the model works.", strict).verbatim
+    # a word the speaker did not say is still a difference
+    assert not locate("I think the new model works.", clean).verbatim
+
+
+def test_compounds_written_with_or_without_a_blank_or_hyphen_are_the_same_words():
+    passages = [Passage(0, 60, "We trained GPT-5 at Deep Mind. It's not the same as DeepSeek's work.")]
+    index = QuoteIndex(passages, clean=True)
+    for quote in ("We trained GPT5 at DeepMind.", "We trained gpt 5 at deep mind.", "Its not the same as Deep Seeks work."):
+        m = locate(quote, index)
+        assert m.verbatim, quote
+    spans = index.find_spans("trained gpt5 at deepmind")
+    assert [index.stream[a:b] for a, b in spans] == ["trained gpt 5 at deep mind"]
+    # still whole words: a compound must start and end where words do
+    assert not index.find_spans("ained gpt5")
+    assert not index.find_spans("gpt5 at deepmi")
+
+
+def test_time_of_a_word_is_estimated_by_its_position_in_a_full_paragraph():
+    words = " ".join(f"w{i}" for i in range(300))  # 300 words over 120 s: a full transcript (2.5 words/s)
+    index = QuoteIndex([Passage(600, 720, words + "."), Passage(720, 780, "Short one.")], clean=True)
+    t = index.time_at(index.find("w150")[0])
+    assert t.at == 600 + 120 * 150 / 300 and (t.lo, t.hi) == (t.at - 15, t.at + 15)
+    assert (t.start, t.end) == (600, 720)
+    # a passage with fewer than 1.5 words a second is abridged: its words may lie anywhere in it
+    t = index.time_at(index.find("short one")[0])
+    assert (t.lo, t.hi) == (720, 780)
+    # the last passage has no known end without a duration
+    t = QuoteIndex([Passage(0, None, words)], clean=True).time_at(1)
+    assert (t.lo, t.hi) == (0, float("inf"))
+    t = QuoteIndex([Passage(0, None, words)], clean=True, duration=120).time_at(1)
+    assert (t.lo, t.hi) == (0, 15)
+
+
+def test_long_paragraph_margin_is_a_tenth_of_its_span():
+    words = " ".join(f"w{i}" for i in range(1000))  # 1000 words over 400 s
+    index = QuoteIndex([Passage(0, 400, words)], clean=True)
+    t = index.time_at(index.find("w500")[0])
+    assert (t.at, t.lo, t.hi) == (200, 160, 240)
+
+
+def test_density_threshold_is_one_and_a_half_words_a_second():
+    def lo_hi(n_words):  # 100 s passage
+        index = QuoteIndex([Passage(0, 100, " ".join(f"w{i}" for i in range(n_words)))], clean=True)
+        t = index.time_at(index.find("w0")[0])
+        return t.lo, t.hi
+    assert lo_hi(149) == (0, 100)  # abridged
+    assert lo_hi(150) == (0, 15)  # full
+
+
+def test_passages_sharing_a_start_are_one_stretch_of_time():
+    index = QuoteIndex([Passage(0, 100, "Mhm."), Passage(0, 100, " ".join(f"w{i}" for i in range(199)) + "."),
+                        Passage(100, 200, "next")], clean=True)
+    t = index.time_at(index.find("w99")[0])
+    assert t.at == 50 and (t.start, t.end) == (0, 100)
+
+
+def test_teaser_words_are_placed_at_the_occurrence_nearest_the_cited_time():
+    teaser = "You can lose an inch of topsoil in one bad winter."
+    passages = [Passage(0, 0, teaser), Passage(0, 95, "Welcome back to the show."),
+                Passage(95, 250, "People think of soil as just there. " + teaser),
+                Passage(250, None, "So what do we do?")]
+    from notecheck.quotematch import _with_ends
+
+    passages = _with_ends([(p.start, p.text, None, None, None) for p in passages])
+    index = QuoteIndex(passages, clean=True)
+    assert locate(teaser, index, near=100).sentences[0].passage == 2
+    assert locate(teaser, index, near=5).sentences[0].passage == 0
+    m = locate(teaser, index, near=400)
+    assert m.sentences[0].passage == 2 and m.placed
+
+
+def test_short_repeated_sentences_do_not_place_a_quote():
+    index = QuoteIndex(PASSAGES, clean=True)
+    assert not locate("Thank you.", index, near=130).placed  # said twice, two words
+    assert locate("Thank you. The fungi are doing the plumbing.", index).placed
+    assert locate("Welcome back.", index).placed  # short, but said once
+
+
+def test_word_changes_name_what_differs_as_written():
+    index = QuoteIndex([Passage(0, 60, "RL is terrible. In RL, you're given a problem, you try hundreds of solutions.")],
+                       clean=True)
+    m = locate("In reinforcement learning, you try hundreds of solutions.", index)
+    (miss,) = m.missing
+    assert [(c.kind, c.quote, c.transcript) for c in miss.changes] == [
+        ("changed", "reinforcement learning", "RL, you're given a problem")]
+    m = locate("RL is really terrible.", index)
+    assert [(c.kind, c.quote, c.transcript) for c in m.missing[0].changes] == [("added", "really", "")]
+    m = locate("In RL, you try hundreds of solutions.", index)
+    assert [(c.kind, c.quote, c.transcript) for c in m.missing[0].changes] == [
+        ("left out", "", "you're given a problem")]

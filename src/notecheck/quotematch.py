@@ -44,6 +44,7 @@ built on the first miss).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -108,11 +109,12 @@ _ASCII_FOLD_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS_BUT_NUL, ord("`"): "'",
                                   **{c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}}
 
 
-def _passage_words(passages: Sequence[Passage]) -> list[str]:
-    """``_words(_clean(p.text))`` for every passage."""
+def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str]:
+    """``_words(_clean(p.text))`` for every passage (then ``clean_words`` when ``clean``)."""
     whole = _PASSAGE_BREAK.join(p.text for p in passages)
     if whole.count("\x00") != len(passages) - 1:  # a NUL in the text itself (or no passage): one at a time
-        return [_words(_clean(p.text)) for p in passages]
+        words = [_words(_clean(p.text)) for p in passages]
+        return [clean_words(w) for w in words] if clean else words
     if whole.isascii():  # casefold, "`" -> "'" and the separators in one translate (ASCII: casefold is lower)
         if "[" in whole:
             whole = _ANNOTATION_RE.sub(" ", whole)
@@ -123,8 +125,10 @@ def _passage_words(passages: Sequence[Passage]) -> list[str]:
         text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
-    pieces = _BLANKS_RE.sub(" ", text).split("\x00")
-    return [piece.strip(" ") for piece in pieces]
+    text = _BLANKS_RE.sub(" ", text)
+    if clean:  # the NUL is a word of its own: no disfluency or repeat is removed across it
+        text = clean_words(text.strip(" "))
+    return [piece.strip(" ") for piece in text.split("\x00")]
 
 
 def _clean(text: str) -> str:
@@ -135,6 +139,85 @@ def _clean(text: str) -> str:
     if "[" in text:
         text = _ANNOTATION_RE.sub(" ", text)
     return text
+
+
+# ------------------------------------------------------------------------ clean verbatim
+
+# SPEC §2 "Quotes": disfluencies a quote may leave out (``um``, ``uh``, ``er``, ``you know``,
+# ``I mean``) and a repeated word (``I -- I``) are not differences. Both sides (transcript and
+# quote) drop them, so a quote that keeps them still matches. Two-word forms first: the
+# alternation is tried in order at each word, as ``_clean_token_list`` scans.
+_DISFLUENT_PAIRS = frozenset({("you", "know"), ("i", "mean")})
+_DISFLUENT_WORD = r"u+m+|u+h+|uhm|e+r+m*|hm+"
+_DISFLUENT_WORD_RE = re.compile(_DISFLUENT_WORD)
+_DISFLUENCY_RE = re.compile(r"(?<= )(?:you know|i mean|" + _DISFLUENT_WORD + r")(?= )")
+# a word repeated at once (``the the``); never the NUL that separates passages
+_REPEAT_RE = re.compile(r"(?<= )([^ \x00]+)(?: \1)+(?= )")
+CLEAN, STRICT = "clean", "strict"
+
+
+def clean_words(words: str) -> str:
+    """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim)."""
+    if not words:
+        return words
+    text = _DISFLUENCY_RE.sub("", " " + words + " ")
+    if "  " in text:
+        text = _BLANKS_RE.sub(" ", text)
+    return _REPEAT_RE.sub(r"\1", text).strip(" ")
+
+
+def _clean_token_list(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """``clean_words`` on a token list: the same words, keeping each kept word's source span.
+
+    A run of repeated words keeps the first word, its span stretched over the run."""
+    kept: list[tuple[str, int, int]] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        word = tokens[i][0]
+        if i + 1 < n and (word, tokens[i + 1][0]) in _DISFLUENT_PAIRS:
+            i += 2
+            continue
+        if _DISFLUENT_WORD_RE.fullmatch(word):
+            i += 1
+            continue
+        kept.append(tokens[i])
+        i += 1
+    out: list[tuple[str, int, int]] = []
+    for tok in kept:
+        if out and out[-1][0] == tok[0]:
+            out[-1] = (tok[0], out[-1][1], tok[2])
+        else:
+            out.append(tok)
+    return out
+
+
+def tokens(text: str, clean: bool = True, *, annotations: bool = True) -> list[tuple[str, int, int]]:
+    """The normalized words of ``text`` with their spans in ``text``: (word, start, end).
+
+    The same words, in the same order, as the index's fast path builds (``_words(_clean(text))``,
+    then ``clean_words`` when ``clean``): apostrophes unified, case-folded character by
+    character (a folded character may be longer: spans map back to the source), transcript
+    annotations (``[laughter]``) skipped when ``annotations``.
+    """
+    source = text.translate(_APOSTROPHES)
+    if source.isascii():
+        folded, where = source.lower(), None
+    else:
+        parts: list[str] = []
+        where = []
+        for i, ch in enumerate(source):
+            f = ch.casefold()
+            parts.append(f)
+            where.extend([i] * len(f))
+        folded = "".join(parts)
+        where.append(len(source))
+    if annotations and "[" in folded:
+        folded = _ANNOTATION_RE.sub(lambda m: " " * len(m.group(0)), folded)
+    if where is None:
+        out = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(folded)]
+    else:
+        out = [(m.group(0), where[m.start()], where[m.end() - 1] + 1) for m in _WORD_RE.finditer(folded)]
+    return _clean_token_list(out) if clean else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +363,19 @@ _new_passage = _passage_maker()
 
 
 def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]]) -> list[Passage]:
+    """Passages with their ends: each distinct start covers until the next distinct start.
+
+    Several paragraphs often share a start (``**A:** [7:21] Mhm.`` then ``**B:** [7:21] ...``):
+    all of them end where the next later start begins. A next start that is earlier (times
+    out of order, NC305's finding) leaves the end unknown (None).
+    """
     make = _new_passage
-    nexts = [item[0] for item in items[1:]]
-    nexts.append(None)
-    return [make(start, nxt if nxt is not None and nxt > start else None, text, speaker, offset, label)
-            for (start, text, speaker, offset, label), nxt in zip(items, nexts)]
+    ends: list[int | None] = [None] * len(items)
+    for i in range(len(items) - 2, -1, -1):
+        start, nxt = items[i][0], items[i + 1][0]
+        ends[i] = nxt if nxt > start else (ends[i + 1] if nxt == start else None)
+    return [make(start, end, text, speaker, offset, label)
+            for (start, text, speaker, offset, label), end in zip(items, ends)]
 
 
 def passages_from_transcript(note: Any) -> list[Passage]:
@@ -338,6 +429,20 @@ def passages_for(note: Any, sidecar: Any = None) -> list[Passage]:
 
 
 @dataclass(frozen=True, slots=True)
+class WordChange:
+    """One difference between a quote sentence and the transcript text most like it.
+
+    ``kind``: "changed" (the quote's words where the transcript says others), "added"
+    (words the quote has and the transcript does not), "left out" (transcript words the
+    quote drops). Texts as written on each side ("" where a side has none).
+    """
+
+    kind: str
+    quote: str
+    transcript: str
+
+
+@dataclass(frozen=True, slots=True)
 class SentenceMatch:
     start: int  # offsets of the sentence in the quote text
     end: int
@@ -347,11 +452,21 @@ class SentenceMatch:
     similarity: float  # 1.0 when found; else 0..1 of the closest text
     closest: str | None = None  # the closest transcript text (as written), when not found
     last_passage: int | None = None  # passage of its last word (a sentence may run into the next passage)
+    pos: int | None = None  # stream offsets of its words (found) or of the closest text
+    end_pos: int | None = None
+    changes: tuple[WordChange, ...] = ()  # what differs from the closest text (not found)
+    words: int = 0  # how many (clean) words it has
+
+
+# A sentence shorter than this places a quote only when it occurs once in the transcript:
+# "Thank you." or "I don't know." may be said anywhere.
+MIN_PLACING_WORDS = 4
 
 
 @dataclass(frozen=True)
 class QuoteMatch:
     sentences: tuple[SentenceMatch, ...]
+    anchor: int | None = None  # index (in sentences) of the verbatim sentence that places the quote
 
     @property
     def verbatim(self) -> bool:
@@ -360,6 +475,22 @@ class QuoteMatch:
     @property
     def missing(self) -> tuple[SentenceMatch, ...]:
         return tuple(s for s in self.sentences if not s.found)
+
+    @property
+    def placed(self) -> bool:
+        """The transcript decides where the quote is: a verbatim sentence places it (SPEC §2)."""
+        return self.anchor is not None
+
+    @property
+    def first_found(self) -> SentenceMatch | None:
+        """The first verbatim sentence (where a placed quote begins in the transcript)."""
+        if self.anchor is None:
+            return None
+        return next(s for s in self.sentences if s.found)
+
+    @property
+    def found_sentences(self) -> tuple[SentenceMatch, ...]:
+        return tuple(s for s in self.sentences if s.found)
 
     @property
     def passage(self) -> int | None:
@@ -380,24 +511,59 @@ class QuoteMatch:
         return min(missing, key=lambda s: s.similarity) if missing else None
 
 
+@dataclass(frozen=True, slots=True)
+class TimeEstimate:
+    """When a transcript word is said: about ``at``, surely within [lo, hi] (seconds).
+
+    Inside a passage (or a run of passages sharing one start) the time is estimated by the
+    word's position between the start and the next distinct start (SPEC §2). That holds
+    for a full transcript; a passage with fewer than ``DENSE_WORDS_PER_SECOND`` words per
+    second of its span is abridged (its words may lie anywhere in it), and so is a last
+    passage whose end is unknown: then [lo, hi] is the passage's whole span.
+    """
+
+    at: float
+    lo: float
+    hi: float
+    start: int  # the start of the passage (group) holding the word
+    end: float  # the next distinct start (inf when unknown)
+
+
+# Speech runs at 2-3 words a second; a paragraph with less text than 1.5 words a second of
+# its span is a summary of what was said, not what was said.
+DENSE_WORDS_PER_SECOND = 1.5
+# How far a word's estimated time may be off: 15 s, or a tenth of its passage's span if longer.
+ESTIMATE_MARGIN = 15.0
+
+
 # ------------------------------------------------------------------------ the index
 
 
 @dataclass(eq=False)
 class QuoteIndex:
-    """All transcript words in one string; sentence boundaries computed per passage on demand. Build once per note."""
+    """All transcript words in one string; sentence boundaries computed per passage on demand. Build once per note.
+
+    ``clean``: the words are compared clean verbatim (SPEC §2 Quotes: disfluencies and
+    repeated words dropped on both sides); False for ``quote-match = "strict"``.
+    ``duration``: the video's length, the end of the last passage.
+    """
 
     passages: list[Passage]
+    clean: bool = False
+    duration: float | None = None
     stream: str = field(init=False)  # " w1 w2 ... wn " over every passage in order
     _starts: list[int] = field(init=False)  # stream offset where each passage's words begin
     _sentences: dict[int, dict[int, int]] = field(init=False, default_factory=dict)  # passage -> {start: length}
     _inverted: dict[str, list[int]] | None = field(init=False, default=None)
+    _joined: tuple[str, list[int], list[int]] | None = field(init=False, default=None)
+    _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
+    _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
         starts: list[int] = []
         pos = 1  # after the leading blank
-        for words in _passage_words(self.passages):
+        for words in _passage_words(self.passages, self.clean):
             starts.append(pos)
             if words:
                 parts.append(words)
@@ -405,18 +571,37 @@ class QuoteIndex:
         self.stream = " " + " ".join(parts) + " "
         self._starts = starts
         self._sentences = {}
+        self._tokens = {}
+
+    def passage_tokens(self, i: int) -> list[tuple[str, int, int]]:
+        """The words of passage ``i`` as the stream holds them, with their spans in its text."""
+        got = self._tokens.get(i)
+        if got is None:
+            got = self._tokens[i] = tokens(self.passages[i].text, self.clean)
+        return got
 
     def _sentence_lengths(self, i: int) -> dict[int, int]:
         """{stream offset: length} of each sentence of passage ``i`` (split at sentence ends as written)."""
         got = self._sentences.get(i)
         if got is None:
             got = {}
+            text = self.passages[i].text.translate(_APOSTROPHES)
+            if "[" in text:  # the index reads no sentence end inside an annotation
+                text = _ANNOTATION_RE.sub(lambda m: " " * len(m.group(0)), text)
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
             pos = self._starts[i]
-            for piece in _SENTENCE_END_RE.split(_clean(self.passages[i].text)):
-                key = _words(piece)
-                if key:
-                    got[pos] = len(key)
-                    pos += len(key) + 1
+            sentence_start = pos
+            e = 0
+            for word, a, _b in self.passage_tokens(i):
+                if e < len(ends) and a >= ends[e]:  # a new sentence begins at this word
+                    while e < len(ends) and a >= ends[e]:
+                        e += 1
+                    if pos > sentence_start:
+                        got[sentence_start] = pos - 1 - sentence_start
+                    sentence_start = pos
+                pos += len(word) + 1
+            if pos > sentence_start:
+                got[sentence_start] = pos - 1 - sentence_start
             self._sentences[i] = got
         return got
 
@@ -431,26 +616,89 @@ class QuoteIndex:
         end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self.stream) - 1
         return start, max(start, end)
 
+    def _word_span(self, i: int, pos: int, end: int) -> tuple[int, int] | None:
+        """Token indexes [w0, w1) inside passage ``i`` of the stream range [pos, end)."""
+        p_start, p_end = self.passage_span(i)
+        a, b = max(pos, p_start), min(end, p_end)
+        if a >= b:
+            return None
+        w0 = self.stream.count(" ", p_start, a)
+        return w0, w0 + len(self.stream[a:b].split())
+
     def original_text(self, pos: int, end: int) -> str:
         """The transcript text (as written) for the stream range [pos, end)."""
-        first, last = self.passage_at(pos), self.passage_at(max(pos, end - 1))
         pieces = []
-        for i in range(first, last + 1):
-            p_start, p_end = self.passage_span(i)
-            a, b = max(pos, p_start), min(end, p_end)
-            if a >= b:
-                continue
-            w0 = self.stream.count(" ", p_start, a)
-            w1 = w0 + len(self.stream[a:b].split())
-            pieces.append(_original_words(self.passages[i].text, w0, w1))
+        for i, w0, w1 in self._spans(pos, end):
+            toks = self.passage_tokens(i)
+            pieces.append(self.passages[i].text[toks[w0][1]:toks[w1 - 1][2]])
         return " ".join(p for p in pieces if p)
 
+    def _spans(self, pos: int, end: int) -> list[tuple[int, int, int]]:
+        out = []
+        for i in range(self.passage_at(pos), self.passage_at(max(pos, end - 1)) + 1):
+            span = self._word_span(i, pos, end)
+            if span is not None and span[0] < len(self.passage_tokens(i)):
+                out.append((i, span[0], min(span[1], len(self.passage_tokens(i)))))
+        return out
+
+    def window_tokens(self, pos: int, end: int) -> list[tuple[str, int, int, int]]:
+        """(word, passage, start, end in its text) of every word in the stream range [pos, end)."""
+        out = []
+        for i, w0, w1 in self._spans(pos, end):
+            out.extend((w, i, a, b) for w, a, b in self.passage_tokens(i)[w0:w1])
+        return out
+
+    # -- time -------------------------------------------------------------------------
+    def _group_table(self) -> tuple[list[int], list[int]]:
+        """For each passage: the first passage of its group (consecutive passages sharing a start),
+        and the group's stream start; built once."""
+        if self._groups is None:
+            first: list[int] = []
+            for i, p in enumerate(self.passages):
+                if i and p.start == self.passages[i - 1].start:
+                    first.append(first[-1])
+                else:
+                    first.append(i)
+            self._groups = (first, [self._starts[f] for f in first])
+        return self._groups
+
+    def time_at(self, pos: int) -> TimeEstimate:
+        """When the word at stream offset ``pos`` is said (see TimeEstimate)."""
+        i = self.passage_at(pos)
+        first, group_starts = self._group_table()
+        g = first[i]
+        last = g
+        while last + 1 < len(self.passages) and first[last + 1] == g:
+            last += 1
+        p = self.passages[g]
+        start = float(p.start)
+        end = p.end if p.end is not None else self.duration
+        if end is None or end <= start:
+            return TimeEstimate(start, start, math.inf, p.start, math.inf)
+        g_lo = group_starts[g]
+        g_hi = self.passage_span(last)[1]
+        words = self.stream.count(" ", g_lo, g_hi) + 1 if g_hi > g_lo else 0
+        span = end - start
+        if words < DENSE_WORDS_PER_SECOND * span:  # abridged: anywhere in the span
+            return TimeEstimate(start, start, float(end), p.start, float(end))
+        before = self.stream.count(" ", g_lo, max(g_lo, pos))
+        at = start + span * before / words
+        margin = max(ESTIMATE_MARGIN, span / 10)
+        return TimeEstimate(at, max(start, at - margin), min(float(end), at + margin), p.start, float(end))
+
     # -- lookups ----------------------------------------------------------------------
-    def find(self, words: str, limit: int = 50) -> list[int]:
-        """Stream offsets where the normalized ``words`` occur (whole words).
+    def find(self, words: str, limit: int = 50, *, joined: bool = True) -> list[int]:
+        """Stream offsets where the normalized ``words`` occur (whole words); see ``find_spans``."""
+        return [a for a, _ in self.find_spans(words, limit, joined=joined)]
+
+    def find_spans(self, words: str, limit: int = 50, *, joined: bool = True) -> list[tuple[int, int]]:
+        """Stream ranges [start, end) where the normalized ``words`` occur (whole words).
 
         When ``words`` is a whole transcript sentence somewhere, only those occurrences (all of
-        them, in order); else the first ``limit`` occurrences anywhere.
+        them, in order); else the first ``limit`` occurrences anywhere. Not found as written,
+        the words are looked for again without the blanks and apostrophes between them
+        (``Deep Mind`` = ``DeepMind``, ``GPT5`` = ``GPT-5``: SPEC §2 Quotes), still starting
+        and ending on whole words (``joined=False``: not).
         """
         if not words:
             return []
@@ -465,12 +713,38 @@ class QuoteIndex:
                 every.append(i + 1)
             i = find(needle, i + 1)
         if not every:
-            return []
-        if len(every) == 1 and limit > 0:
-            return every  # whole sentence or not, the answer is this one place
+            return self._find_joined(words, limit) if joined else []
         n = len(words)
+        if len(every) == 1 and limit > 0:
+            return [(every[0], every[0] + n)]  # whole sentence or not, the answer is this one place
         exact = [pos for pos in every if self._sentence_lengths(self.passage_at(pos)).get(pos) == n]
-        return exact or every[:limit]
+        return [(pos, pos + n) for pos in (exact or every[:limit])]
+
+    def _find_joined(self, words: str, limit: int) -> list[tuple[int, int]]:
+        """``find_spans`` on the words joined without blanks or apostrophes (built on the first call)."""
+        if self._joined is None:
+            toks = self.stream.split() or [""]
+            word_starts = list(itertools.accumulate((len(t) + 1 for t in toks[:-1]), initial=1))
+            if "'" in self.stream:
+                toks = [t.replace("'", "") for t in toks]
+            joined_starts = list(itertools.accumulate((len(t) for t in toks[:-1]), initial=0))
+            self._joined = ("".join(toks), joined_starts, word_starts)
+        joined, joined_starts, word_starts = self._joined
+        needle = words.replace(" ", "").replace("'", "")
+        if not needle:
+            return []
+        out: list[tuple[int, int]] = []
+        i = joined.find(needle)
+        total = len(joined)
+        while i >= 0 and len(out) < limit:
+            a = bisect.bisect_left(joined_starts, i)
+            b_at = i + len(needle)
+            b = bisect.bisect_left(joined_starts, b_at)
+            if a < len(joined_starts) and joined_starts[a] == i and (b_at == total or (
+                    b < len(joined_starts) and joined_starts[b] == b_at)):
+                out.append((word_starts[a], self.stream.find(" ", word_starts[b - 1])))
+            i = joined.find(needle, i + 1)
+        return out
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
         """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter."""
@@ -529,37 +803,95 @@ class QuoteIndex:
         return best[0], best[2], best[3]
 
     def _refine(self, words: str, a: int, b: int) -> tuple[float, int, int]:
-        """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b)."""
+        """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b).
+
+        The rough alignment [a, b) is moved to word boundaries, then each start a word or two
+        around it, or within eight words where the quote's first or second word stands, is
+        tried with each end likewise (the quote's last or second-to-last word). Returns the
+        best similarity found and the stretch chosen as below (``_SKIPPED_WORD_COST``).
+        """
         from rapidfuzz import fuzz
+        from rapidfuzz.distance import LCSseq
 
         stream = self.stream
         a, b = _snap(stream, a, b)
-        starts = [a]
-        for _ in range(2):  # up to two words earlier
-            j = stream.rfind(" ", 0, starts[-1] - 1)
-            if j < 0:
-                break
-            starts.append(j + 1)
-        j = stream.find(" ", a)
-        if 0 <= j < b:
-            starts.append(j + 1)
-        ends = [b]
-        for _ in range(3):  # up to three words later
-            j = stream.find(" ", ends[-1] + 1)
-            if j < 0:
-                break
-            ends.append(j)
-        j = stream.rfind(" ", a, b)
-        if j > a:
-            ends.append(j)
-        best = (-1.0, a, b)
-        for x in starts:
-            for y in ends:
+        qwords = words.split()
+        heads, tails = set(qwords[:2]), set(qwords[-2:])
+        before = _word_starts_before(stream, a, _REFINE_REACH)
+        after = _word_starts_after(stream, a, _REFINE_REACH)
+        starts = {a, *before[:2], *after[:1]}
+        starts.update(x for x in (*before, *after) if stream[x:stream.find(" ", x)] in heads)
+        ends_before = _word_ends_before(stream, b, _REFINE_REACH)
+        ends_after = _word_ends_after(stream, b, _REFINE_REACH)
+        ends = {b, *ends_after[:3], *ends_before[:1]}
+        ends.update(y for y in (*ends_before, *ends_after) if stream[stream.rfind(" ", 0, y) + 1:y] in tails)
+        best_ratio = 0.0
+        best = (-math.inf, -1.0, a, b)  # (word score, similarity, start, end)
+        for x in sorted(starts):
+            for y in sorted(ends):
                 if y > x:
-                    score = fuzz.ratio(words, stream[x:y]) / 100.0
-                    if score > best[0]:
-                        best = (score, x, y)
-        return best
+                    stretch = stream[x:y]
+                    score = fuzz.ratio(words, stretch) / 100.0
+                    best_ratio = max(best_ratio, score)
+                    stretch_words = stretch.split()
+                    matched = LCSseq.similarity(qwords, stretch_words)
+                    ranked = matched - _SKIPPED_WORD_COST * (len(stretch_words) - matched)
+                    if (ranked, score) > best[:2]:
+                        best = (ranked, score, x, y)
+        return best_ratio, best[2], best[3]
+
+
+# Which stretch a quote sentence is compared with: the one holding the most of its words in
+# order, a transcript word it skips costing a quarter of a word (a cut is a lighter edit than
+# an addition); among equals the most alike. Its similarity is the best over the stretches tried.
+_SKIPPED_WORD_COST = 0.25
+_REFINE_REACH = 8  # words around a rough alignment where the quote's first and last words are looked for
+
+
+def _word_starts_before(stream: str, a: int, n: int) -> list[int]:
+    """Starts of the ``n`` words before the word starting at ``a`` (nearest first)."""
+    out = []
+    while len(out) < n and a > 1:
+        j = stream.rfind(" ", 0, a - 1)
+        if j < 0:
+            break
+        a = j + 1
+        out.append(a)
+    return out
+
+
+def _word_starts_after(stream: str, a: int, n: int) -> list[int]:
+    out = []
+    while len(out) < n:
+        j = stream.find(" ", a)
+        if j < 0 or j + 1 >= len(stream) - 1:
+            break
+        a = j + 1
+        out.append(a)
+    return out
+
+
+def _word_ends_before(stream: str, b: int, n: int) -> list[int]:
+    """Ends of the ``n`` words before the word ending at ``b`` (nearest first)."""
+    out = []
+    while len(out) < n:
+        j = stream.rfind(" ", 0, b)
+        if j <= 1:
+            break
+        b = j
+        out.append(b)
+    return out
+
+
+def _word_ends_after(stream: str, b: int, n: int) -> list[int]:
+    out = []
+    while len(out) < n:
+        j = stream.find(" ", b + 1)
+        if j < 0:
+            break
+        b = j
+        out.append(b)
+    return out
 
 
 def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
@@ -585,16 +917,37 @@ def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def _original_words(text: str, w0: int, w1: int) -> str:
-    """text from its w0-th to its (w1-1)-th word, as written (annotations skipped as in the index)."""
-    cleaned = text.translate(_APOSTROPHES)
-    if "[" in cleaned:
-        cleaned = _ANNOTATION_RE.sub(lambda m: " " * len(m.group(0)), cleaned)
-    spans = [m.span() for m in _WORD_RE.finditer(cleaned)]
-    if not spans or w0 >= len(spans):
-        return ""
-    w1 = min(max(w1, w0 + 1), len(spans))
-    return text[spans[w0][0]:spans[w1 - 1][1]]
+# ------------------------------------------------------------------------ what differs
+
+
+def word_changes(quote_tokens: Sequence[tuple[str, int, int]], quote_text: str,
+                 window: Sequence[tuple[str, int, int, int]], index: QuoteIndex) -> tuple[WordChange, ...]:
+    """The differences between a quote sentence's words and a transcript window's, as written."""
+    import difflib
+
+    a = [t[0] for t in quote_tokens]
+    b = [t[0] for t in window]
+    out: list[WordChange] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        q = quote_text[quote_tokens[i1][1]:quote_tokens[i2 - 1][2]] if i2 > i1 else ""
+        t = _window_text(window[j1:j2], index) if j2 > j1 else ""
+        out.append(WordChange({"replace": "changed", "delete": "added", "insert": "left out"}[op], q, t))
+    return tuple(out)
+
+
+def _window_text(window: Sequence[tuple[str, int, int, int]], index: QuoteIndex) -> str:
+    pieces: list[str] = []
+    i = 0
+    while i < len(window):
+        j = i
+        while j + 1 < len(window) and window[j + 1][1] == window[i][1]:
+            j += 1
+        text = index.passages[window[i][1]].text
+        pieces.append(text[window[i][2]:window[j][3]])
+        i = j + 1
+    return " ".join(pieces)
 
 
 # ------------------------------------------------------------------------ locate
@@ -609,54 +962,75 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
     if not isinstance(quote_text, str):
         quote_text = " ".join(quote_text)
     fragments = split_quote(quote_text)
+    if index.clean:
+        fragments = [f if not f.words else _cleaned(f) for f in fragments]
+        fragments = [f for f in fragments if f.words]
     if not fragments or not index.passages:
         return QuoteMatch(tuple(
-            SentenceMatch(f.start, f.end, f.text, False, None, 0.0) for f in fragments
+            SentenceMatch(f.start, f.end, f.text, False, None, 0.0, words=len(f.words.split())) for f in fragments
         ))
-    hits = [index.find(f.words) for f in fragments]
-    # anchor: the longest found fragment, at its occurrence nearest to `near`
-    anchor: int | None = None
+    hits = [index.find_spans(f.words) for f in fragments]
+    # anchor: the longest found fragment that can place the quote, at its occurrence nearest to `near`
+    anchor: tuple[int, int] | None = None
+    anchor_fragment: int | None = None
     found = [i for i, h in enumerate(hits) if h]
-    if found:
+    placing = [i for i in found if len(fragments[i].words.split()) >= MIN_PLACING_WORDS or len(hits[i]) == 1]
+    if placing:
+        anchor_fragment = max(placing, key=lambda i: (len(fragments[i].words), -i))
+        anchor = _nearest(hits[anchor_fragment], index, near=near)
+    elif found:
         a = max(found, key=lambda i: (len(fragments[i].words), -i))
         anchor = _nearest(hits[a], index, near=near)
-    chosen: list[int | None] = []
+    chosen: list[tuple[int, int] | None] = []
     for h in hits:
         if not h:
             chosen.append(None)
         elif anchor is not None:
-            chosen.append(min(h, key=lambda pos: (abs(pos - anchor), pos)))
+            chosen.append(min(h, key=lambda span: (abs(span[0] - anchor[0]), span[0])))
         else:
             chosen.append(h[0])
     out: list[SentenceMatch] = []
-    anchor_passage = index.passage_at(anchor) if anchor is not None else _passage_near(index, near)
-    for f, pos in zip(fragments, chosen):
-        if pos is not None:
-            end = pos + len(f.words)
+    anchor_passage = index.passage_at(anchor[0]) if anchor is not None else _passage_near(index, near)
+    for f, span in zip(fragments, chosen):
+        n_words = len(f.words.split())
+        if span is not None:
+            pos, end = span
             out.append(SentenceMatch(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
-                                     index.passage_at(end - 1)))
+                                     index.passage_at(end - 1), pos, end, words=n_words))
             continue
         best = index.closest(f.words, anchor_passage)
         if best is None:
-            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0))
+            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, words=n_words))
             continue
         score, a, b = best
+        changes = word_changes(tokens(f.text, index.clean, annotations=False), f.text,
+                               index.window_tokens(a, b), index)
         out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
-                                 index.original_text(a, b), index.passage_at(max(a, b - 1))))
-    return QuoteMatch(tuple(out))
+                                 index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
+                                 words=n_words))
+    placed = None
+    if anchor_fragment is not None:
+        placed = anchor_fragment
+    return QuoteMatch(tuple(out), placed)
 
 
-def _nearest(positions: list[int], index: QuoteIndex, near: float | None) -> int:
-    if near is None or len(positions) == 1:
-        return positions[0]
+def _cleaned(f: Fragment) -> Fragment:
+    words = clean_words(f.words)
+    return f if words == f.words else Fragment(f.start, f.end, f.text, words)
 
-    def distance(pos: int) -> tuple[float, int]:
-        p = index.passages[index.passage_at(pos)]
-        if p.covers(near):
-            return 0.0, pos
-        return min(abs(p.start - near), abs((p.end if p.end is not None else p.start) - near)), pos
 
-    return min(positions, key=distance)
+def _nearest(spans: list[tuple[int, int]], index: QuoteIndex, near: float | None) -> tuple[int, int]:
+    """The occurrence said nearest to ``near`` seconds (0 when its passage covers it); ties: the first."""
+    if near is None or len(spans) == 1:
+        return spans[0]
+
+    def distance(span: tuple[int, int]) -> tuple[float, int]:
+        t = index.time_at(span[0])
+        if t.start <= near < t.end:
+            return 0.0, span[0]
+        return min(abs(t.start - near), abs(t.end - near)), span[0]
+
+    return min(spans, key=distance)
 
 
 def _passage_near(index: QuoteIndex, near: float | None) -> int | None:
@@ -673,13 +1047,17 @@ def _passage_near(index: QuoteIndex, near: float | None) -> int | None:
 _CACHE_KEY = "_quote_index"
 
 
-def index_for(note: Any, sidecar: Any = None) -> QuoteIndex:
+def index_for(note: Any, sidecar: Any = None, clean: bool = True) -> QuoteIndex:
     """The note's QuoteIndex (over the sidecar's segments when usable), built once and cached on the note."""
-    key = (id(sidecar) if sidecar_usable(sidecar) else None)
+    use_sidecar = sidecar_usable(sidecar)
+    key = (id(sidecar) if use_sidecar else None, clean)
     cache = getattr(note, "__dict__", {}).get(_CACHE_KEY)
     if cache is not None and cache[0] == key:
         return cache[1]
-    index = QuoteIndex(passages_for(note, sidecar))
+    duration = getattr(sidecar, "duration", None) if use_sidecar else None
+    if duration is None:
+        duration = getattr(note, "duration", None)
+    index = QuoteIndex(passages_for(note, sidecar), clean, duration)
     try:
         note.__dict__[_CACHE_KEY] = (key, index)
     except (AttributeError, TypeError):
