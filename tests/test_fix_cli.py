@@ -465,7 +465,7 @@ def test_unsafe_sidecar_fix_only_with_unsafe_fixes(tmp_path):
     (tmp_path / "Hs9kWq2TzLm.json").write_bytes((FIXTURES / "sidecar" / "Hs9kWq2TzLm.json").read_bytes())
     # the whole first highlight cites 1:16; the sidecar segment holding the quote starts at 1:14
     broken = (note.replace(b"watch?v=Hs9kWq2TzLm&t=74s)\n<details>", b"watch?v=Hs9kWq2TzLm&t=76s)\n<details>")
-              .replace(b'"*1:14-2:30"', b'"*1:16-2:30"').replace(b"Hs9kWq2TzLm-1m14s.mp4", b"Hs9kWq2TzLm-1m16s.mp4")
+              .replace(b'"*1:14-2:30"', b'"*1:16-2:32"').replace(b"Hs9kWq2TzLm-1m14s.mp4", b"Hs9kWq2TzLm-1m16s.mp4")
               .replace("-- Tomás Reyes, [1:14](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=74s)".encode(),
                        "-- Tomás Reyes, [1:16](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=76s)".encode()))
     assert broken.count(b"76s") == 2

@@ -238,7 +238,7 @@ def test_nc602_fix_moves_the_whole_highlight_from_the_cli(tmp_path, note_text):
     # the whole highlight cites 6:09; the sidecar segment starts at 6:05
     head, sep, rest = note_text.partition("## Key Points")
     broken = (head.replace("t=365s", "t=369s").replace("[6:05]", "[6:09]")
-              .replace('"*6:05-7:40"', '"*6:09-7:40"').replace("-6m05s.mp4", "-6m09s.mp4")) + sep + rest
+              .replace('"*6:05-7:40"', '"*6:09-7:44"').replace("-6m05s.mp4", "-6m09s.mp4")) + sep + rest
     d = folder(tmp_path, broken)
     code, diags = cli_json(str(d))
     assert code == 1

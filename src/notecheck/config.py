@@ -29,7 +29,7 @@ class Config:
     extend_select: tuple[str, ...] = ()
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS
     clip_seconds: tuple[float, float] = (5.0, 600.0)
-    clip_lead_seconds: float = 10.0
+    clip_lead_seconds: float = 60.0  # NC403: how far before the quoted words a clip may start
     label_style: str = "auto"  # "auto", "hms" (1:05:00) or "minutes" (65:00)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
@@ -37,6 +37,7 @@ class Config:
     sidecar: str | None = None  # a folder holding <video_id>.json sidecars
     use_sidecar: bool = True
     quote_similarity: float = 0.8  # NC501: below this an error, at or above a warning
+    quote_match: str = "clean"  # "clean": disfluencies are not differences (SPEC §2 Quotes); "strict"
     report_unused_suppressions: bool = False  # --report-unused-suppressions: NC009 (see suppressions.py)
     severity: tuple[tuple[str, str], ...] = ()  # [tool.notecheck.severity]: (code or prefix, "error"/"warning")
     source: str | None = None  # the file it was read from
@@ -223,6 +224,12 @@ def _label_style(key: str, value: Any) -> str:
     return value
 
 
+def _quote_match(key: str, value: Any) -> str:
+    if value not in ("clean", "strict"):
+        raise ConfigError(f"{key}: expected \"clean\" or \"strict\", got {value!r}")
+    return value
+
+
 def _sidecar(key: str, value: Any) -> str | None:
     if value is False or value is None:
         return None
@@ -253,6 +260,7 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     "sidecar": ("sidecar", _sidecar),
     "quote-similarity": ("quote_similarity", _ratio),
     "severity": ("severity", _severity),
+    "quote-match": ("quote_match", _quote_match),
 }
 
 

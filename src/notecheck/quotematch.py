@@ -811,7 +811,6 @@ class QuoteIndex:
         best similarity found and the stretch chosen as below (``_SKIPPED_WORD_COST``).
         """
         from rapidfuzz import fuzz
-        from rapidfuzz.distance import LCSseq
 
         stream = self.stream
         a, b = _snap(stream, a, b)
@@ -833,18 +832,30 @@ class QuoteIndex:
                     stretch = stream[x:y]
                     score = fuzz.ratio(words, stretch) / 100.0
                     best_ratio = max(best_ratio, score)
-                    stretch_words = stretch.split()
-                    matched = LCSseq.similarity(qwords, stretch_words)
-                    ranked = matched - _SKIPPED_WORD_COST * (len(stretch_words) - matched)
+                    ranked = _alignment_score(qwords, stretch.split())
                     if (ranked, score) > best[:2]:
                         best = (ranked, score, x, y)
         return best_ratio, best[2], best[3]
 
 
 # Which stretch a quote sentence is compared with: the one holding the most of its words in
-# order, a transcript word it skips costing a quarter of a word (a cut is a lighter edit than
-# an addition); among equals the most alike. Its similarity is the best over the stretches tried.
+# order, each transcript word it skips costing a quarter of a word and each run of skipped
+# words three quarters more (a cut is a lighter edit than an addition, one cut lighter than
+# many); among equals the most alike. Its similarity is the best over the stretches tried.
 _SKIPPED_WORD_COST = 0.25
+_SKIPPED_RUN_COST = 0.75
+
+
+def _alignment_score(quote_words: list[str], stretch_words: list[str]) -> float:
+    from rapidfuzz.distance import Indel
+
+    score = 0.0
+    for op in Indel.opcodes(quote_words, stretch_words):
+        if op.tag == "equal":
+            score += op.src_end - op.src_start
+        elif op.tag == "insert":
+            score -= _SKIPPED_WORD_COST * (op.dest_end - op.dest_start) + _SKIPPED_RUN_COST
+    return score
 _REFINE_REACH = 8  # words around a rough alignment where the quote's first and last words are looked for
 
 

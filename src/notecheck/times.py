@@ -20,6 +20,8 @@ __all__ = [
     "render_t",
     "parse_clip_bound",
     "render_clip_bound",
+    "render_bound_like",
+    "note_label_style",
     "parse_tag",
     "render_tag",
     "describe",
@@ -188,6 +190,44 @@ def render_clip_bound(seconds: float, style: str = MINUTES) -> str:
     if ms:
         base += f".{ms:03d}".rstrip("0")
     return base
+
+
+def render_bound_like(seconds: float, like: str) -> str:
+    """``seconds`` as a clip bound in the form of ``like``: ``SS``, ``M:SS``, ``H:MM:SS``, ``104:00``, zero padding kept."""
+    millis = round(seconds * 1000)
+    whole, ms = divmod(millis, 1000)
+    frac = f".{ms:03d}".rstrip("0") if ms else ""
+    fields = like.split(".")[0].split(":")
+    if len(fields) == 1:
+        return f"{whole}{frac}"
+    first = fields[0]
+    width = len(first) if len(first) > 1 and first.startswith("0") else 1
+    if len(fields) == 2:
+        minutes, secs = divmod(whole, 60)
+        return f"{minutes:0{width}d}:{secs:02d}{frac}"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:0{width}d}:{minutes:02d}:{secs:02d}{frac}"
+
+
+def note_label_style(note, config) -> str:
+    """The note's style past an hour: forced by ``label-style``, else the majority of its labels.
+
+    Counted over valid labels of one hour or more: ``H:MM:SS`` (hms) against minutes past
+    59 (minutes); a tie, or no such label, means ``hms``.
+    """
+    forced = getattr(config, "label_style", "auto")
+    if forced in (HMS, MINUTES):
+        return forced
+    hms = minutes = 0
+    for link in note.timestamp_links:
+        label = parse_label(link.label)
+        if label is not None and label.past_hour:
+            if label.style == HMS:
+                hms += 1
+            else:
+                minutes += 1
+    return MINUTES if minutes > hms else HMS
 
 
 _TAG_RE = re.compile(r"([0-9]{1,9})m([0-9]{2})s")

@@ -2,29 +2,23 @@
 
 Each ``###`` block under Highlights is one unit: its thumbnail link (``t=`` = T), its
 clip command (a fenced block, often inside ``<details>``, before the quote or after the
-attribution: clip start C, end, ``-o`` tag G) and its quote's attribution link (A; its
-label when valid, else its ``t=``).
-
-The highlight's time H (one wrong value, one finding): H is T when T and A agree or
-only one of them is there. When they differ, the clip votes: each of T and A scores
-how many of C and G agree with it (``X - clip-lead-seconds <= value <= X``), then how
-many equal it exactly; the higher score is H, a tie keeps T (the highlight's link).
-The other one is the odd value, reported once by NC409 at its own text. NC403 compares
-C with H, NC407 compares G with C (silent when C is already NC403's and G agrees with
-H: the tag is right, the start is wrong). A time past ``duration`` is NC303's and takes
-no part in the vote. So if T, C and G agree and A differs, only NC409 is reported, at A.
+attribution: the range [S, E] and the ``-o`` tag G) and its quote's attribution link (A;
+its label when valid, else its ``t=``). The times are gathered and judged once per
+highlight in ``notecheck.timeline`` (SPEC §2, a highlight's timeline): NC403 (the clip
+does not hold the quoted moment) and NC409 (T is neither S nor A, or A at or after E)
+read its verdicts; NC407 compares G with S, NC408 the clip's length.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..clipcmd import ClipCall, parse_clip_command
 from ..diagnostic import Finding, Fix
 from ..note import Highlight, Note
-from ..times import describe, render_tag
+from ..times import describe, render_label, render_tag
+from ..timeline import Timeline, timelines
 from . import ERROR, rule
 
 
@@ -43,74 +37,6 @@ def clip_calls(note: Note, hl: Highlight) -> list[ClipCall]:
             call = cache[key] = parse_clip_command(clip.text, clip.start)
         out.append(call)
     return out
-
-
-def all_highlight_times(note: Note, lead: float) -> list[HighlightTimes]:
-    """``highlight_times`` of each of ``note.highlights``, computed once per note (four rules read them)."""
-    highlights = note.highlights
-    return note._cache(f"highlight_times {lead!r}", highlights,
-                       lambda: [highlight_times(note, hl, lead) for hl in highlights])
-
-
-@dataclass(frozen=True)
-class _Time:
-    seconds: int
-    start: int
-    end: int
-    shown: str  # as written: "1:07:30" or "t=4050s"
-
-
-@dataclass
-class HighlightTimes:
-    thumbnail: _Time | None = None  # T
-    attribution: _Time | None = None  # A
-    reference: int | None = None  # H
-    odd: _Time | None = None  # T or A when they disagree: NC409 reports it
-    odd_is_thumbnail: bool = False
-    calls: list[ClipCall] = field(default_factory=list)
-
-
-def _link_time(link, duration: int | None) -> _Time | None:
-    if link is None:
-        return None
-    seconds, start, end = link.time_source
-    if seconds is None or (duration is not None and seconds > duration):
-        return None  # no time, or NC303's
-    shown = link.label.strip() if start == link.label_start and not link.is_thumbnail else f"t={link.t_text}"
-    return _Time(seconds, start, end, shown)
-
-
-def highlight_times(note: Note, hl: Highlight, lead: float) -> HighlightTimes:
-    """The highlight's reference time H and its odd value, as the module docstring says."""
-    duration = note.duration
-    out = HighlightTimes(_link_time(hl.thumbnail, duration), _link_time(hl.attribution_link, duration))
-    out.calls = clip_calls(note, hl)
-    t, a = out.thumbnail, out.attribution
-    if t is None or a is None or t.seconds == a.seconds:
-        out.reference = (t or a).seconds if (t or a) is not None else None
-        return out
-    first = next((c for c in out.calls if c.start is not None and not c.start.infinite), None)
-    clip_values = []
-    if first is not None:
-        clip_values.append(first.start.seconds)
-        if first.tag_seconds is not None:
-            clip_values.append(first.tag_seconds)
-
-    def score(x: int) -> tuple[int, int]:
-        return (sum(x - lead <= v <= x for v in clip_values), sum(v == x for v in clip_values))
-
-    if score(a.seconds) > score(t.seconds):
-        out.reference, out.odd, out.odd_is_thumbnail = a.seconds, t, True
-    else:
-        out.reference, out.odd = t.seconds, a
-    return out
-
-
-def _start_off(call: ClipCall, reference: int | None, lead: float) -> bool:
-    """NC403's condition."""
-    if reference is None or call.start is None or call.start.infinite:
-        return False
-    return call.start.seconds > reference or call.start.seconds < reference - lead
 
 
 def _bound_shown(bound) -> str:
@@ -174,39 +100,77 @@ def unparseable_clip(note: Note, ctx) -> Iterable[Finding]:
                 yield Finding(issue.offset, issue.message)
 
 
-@rule("NC403", "clip-start", summary="the clip does not start at the highlight's time")
+@rule("NC403", "clip-start", fix="unsafe",
+      summary="the clip does not hold the quoted moment (starts after it, or too long before it)")
 def clip_start(note: Note, ctx) -> Iterable[Finding]:
     """
     What it finds:
-        A clip that starts after the highlight's time (the quoted moment is cut off), or
-        more than ``clip-lead-seconds`` (default 10) before it. The highlight's time is
-        its thumbnail link's ``t=`` and its attribution's time; when those two differ,
-        the one the clip agrees with (NC409 reports the other). Reported at the start bound.
+        A highlight's clip that does not hold its quote. When the transcript places the
+        quote (by a verbatim sentence), the quote's words decide: the clip must not start
+        after them (the quoted moment is cut off), nor more than clip-lead-seconds
+        (default 60) before them. Inside a long paragraph a word's time is estimated from
+        its position between the paragraph's start and the next one's, with a margin of
+        15 s (or a tenth of the paragraph's span); in an abridged paragraph (less than 1.5
+        words a second) the words may be anywhere in it: a clip is reported only when the
+        words are outside it for every time the estimate allows. When the quote is not
+        placed (no transcript, no verbatim sentence), the attribution's time decides:
+        the clip must start at or before it, at most clip-lead-seconds earlier. Starting a
+        clip a few seconds before the quote, with the attribution citing the quote's own
+        moment inside the clip, is the usual practice and fine. Reported at the start
+        bound. A clip that moved with a misplaced attribution is NC502's finding, and an
+        attribution at or after the clip's end NC409's.
 
     Why it matters:
         The clip is the highlight's evidence: it must hold the words quoted.
 
     Bad:
-        [![Clip](…)](…&t=565s)  yt-dlp --download-sections "*9:52-10:30" …
+        [![Clip](…)](…&t=592s)  yt-dlp --download-sections "*9:52-10:30" …
+        > -- Andrej Karpathy, [9:25](…&t=565s)
+
+        (the words are at 9:25: the clip starts after them)
 
     Good:
-        [![Clip](…)](…&t=565s)  yt-dlp --download-sections "*9:25-10:00" …
-        (a start up to 10 s earlier, ``*9:20-10:00``, is fine too)
+        [![Clip](…)](…&t=560s)  yt-dlp --download-sections "*9:20-10:00" …
+        > -- Andrej Karpathy, [9:25](…&t=565s)
+
+    Fix (unsafe, with --unsafe-fixes, when the transcript places the quote):
+        Moves the clip (its start, its -o tag, and the thumbnail if it cited the start)
+        to hold the words, keeping its length; offered only when the result is clean.
     """
-    lead = ctx.config.clip_lead_seconds
-    for times in all_highlight_times(note, lead):
-        h = times.reference
-        for call in times.calls:
-            if not _start_off(call, h, lead):
+    for tl in timelines(note, ctx):
+        for call in tl.calls:
+            verdict = tl.start_off.get(id(call))
+            if verdict is None:
                 continue
             b = call.start
-            if b.seconds > h:
-                message = (f"clip starts at {_bound_shown(b)}, after the highlight's time {describe(h)}: "
-                           f"the quoted moment is cut off")
-            else:
-                message = (f"clip starts at {_bound_shown(b)}, {h - b.seconds:g} s before the highlight's time "
-                           f"{describe(h)}; at most clip-lead-seconds = {lead:g}")
-            yield Finding(b.start, message, end=b.end)
+            yield Finding(b.start, _start_message(tl, b, verdict), end=b.end,
+                          fix=tl.fix if call is tl.call else None)
+
+
+def _start_message(tl: Timeline, bound, verdict: str) -> str:
+    p = tl.placement
+    lead = tl.lead
+    if p is not None:
+        w = p.words
+        if w.hi - w.lo < 2 * max(15.0, (w.end - w.start) / 10) + 1 and w.hi < w.end:
+            words = f"the quote's words (about {render_label(int(w.at))}, in the paragraph at {p.where})"
+        else:
+            words = f"the quote's words (in the paragraph at {p.where}, to {_shown_end(w.end)})"
+        if verdict == "cut":
+            return f"clip starts at {_bound_shown(bound)}, after {words}: the quoted moment is cut off"
+        return (f"clip starts at {_bound_shown(bound)}, {w.lo - bound.seconds:g} s or more before {words}; "
+                f"at most clip-lead-seconds = {lead:g}")
+    ref = tl.attribution if tl.attribution is not None else tl.thumbnail
+    what = "the attribution's time" if tl.attribution is not None else "the highlight's time"
+    if verdict == "cut":
+        return (f"clip starts at {_bound_shown(bound)}, after {what} {describe(ref.seconds)}: "
+                f"the quoted moment is cut off")
+    return (f"clip starts at {_bound_shown(bound)}, {ref.seconds - bound.seconds:g} s before {what} "
+            f"{describe(ref.seconds)}; at most clip-lead-seconds = {lead:g}")
+
+
+def _shown_end(end: float) -> str:
+    return "the end" if end == float("inf") else render_label(int(end))
 
 
 @rule("NC404", "clip-end-before-start", summary="clip end is not after clip start")
@@ -302,8 +266,8 @@ def clip_output_tag(note: Note, ctx) -> Iterable[Finding]:
     What it finds:
         An ``-o`` file name with a time tag (``lXUZvyajciY-9m25s.mp4``) naming another
         time than the clip start (whole seconds). Slug names (``cpu-runs-the-world.mp4``)
-        carry no tag and are fine. When the start is off (NC403) and the tag agrees with
-        the highlight, the start is the defect and the tag is left alone.
+        carry no tag and are fine. When the start is off (NC403) and the tag names a start
+        that would hold the quote, the start is the defect and the tag is left alone.
 
     Why it matters:
         The file name is how clips are found again; a wrong tag points to another moment.
@@ -317,16 +281,16 @@ def clip_output_tag(note: Note, ctx) -> Iterable[Finding]:
     Fix:
         Rewrites the tag from the clip start (``104m00s``).
     """
-    lead = ctx.config.clip_lead_seconds
-    for times in all_highlight_times(note, lead):
-        h = times.reference
-        for call in times.calls:
+    for tl in timelines(note, ctx):
+        a = tl.attribution.seconds if tl.attribution is not None else (
+            tl.thumbnail.seconds if tl.thumbnail is not None else None)
+        for call in tl.calls:
             if call.tag_seconds is None or call.tag_start is None or call.start is None or call.start.infinite:
                 continue
             start = int(call.start.seconds)
             if call.tag_seconds == start:
                 continue
-            if _start_off(call, h, lead) and h - lead <= call.tag_seconds <= h:
+            if id(call) in tl.start_off and tl.clip_start_verdict(call.tag_seconds, a) is None:
                 continue  # the start is wrong, the tag is right: NC403 says so
             good = render_tag(start)
             fix = None
@@ -342,7 +306,7 @@ def clip_length(note: Note, ctx) -> Iterable[Finding]:
     What it finds:
         A clip shorter or longer than ``clip-seconds = [min, max]`` (default 5-600 s),
         reported at the start bound. Only when the end is after the start (else NC404),
-        the end within the video (else NC405) and the start at the highlight's time
+        the end within the video (else NC405) and the start holding the quoted moment
         (else NC403): one wrong bound, one finding. ``inf`` counts to ``duration``.
 
     Why it matters:
@@ -355,10 +319,9 @@ def clip_length(note: Note, ctx) -> Iterable[Finding]:
         yt-dlp --download-sections "*9:25-10:00" …
     """
     lo, hi = ctx.config.clip_seconds
-    lead = ctx.config.clip_lead_seconds
     duration = note.duration
-    for times in all_highlight_times(note, lead):
-        for call in times.calls:
+    for tl in timelines(note, ctx):
+        for call in tl.calls:
             if call.start is None or call.end is None:
                 continue
             end = call.end.seconds
@@ -369,7 +332,7 @@ def clip_length(note: Note, ctx) -> Iterable[Finding]:
             elif duration is not None and end > duration:
                 continue  # NC405
             length = end - call.start.seconds
-            if length <= 0 or _start_off(call, times.reference, lead):
+            if length <= 0 or id(call) in tl.start_off:
                 continue  # NC404 / NC403
             if lo <= length <= hi:
                 continue
@@ -378,38 +341,51 @@ def clip_length(note: Note, ctx) -> Iterable[Finding]:
                           f"clip-seconds [{lo:g}, {hi:g}]", end=call.end.end)
 
 
-@rule("NC409", "attribution-time", summary="the quote attribution's time differs from the highlight's link time")
+@rule("NC409", "attribution-time", fix="unsafe",
+      summary="the highlight's times disagree: thumbnail neither clip start nor attribution, "
+              "or attribution at or after the clip's end")
 def attribution_time(note: Note, ctx) -> Iterable[Finding]:
     """
     What it finds:
-        A highlight whose thumbnail link ``t=`` and quote attribution time disagree. The
-        clip command decides which of the two is wrong (the one its start and ``-o`` tag
-        agree with is right; a tie keeps the thumbnail link), and the finding stands on
-        the wrong one: usually the attribution label, the thumbnail's ``t=`` when the
-        clip sides with the attribution.
+        A highlight whose thumbnail link t= is neither its clip's start nor its
+        attribution's time (without a clip: not the attribution's time), reported at the
+        thumbnail's t=; or whose attribution lies at or after the clip's end, reported at
+        the attribution. Thumbnail and clip starting a few seconds before the quote while
+        the attribution cites the quote's own moment inside the clip is the usual
+        practice and fine. An attribution cited at the wrong place in the transcript is
+        NC502's finding, a clip that does not hold the words NC403's.
 
     Why it matters:
         The thumbnail, the clip and the attribution all point at one moment; a reader
         who follows one of them must see what the others promise.
 
     Bad:
-        [![Clip](…)](…&t=4050s)  "*67:30-68:40"  > -- Andrej Karpathy, [1:07:40](…&t=4060s)
+        [![Clip](…)](…&t=4060s)  "*67:30-68:40"  > -- Andrej Karpathy, [1:07:30](…&t=4050s)
+        [![Clip](…)](…&t=4050s)  "*67:30-68:40"  > -- Andrej Karpathy, [1:08:40](…&t=4120s)
 
     Good:
         [![Clip](…)](…&t=4050s)  "*67:30-68:40"  > -- Andrej Karpathy, [1:07:30](…&t=4050s)
+        [![Clip](…)](…&t=4045s)  "*67:25-68:40"  > -- Andrej Karpathy, [1:07:30](…&t=4050s)
+
+    Fix (unsafe, with --unsafe-fixes, when the transcript places the quote):
+        Rebuilds the highlight's timeline from where the transcript has the words;
+        offered only when the result is clean.
     """
-    lead = ctx.config.clip_lead_seconds
-    for times in all_highlight_times(note, lead):
-        odd = times.odd
-        if odd is None or times.reference is None:
-            continue
-        if times.odd_is_thumbnail:
-            message = (f"thumbnail link {odd.shown} ({odd.seconds} s) differs from the attribution "
-                       f"{times.attribution.shown} ({times.reference} s), which the clip command agrees with")
-        else:
-            message = (f"attribution {odd.shown} ({odd.seconds} s) differs from the highlight's link "
-                       f"{times.thumbnail.shown} ({times.reference} s)")
-        yield Finding(odd.start, message, end=odd.end)
+    for tl in timelines(note, ctx):
+        t, a = tl.thumbnail, tl.attribution
+        if tl.thumbnail_off and t is not None:
+            if tl.call is not None and a is not None:
+                others = f"the clip start {_bound_shown(tl.call.start)} nor the attribution {a.shown}"
+                message = f"thumbnail {t.shown} ({describe(t.seconds)}) is neither {others}"
+            elif tl.call is not None:
+                message = (f"thumbnail {t.shown} ({describe(t.seconds)}) differs from the clip start "
+                           f"{_bound_shown(tl.call.start)}")
+            else:
+                message = f"thumbnail {t.shown} ({describe(t.seconds)}) differs from the attribution {a.shown}"
+            yield Finding(t.start, message, end=t.end, fix=tl.fix)
+        if tl.after_end and a is not None:
+            yield Finding(a.start, f"attribution {a.shown} ({describe(a.seconds)}) is at or after the clip's end "
+                                   f"{_bound_shown(tl.call.end)}", end=a.end, fix=tl.fix)
 
 
 @rule("NC410", "thumbnail-image-id", summary="the highlight thumbnail image's video id differs from video_id", fix="safe")

@@ -12,12 +12,11 @@ NC304 and nothing else.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterable, Iterator
 
 from ..diagnostic import Finding, Fix
 from ..note import Note, YouTubeLink
-from ..times import HMS, MINUTES, describe, parse_label, parse_t, render_label, render_t
+from ..times import HMS, describe, note_label_style, parse_label, parse_t, render_label, render_t
 from . import rule
 
 
@@ -31,23 +30,6 @@ def checked_links(note: Note) -> Iterator[YouTubeLink]:
     for hl in note.highlights:
         if hl.thumbnail is not None:
             yield hl.thumbnail
-
-
-def note_label_style(note: Note, config) -> str:
-    """The note's style past an hour: forced by ``label-style``, else the majority of its labels.
-
-    Counted over valid labels of one hour or more: ``H:MM:SS`` (hms) against minutes past
-    59 (minutes); a tie, or no such label, means ``hms``.
-    """
-    forced = getattr(config, "label_style", "auto")
-    if forced in (HMS, MINUTES):
-        return forced
-    votes: Counter[str] = Counter()
-    for link in note.timestamp_links:
-        label = parse_label(link.label)
-        if label is not None and label.past_hour:
-            votes[label.style] += 1
-    return MINUTES if votes[MINUTES] > votes[HMS] else HMS
 
 
 def _style_name(style: str) -> str:

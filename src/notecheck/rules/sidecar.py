@@ -3,8 +3,8 @@
 Every rule here is silent when the note has no sidecar (``ctx.sidecar is None``), when
 the sidecar could not be used (NC604 then says why, once), or when ``--no-sidecar`` is
 given. Which sidecar segment holds a quote is decided by the shared quote matcher
-(``notecheck.quotematch``), the same one NC501/NC502 use, reached through
-``_locate_quote`` below.
+(``notecheck.quotematch``) through ``notecheck.timeline``, as for NC501/NC502: a quote is
+placed by its first verbatim sentence.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 import unicodedata
 from typing import Iterable, Iterator
 
-from ..diagnostic import UNSAFE, Edit, Finding, Fix
-from ..times import parse_label, render_label, render_t
+from ..diagnostic import UNSAFE, Finding, Fix
+from ..times import note_label_style, render_label
 from . import WARNING, rule
 
 # --------------------------------------------------------------------------- helpers
@@ -29,19 +29,6 @@ def _link_seconds(link) -> int | None:
     from ..quotematch import link_seconds
 
     return link_seconds(link)
-
-
-def _label_style(note, config) -> str:
-    """How this note writes times from one hour on: "hms" (1:05:00) or "minutes" (65:00)."""
-    style = getattr(config, "label_style", "auto")
-    if style in ("hms", "minutes"):
-        return style
-    counts = {"hms": 0, "minutes": 0}
-    for link in note.timestamp_links:
-        label = parse_label(link.label)
-        if label is not None and label.seconds >= 3600:
-            counts[label.style] += 1
-    return "minutes" if counts["minutes"] > counts["hms"] else "hms"
 
 
 def _render(seconds: float | None, style: str) -> str:
@@ -92,108 +79,43 @@ def same_person(a: str, b: str) -> bool:
 # --------------------------------------------------------------------------- quotes vs segments
 
 
-def _quote_matches(note, ctx) -> dict[int, tuple[object, list]]:
-    """Adapter to the shared matcher: id(quote) -> (QuoteMatch, passages) over the sidecar's segments.
+def _placed_quotes(note, ctx) -> Iterator[tuple[object, object, object]]:
+    """(checked quote, placement, passages) of each quote a verbatim sentence places in the sidecar.
 
-    NC501/NC502 (rules/quotes.py) locate every quote once per note and cache it; we read
-    that (``quotes._checked_quotes``) so a quote is matched once for NC5xx and NC6xx
-    together, and fall back to ``quotematch.locate`` if that helper ever goes away.
+    A quote nothing of which is verbatim in the source is NC501's to report: the speaker
+    and time rules say nothing of it (one defect, one finding).
     """
-    cached = note.__dict__.get("_sidecar_quote_matches")
-    if cached is not None and cached[0] == id(ctx.sidecar):
-        return cached[1]
-    from .. import quotematch
-    from . import quotes
+    from ..timeline import checked_quotes, place
 
-    out: dict[int, tuple[object, list]] = {}
-    checked = getattr(quotes, "_checked_quotes", None)
-    try:
-        for cq in checked(note, ctx) if checked is not None else ():
-            out[id(cq.quote)] = (cq.match, cq.index.passages)
-    except AttributeError:  # pragma: no cover - only if quotes.py changes its internals
-        out, checked = {}, None
-    if checked is None:  # pragma: no cover
-        index = quotematch.index_for(note, ctx.sidecar)
-        for quote in note.quotes:
-            if quote.lines and quote.attribution is not None:
-                near = _link_seconds(quote.attribution.link)
-                out[id(quote)] = (quotematch.locate(quote.text, index, near=near), index.passages)
-    note.__dict__["_sidecar_quote_matches"] = (id(ctx.sidecar), out)
-    return out
-
-
-def _located_quotes(note, ctx) -> Iterator[tuple[object, object, list]]:
-    """Quotes whose every sentence is in the sidecar, with the match and the passages.
-
-    A quote that is not verbatim in the source is NC501's to report: the speaker and
-    time rules say nothing of it (one defect, one finding).
-    """
     if not _usable(ctx.sidecar):
         return
-    matches = _quote_matches(note, ctx)
-    for quote in note.quotes:
-        if quote.attribution is None or not quote.lines or id(quote) not in matches:
+    for cq in checked_quotes(note, ctx):
+        if cq.quote.attribution is None:
             continue
-        match, passages = matches[id(quote)]
-        if not match.sentences or not match.verbatim or match.passage is None:
-            continue  # not in the source: NC501's
-        yield quote, match, passages
-
-
-def _quote_passages(match) -> list[int]:
-    """Indexes of every segment that holds words of the quote, in order."""
-    out: set[int] = set()
-    for s in match.sentences:
-        if s.passage is None:
-            continue
-        last = s.last_passage if s.last_passage is not None else s.passage
-        out.update(range(s.passage, max(s.passage, last) + 1))
-    return sorted(out)
-
-
-def _nc5_reported_spans(note, ctx) -> list[tuple[int, int]]:
-    """Adapter to NC501/NC502 (rules/quotes.py): where they report, whether enabled or not.
-
-    "One defect, one finding": a quote NC501 says is not in the source, or NC502 says is
-    not at its cited time, gets no NC601/NC602 as well. Asking those rules themselves
-    (rather than copying their windows) keeps the two families in step.
-    """
-    cached = note.__dict__.get("_nc5_reported_spans")
-    if cached is not None and cached[0] == id(ctx.sidecar):
-        return cached[1]
-    from . import quotes
-
-    starts = sorted(f.start for check in (quotes.quote_not_in_transcript, quotes.quote_not_at_cited_time)
-                    for f in check(note, ctx))
-    note.__dict__["_nc5_reported_spans"] = (id(ctx.sidecar), starts)
-    return starts
-
-
-def _reported_by_nc5(note, ctx, quote) -> bool:
-    """Does NC501 or NC502 report anything inside ``quote`` (its lines or its attribution)?"""
-    import bisect
-
-    starts = _nc5_reported_spans(note, ctx)
-    i = bisect.bisect_left(starts, quote.start)
-    return i < len(starts) and starts[i] <= quote.end
+        p = place(cq, note, True)
+        if p is not None:
+            yield cq, p, cq.index.passages
 
 
 # --------------------------------------------------------------------------- rules
 
 
-@rule("NC601", "sidecar-speaker-mismatch", summary="a quote's speaker differs from the sidecar segment's speaker")
+@rule("NC601", "sidecar-speaker-mismatch", severity=WARNING,
+      summary="a quote's speaker differs from the sidecar segment's speaker (a warning: diarization is often wrong)")
 def check_speaker(note, ctx) -> Iterable[Finding]:
     """
     What it finds: a quote attributed to someone other than the speaker of the sidecar
-    segment(s) that hold its words. Names are compared after folding case, accents,
-    blanks and punctuation, and without notes in parentheses (``Name (quoted by X)``);
-    a single word of a name (``Karpathy``) matches the full name. ``A and B`` passes
-    when both speak in the quoted segments. An attribution without a name, a quote
-    that is not verbatim in the sidecar (NC501's), and sidecar speakers that are
-    diarizer labels (``Speaker 1``, ``SPEAKER_00``) are not checked.
+    segment that holds its first verbatim sentence. A warning: sidecar speaker labels
+    come from diarization, which often puts words in the wrong mouth, and the note is
+    then the one that is right; read the transcript before changing anything. Names are
+    compared after folding case, accents, blanks and punctuation, and without notes in
+    parentheses (Name (quoted by X)); a single word of a name (Karpathy) matches the full
+    name. "A and B" passes when both speak in the quoted segments. An attribution without
+    a name, a quote with no verbatim sentence in the sidecar (NC501's), and sidecar
+    speakers that are diarizer labels (Speaker 1, SPEAKER_00) are not checked.
 
-    Why it matters: the note puts words in someone's mouth. The sidecar transcript the
-    note was written from says who spoke them.
+    Why it matters: the note may put words in someone's mouth. The sidecar transcript the
+    note was written from says who spoke them, when its diarization is right.
 
     Bad (the sidecar segment at 1:14 is spoken by Tomás Reyes):
 
@@ -208,38 +130,40 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
     sidecar = ctx.sidecar
     if not _usable(sidecar):
         return
-    style = _label_style(note, ctx.config)
+    style = note_label_style(note, ctx.config)
     known = {normalize_name(s.speaker) for s in sidecar.segments if s.speaker}
     known = {k for k in known if k and not _is_generic(k)}
     if not known:
         return  # the sidecar names nobody
-    for quote, match, passages in _located_quotes(note, ctx):
-        att = quote.attribution
+    for cq, p, passages in _placed_quotes(note, ctx):
+        att = cq.quote.attribution
         if att.speaker is None or att.speaker_start is None:
             continue
         names = [n for n in attributed_names(att.speaker) if not _is_generic(n)]
         if not names:
             continue
-        held = _quote_passages(match)
-        speakers: list[str] = []  # who speaks in the quoted segments, in order, as the sidecar writes them
-        for i in held:
-            who = passages[i].speaker
-            if who and not _is_generic(normalize_name(who)) and who not in speakers:
-                speakers.append(who)
-        if not speakers:
+        first = passages[p.first.passage]
+        if not first.speaker or _is_generic(normalize_name(first.speaker)):
             continue
-        norm_speakers = [normalize_name(s) for s in speakers]
-        at = _render(passages[held[0]].start if held else None, style)
+        # who speaks in the segments holding the verbatim sentences, the first sentence's speaker first
+        speakers: list[str] = [first.speaker]
+        for s, _t in p.sentences:
+            for i in range(s.passage, max(s.passage, s.last_passage or s.passage) + 1):
+                who = passages[i].speaker
+                if who and not _is_generic(normalize_name(who)) and who not in speakers:
+                    speakers.append(who)
+        norm_speakers = [normalize_name(x) for x in speakers]
+        at = render_label(int(first.start), style)
         span = (att.speaker_start, att.speaker_start + len(att.speaker))
-        matched = [n for n in names if any(same_person(n, s) for s in norm_speakers)]
-        if not matched:
-            said_by = " and ".join(speakers)
-            yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} "
-                                   f"the segment at {at} holding it is spoken by {said_by}", end=span[1])
+        if not any(same_person(n, normalize_name(first.speaker)) for n in names) and not any(
+                same_person(n, x) for n in names for x in norm_speakers):
+            yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} the "
+                                   f"segment at {at} holding it is spoken by {first.speaker} (diarization may be "
+                                   f"wrong: check the recording)", end=span[1])
             continue
         # "A and B": a named person who speaks elsewhere in the video but not in this quote
         for n in names:
-            if n in matched:
+            if any(same_person(n, x) for x in norm_speakers):
                 continue
             if any(same_person(n, k) for k in known):
                 yield Finding(span[0], f"{att.speaker!s}: {n.title()} does not speak in this quote; in the sidecar "
@@ -252,10 +176,10 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
       summary="a quote's cited time is not the start of the sidecar segment that holds it")
 def check_quote_time(note, ctx) -> Iterable[Finding]:
     """
-    What it finds: a quote whose attribution link cites a time other than the start of
-    the sidecar segment holding the quote's first sentence. The message gives the
-    segment's start. A quote cited outside the place it is at (NC502) or not verbatim
-    in the sidecar (NC501) is left to those rules.
+    What it finds: a quote whose attribution cites a time other than the start of the
+    sidecar segment holding the quote's first sentence (verbatim). The message gives the
+    segment's start. A quote cited outside the paragraph its words are in is NC502's
+    finding; one whose first sentence is not verbatim in the sidecar is left alone.
 
     Why it matters: the sidecar's segment starts are the only times the video is known
     to say these words; a time a few seconds off starts the viewer mid-sentence, and a
@@ -271,94 +195,57 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
         > "Honeybees are livestock."
         > -- Tomás Reyes, [1:14](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=74s)
 
-    Fix (unsafe, with ``--unsafe-fixes``): sets the link's label (in the note's label
-    style) and its ``t=`` (in the link's own form: ``74s``, ``74`` or ``1m14s``) to the
-    segment start. In a highlight, whatever cited the same time moves with it: the
-    thumbnail's ``t=``, the clip command's start and its ``-o`` time tag (the clip end
-    stays), so NC409/NC403/NC407 stay satisfied. Unsafe because the matcher chose the
-    segment: read the result.
+    Fix (unsafe, with --unsafe-fixes): sets the link's label (in the note's label style)
+    and its t= (in the link's own form: 74s, 74 or 1m14s) to the segment start. In a
+    highlight, whatever cited the same time moves with it: the thumbnail's t=, the clip
+    and its -o time tag (the clip keeps its length), so NC409/NC403/NC407 stay satisfied.
+    Offered only when the moved highlight comes out clean. Unsafe because the matcher
+    chose the segment: read the result.
     """
+    from ..timeline import citation_edits, timelines
+
     sidecar = ctx.sidecar
     if not _usable(sidecar):
         return
-    style = _label_style(note, ctx.config)
-    for quote, match, passages in _located_quotes(note, ctx):
-        link = quote.attribution.link
-        if link is None:
+    style = note_label_style(note, ctx.config)
+    by_quote = {id(tl.quote): tl for tl in timelines(note, ctx) if tl.quote is not None}
+    for cq, p, passages in _placed_quotes(note, ctx):
+        link = cq.quote.attribution.link
+        if link is None or not cq.match.sentences[0].found:
             continue
         cited = _link_seconds(link)
-        if cited is None:
+        if cited is None or cited == p.target:
             continue
-        segment = passages[match.passage]
-        right = int(segment.start)
-        if right == cited:
-            continue
-        if _reported_by_nc5(note, ctx, quote):
-            continue  # NC502 already says the quote is elsewhere than cited
-        new_label = render_label(right, style)
-        edits = [Edit(*_label_span(link), new_label)]
-        if link.t_start is not None and link.t_text:
-            edits.append(Edit(link.t_start, link.t_start + len(link.t_text), render_t(right, like=link.t_text)))
-        edits.extend(_highlight_edits(note, quote, cited, right))
-        edits.sort(key=lambda e: e.start)
+        if not p.window[0] <= cited < p.window[1]:
+            continue  # NC502: the quote is elsewhere than cited
+        tl = by_quote.get(id(cq))
+        if tl is not None:
+            if tl.attribution is None or tl.attribution.link is not link:
+                continue
+            fix = tl.fix
+        else:
+            fix = Fix(tuple(citation_edits(link, p.target, style)), UNSAFE,
+                      f"cite {render_label(p.target, style)}, the start of the sidecar segment")
+        segment = passages[p.first.passage]
         who = f" ({segment.speaker})" if segment.speaker else ""
-        fix = Fix(tuple(edits), UNSAFE, f"cite {new_label}, the start of the sidecar segment")
         start, end = _label_span(link)
         yield Finding(start, f"cited {link.label} is not the start of the sidecar segment holding this quote: "
-                             f"in {sidecar.name} it starts at {new_label}{who}", end=end, fix=fix)
+                             f"in {sidecar.name} it starts at {render_label(p.target, style)}{who}", end=end, fix=fix)
 
 
-_CLIP_START_RE = re.compile(r"--download-sections\s+[\"']?\*(?P<start>[0-9:.]+)-")
-_CLIP_TAG_RE = re.compile(r"-(?P<tag>\d+m\d{2}s)\.\w+\b")
+# When more than this share of a note's timed paragraphs are not segment starts, the
+# transcript was re-segmented as a whole: one finding for the note, not one per paragraph.
+RESEGMENTED_SHARE = 0.5
 
 
-def _highlight_edits(note, quote, old: int, new: int) -> list[Edit]:
-    """Move the rest of a highlight that cited the same time: thumbnail t=, clip start, -o tag.
-
-    Without this the fixed attribution would disagree with its own highlight (NC409,
-    NC403), and the fixer would rightly undo the fix.
-    """
-    from ..times import parse_clip_bound, parse_t, parse_tag, render_tag
-
-    hl = next((h for h in note.highlights if any(q is quote for q in h.quotes)), None)
-    if hl is None:
-        return []
-    edits: list[Edit] = []
-    thumb = hl.thumbnail
-    if thumb is not None and thumb.t_start is not None and thumb.t_text and parse_t(thumb.t_text) == old:
-        edits.append(Edit(thumb.t_start, thumb.t_start + len(thumb.t_text), render_t(new, like=thumb.t_text)))
-    clip = hl.clip
-    m = _CLIP_START_RE.search(clip.text) if clip is not None else None
-    if m is not None and parse_clip_bound(m.group("start")) == old:
-        base = clip.start
-        edits.append(Edit(base + m.start("start"), base + m.end("start"), _render_bound_like(new, m.group("start"))))
-        for t in _CLIP_TAG_RE.finditer(clip.text):
-            if parse_tag(t.group("tag")) == old:
-                edits.append(Edit(base + t.start("tag"), base + t.end("tag"), render_tag(new)))
-    return edits
-
-
-def _render_bound_like(seconds: int, like: str) -> str:
-    """``seconds`` as a clip bound in the form of ``like``: ``SS``, ``M:SS``, ``H:MM:SS``, zero padding kept."""
-    fields = like.split(".")[0].split(":")
-    if len(fields) == 1:
-        return str(seconds)
-    first = fields[0]
-    width = len(first) if len(first) > 1 and first.startswith("0") else 1
-    if len(fields) == 2:
-        minutes, secs = divmod(seconds, 60)
-        return f"{minutes:0{width}d}:{secs:02d}"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours:0{width}d}:{minutes:02d}:{secs:02d}"
-
-
-@rule("NC603", "sidecar-invented-time",
+@rule("NC603", "sidecar-invented-time", fix="unsafe",
       summary="a transcript paragraph's time is not a segment start in the sidecar")
 def check_transcript_times(note, ctx) -> Iterable[Finding]:
     """
     What it finds: a paragraph of the Transcript section whose timestamp is not the start
-    of any segment of the sidecar transcript. The message names the nearest segment starts.
+    of any segment of the sidecar transcript. The message names the nearest segment
+    starts. When most of the note's paragraphs (more than half) are off, the transcript
+    was re-segmented as a whole: one finding, at the Transcript heading, says how many.
 
     Why it matters: the transcript is meant to be the source, cut into paragraphs at
     segment starts. A time that no segment has was invented or mistyped, and every
@@ -371,21 +258,61 @@ def check_transcript_times(note, ctx) -> Iterable[Finding]:
     Good:
 
         [1:05](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=65s) Let's start with the thing everyone asks about.
+
+    Fix (unsafe, with --unsafe-fixes): the paragraph takes the start of the sidecar
+    segment whose words begin it (found by its first words, nearest its time); a
+    paragraph whose first words are not in the sidecar is left alone.
     """
     sidecar = ctx.sidecar
     if not _usable(sidecar) or not note.transcript:
         return
     starts = sidecar.start_set
-    style = _label_style(note, ctx.config)
-    for para in note.transcript:
-        seconds = _link_seconds(para.link)
-        if seconds is None or seconds in starts:
-            continue
+    style = note_label_style(note, ctx.config)
+    timed = [(para, _link_seconds(para.link)) for para in note.transcript]
+    timed = [(para, sec) for para, sec in timed if sec is not None]
+    off = [(para, sec) for para, sec in timed if sec not in starts]
+    if not off:
+        return
+    fixes = [_paragraph_fix(note, ctx, para, sec, style) for para, sec in off]
+    if len(off) > RESEGMENTED_SHARE * len(timed) and len(off) > 1:
+        sec = note.section("transcript")
+        edits = tuple(e for f in fixes if f is not None for e in f.edits)
+        fix = Fix(edits, UNSAFE, "give each paragraph the start of the segment whose words begin it") if edits else None
+        yield Finding(sec.heading.title_start, f"{len(off)} of {len(timed)} transcript times are not segment starts "
+                                              f"in the sidecar {sidecar.name}: the transcript was re-segmented "
+                                              f"(first: {off[0][0].link.label})", end=sec.heading.end, fix=fix)
+        return
+    for (para, seconds), fix in zip(off, fixes):
         before, after = sidecar.nearest_starts(seconds)
-        near = " and ".join(_render(s, style) for s in (before, after) if s is not None)
+        near = " and ".join(_render(x, style) for x in (before, after) if x is not None)
         start, end = _label_span(para.link)
         yield Finding(start, f"transcript time {para.link.label} is not a segment start in the sidecar "
-                             f"{sidecar.name}; the nearest segments start at {near}", end=end)
+                             f"{sidecar.name}; the nearest segments start at {near}", end=end, fix=fix)
+
+
+# the first words of a paragraph that identify where it begins in the sidecar
+PARAGRAPH_HEAD_WORDS = 8
+
+
+def _paragraph_fix(note, ctx, para, seconds: int, style: str) -> Fix | None:
+    """Cite the start of the sidecar segment whose words begin ``para``, found by its first words."""
+    from ..quotematch import index_for, tokens
+    from ..timeline import citation_edits
+
+    clean = getattr(ctx.config, "quote_match", "clean") != "strict"
+    index = index_for(note, ctx.sidecar, clean)
+    head = [w for w, _, _ in tokens(para.text, clean)][:PARAGRAPH_HEAD_WORDS]
+    if len(head) < 3:
+        return None  # too few words to tell where the paragraph begins
+    spans = index.find_spans(" ".join(head))
+    if not spans:
+        return None
+    best = min(spans, key=lambda sp: (abs(index.passages[index.passage_at(sp[0])].start - seconds), sp[0]))
+    right = int(index.passages[index.passage_at(best[0])].start)
+    if right == seconds:
+        return None
+    return Fix(tuple(citation_edits(para.link, right, style)), UNSAFE,
+               f"write {render_label(right, style)}, the start of the segment whose words begin the paragraph")
 
 
 @rule("NC604", "sidecar-duration-mismatch",
