@@ -343,7 +343,7 @@ def _judge(tl: Timeline) -> None:
         tl.misplaced = not tl.in_window(cited.seconds)
     followed = False  # the clip followed a misplaced citation: the highlight moved as a whole
     if tl.misplaced and s is not None and cited is not None:
-        followed = cited.seconds - tl.lead <= s <= cited.seconds
+        followed = tl.clip_start_verdict(s + tl.placement.target - cited.seconds, tl.placement.target) is None
     for call in tl.calls:
         if call.start is None or call.start.infinite:
             continue
@@ -392,7 +392,7 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
     t, a, call = tl.thumbnail, tl.attribution, tl.call
     cited = tl.cited
     # the attribution: kept when right, else the start of the passage holding the words
-    move_citation = tl.misplaced or (sidecar_usable(ctx.sidecar) and _sidecar_time_off(tl, ctx))
+    move_citation = tl.misplaced or tl.after_end or (sidecar_usable(ctx.sidecar) and _sidecar_time_off(tl, ctx))
     a_old = cited.seconds if cited is not None else None
     a_new = p.target if (move_citation and cited is not None) else a_old
     delta = (a_new - a_old) if a_old is not None and a_new is not None else 0

@@ -1,0 +1,241 @@
+"""A highlight's timeline (SPEC §2) on notes shaped like real ones: NC403, NC409, NC502, their fixes.
+
+The note (tests/timeline_note.py) has a full transcript (2.5 words a second), paragraphs
+sharing a start time, a cold-open teaser said again later, a quote deep inside a
+4-minute paragraph, and highlights written the ways real notes write them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import notecheck
+import timeline_note as tn
+from conftest import line_of
+from notecheck import Config
+from notecheck.fixer import fix_text
+
+TIME_RULES = Config(select=("NC3", "NC4", "NC5"))
+
+
+def check(text: str, config: Config = TIME_RULES, **kw):
+    return notecheck.check_text(text, path=f"{tn.VID}.md", config=config, **kw)
+
+
+def found(text: str, **kw) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in check(text, **kw)]
+
+
+def shifted(key: str, by: int) -> dict:
+    """A highlight moved as a whole: thumbnail, clip, attribution and -o tag shifted together."""
+    from notecheck.times import parse_clip_bound, render_tag
+
+    h = tn.HIGHLIGHTS[key]
+    start, end = (int(parse_clip_bound(x)) + by for x in h["clip"])
+    return dict(t=h["t"] + by, a=h["a"] + by, clip=(tn.label(start), tn.label(end)), tag=render_tag(start))
+
+
+def words_before(paragraph: str, quote: str) -> int:
+    return len(paragraph[:paragraph.index(quote)].split())
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_real_shaped_note_is_silent(crlf):
+    # every highlight as real notes write it: T = S = A, clip and thumbnail 5 s early, a quote
+    # deep in a long paragraph with the attribution at the paragraph, paragraphs sharing a start
+    assert check(tn.note(crlf=crlf), Config()) == []
+
+
+# ------------------------------------------------------------------ NC502: where the quote is
+
+
+def test_paragraphs_sharing_a_start_cover_until_the_next_distinct_start():
+    # "**Dana:** [7:21] Mhm." then "**Tomás:** [7:21] <the quote>": cited 7:21 is right
+    assert check(tn.note()) == []
+    # the last second before the next distinct start (7:40) is still inside, 7:40 is not
+    assert found(tn.note(highlights={"mhm": dict(a=459)})) == []
+    text = tn.note(highlights={"mhm": dict(a=460)})
+    assert [(d.code, d.line, d.message) for d in check(text)] == [
+        ("NC502", line_of(text, "> -- Tomás Reyes, [7:40]"), "quote is at 7:21, cited 7:40")]
+
+
+def test_teaser_words_are_placed_at_the_occurrence_nearest_the_citation():
+    # said in the cold open at 0:00 and again at 8:35; cited 8:15: the quote is at 8:35, not 0:00
+    text = tn.note(highlights={"teaser": dict(a=495)})
+    assert [(d.code, d.message) for d in check(text)] == [("NC502", "quote is at 8:35, cited 8:15")]
+
+
+def test_surprising_quote_cited_at_the_wrong_paragraph_and_its_fix():
+    text = tn.note(surprise_at=925)
+    diags = check(text)
+    assert [(d.code, d.line, d.message) for d in diags] == [
+        ("NC502", line_of(text, "> -- Tomás Reyes, [15:25]"), "quote is at 19:25, cited 15:25")]
+    assert diags[0].fix is not None and diags[0].fix.applicability == "unsafe"
+    assert fix_text(text, TIME_RULES, unsafe=True).text == tn.note()
+    assert fix_text(text, TIME_RULES).text == text  # safe fixes never move a time
+
+
+# ------------------------------------------------------------------ NC409: the thumbnail and the clip's end
+
+
+def test_thumbnail_at_the_clip_start_with_the_attribution_at_the_quote_is_accepted():
+    assert found(tn.note()) == []  # teaser: T = S = 8:30, A = 8:35
+
+
+def test_thumbnail_neither_clip_start_nor_attribution():
+    text = tn.note(highlights={"teaser": dict(t=512)})
+    diags = check(text)
+    assert [(d.code, d.line) for d in diags] == [("NC409", line_of(text, "t=512s"))]
+    assert diags[0].message == "thumbnail t=512s (8:32 (512 s)) is neither the clip start 8:30 (510 s) nor the attribution 8:35"
+    # near misses: the thumbnail at the attribution, or at the clip start
+    assert found(tn.note(highlights={"teaser": dict(t=515)})) == []
+    fixed = fix_text(text, TIME_RULES, unsafe=True).text
+    assert fixed == tn.note()
+
+
+@pytest.mark.parametrize(("a", "codes"), [(559, []), (560, ["NC409"])])
+def test_attribution_at_the_clip_end_is_nc409(a, codes):
+    # clip 8:30-9:20; the attribution 9:19 is inside it, 9:20 is at its end (both inside the 8:35 paragraph)
+    text = tn.note(highlights={"teaser": dict(a=a)})
+    assert [d.code for d in check(text)] == codes
+    if codes:
+        assert fix_text(text, TIME_RULES, unsafe=True).text == tn.note()
+
+
+# ------------------------------------------------------------------ NC403: the clip and the words
+
+
+def _deep_bounds() -> tuple[float, float]:
+    """(lo, hi) of the deep quote's first word, computed here from SPEC §2 (not by the rule's code)."""
+    para = next(text for start, _, text in tn.transcript() if start == 600)
+    total = len(para.split())
+    at = 600 + 240 * words_before(para, tn.DEEP_QUOTE) / total
+    margin = max(15, 240 / 10)
+    return at - margin, at + margin
+
+
+def test_quote_deep_inside_a_long_paragraph_is_inside_its_clip():
+    lo, hi = _deep_bounds()
+    assert 690 < lo < hi < 760
+    assert found(tn.note()) == []  # clip 11:50-12:40, attribution at the paragraph (10:00)
+
+
+def test_clip_starting_after_the_deep_quote_is_cut_off_at_the_estimate_boundary():
+    _, hi = _deep_bounds()
+    last_ok = int(hi)
+
+    def with_start(s: int) -> str:
+        return tn.note(highlights={"deep": dict(t=s, clip=(tn.label(s), tn.label(s + 60)), tag=None)})
+
+    assert found(with_start(last_ok)) == []
+    diags = check(with_start(last_ok + 1))
+    assert [d.code for d in diags] == ["NC403"]
+    assert "the quoted moment is cut off" in diags[0].message and "paragraph at 10:00" in diags[0].message
+
+
+def test_clip_starting_long_before_the_deep_quote_is_reported_past_clip_lead_seconds():
+    lo, _ = _deep_bounds()
+    earliest = int(lo - 60) + 1  # the first whole second at most 60 s before the words' earliest time
+
+    def with_start(s: int) -> str:
+        return tn.note(highlights={"deep": dict(t=s, clip=(tn.label(s), "12:40"), tag=None)})
+
+    assert found(with_start(earliest)) == []
+    diags = check(with_start(earliest - 1))
+    assert [d.code for d in diags] == ["NC403"]
+    assert "at most clip-lead-seconds = 60" in diags[0].message
+
+
+def test_clip_lead_of_twelve_seconds_is_fine():
+    # the teaser highlight's clip starts 5 s before the paragraph; 12 s before is fine too
+    assert found(tn.note(highlights={"teaser": dict(t=503, clip=("8:23", "9:20"), tag="8m23s")})) == []
+
+
+def test_quote_running_past_the_clip_end_and_its_fix_stretches_the_clip():
+    # the quote joins the 7:21 paragraph and the next one (7:40); the clip ends at 7:35
+    quote = tn.MHM_QUOTE + " " + tn.LATER
+    text = tn.note(highlights={"mhm": dict(quote=quote, clip=("7:21", "7:35"))})
+    diags = check(text)
+    assert [(d.code, d.line, d.message) for d in diags] == [
+        ("NC502", line_of(text, "> \"The roots were twice"),
+         f'part of the quote ("{tn.LATER}") is at 7:40, after the clip ends (7:35)')]
+    # the fix stretches the clip to the end of the words' possible time (7:40 + 15 s), nothing else
+    fixed = fix_text(text, TIME_RULES, unsafe=True).text
+    assert fixed == text.replace('"*7:21-7:35"', '"*7:21-7:55"')
+    assert check(fixed) == []
+    # near miss: a clip ending just after the sentence's earliest possible start holds it
+    assert found(tn.note(highlights={"mhm": dict(quote=quote, clip=("7:21", "7:41"))})) == []
+
+
+# ------------------------------------------------------------------ the whole highlight moved
+
+
+@pytest.mark.parametrize("key", ["mhm", "teaser", "deep", "start"])
+@pytest.mark.parametrize("by", [300, -120])
+def test_highlight_moved_as_a_whole_is_one_finding_and_restored_exactly(key, by):
+    text = tn.note(highlights={key: shifted(key, by)})
+    diags = check(text)
+    assert [d.code for d in diags] == ["NC502"], [(d.code, d.message) for d in diags]
+    result = fix_text(text, Config(), unsafe=True)
+    assert result.text == tn.note()
+    assert fix_text(result.text, Config(), unsafe=True).text == result.text  # a second run changes nothing
+    assert fix_text(text, Config()).text == text  # never without --unsafe-fixes
+
+
+def test_fix_after_the_fix_is_clean_from_the_command_line(tmp_path):
+    from conftest import run_cli
+
+    path = tmp_path / f"{tn.VID}.md"
+    broken = tn.note(crlf=True, highlights={"teaser": shifted("teaser", 300), "mhm": dict(t=445)},
+                     surprise_at=925)
+    path.write_bytes(broken.encode())
+    code, out, _ = run_cli("check", "--no-show-source", str(path))
+    assert code == 1 and [line.split()[1] for line in out.splitlines() if line.startswith(str(path))] == [
+        "NC409", "NC502", "NC502"]
+    assert run_cli("fix", str(path))[0] == 1 and path.read_bytes() == broken.encode()
+    code, out, _ = run_cli("fix", "--unsafe-fixes", str(path))
+    assert code == 0, out
+    assert path.read_bytes() == tn.note(crlf=True).encode()
+
+
+# ------------------------------------------------------------------ without a transcript
+
+
+def _no_transcript(**highlights) -> str:
+    text = tn.note(highlights=highlights)
+    return text[:text.index("## Transcript")]
+
+
+def _teaser_codes(text: str) -> list[str]:
+    """The findings on the teaser highlight (the others have their own shapes without a transcript)."""
+    first = line_of(text, '### "You lose everything"')
+    last = line_of(text, '### "Water does not care"')
+    return [d.code for d in check(text) if first <= d.line < last]
+
+
+@pytest.mark.parametrize(("s", "codes"), [
+    (455, []),  # A - S = 60 = clip-lead-seconds: fine
+    (454, ["NC403"]),  # 61 s before the attribution
+    (515, []),  # S = A
+    (516, ["NC403"]),  # after the attribution: the quoted moment is cut off
+])
+def test_without_a_transcript_the_clip_must_hold_the_attribution(s, codes):
+    text = _no_transcript(teaser=dict(t=s, clip=(tn.label(s), "9:20"), tag=tn.label(s).replace(":", "m") + "s"))
+    assert _teaser_codes(text) == codes
+
+
+def test_without_a_transcript_an_attribution_at_the_clip_end_is_nc409_alone():
+    text = _no_transcript(teaser=dict(a=560))
+    assert _teaser_codes(text) == ["NC409"]
+    # nothing places the quote: no fix is offered
+    assert all(d.fix is None for d in check(text))
+
+
+def test_without_a_transcript_a_clip_starting_after_the_attribution_is_nc403():
+    # the deep highlight cites its paragraph's start (10:00) and clips 11:50: without the transcript
+    # nothing says where the words are, so the clip must hold the attribution
+    text = _no_transcript()
+    first = line_of(text, '### "Water does not care"')
+    assert [(d.code, d.line) for d in check(text) if d.code != "NC201"] == [
+        ("NC403", line_of(text, "*11:50-12:40"))]
+    assert first < line_of(text, "*11:50-12:40")
