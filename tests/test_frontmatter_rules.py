@@ -113,6 +113,8 @@ def test_clean_check_does_not_import_jsonschema():
         (2771, '"0:01"', '"46:11"'),  # 0:01 is M:SS with no minutes, not an hour field
         (2771, '"00:01"', '"46:11"'),
         (4000, '"59:00"', '"1:06:40"'),
+        (1940, '"1:32:20"', '"32:20"'),  # an hour field for a 32-minute video: canonical, no "0:" hour
+        (1940, "1:32:20", "32:20"),
     ],
 )
 def test_nc102_wrong_rendering_fixed_in_its_style(clean_text, duration, written, expected):
@@ -122,6 +124,14 @@ def test_nc102_wrong_rendering_fixed_in_its_style(clean_text, duration, written,
     line = line_of(text, "duration_formatted:")
     assert [(d.line, d.column) for d in found] == [(line, len("duration_formatted: ") + 1 + (written[0] in "'\""))]
     assert apply_fixes(text, found) == text.replace(f"duration_formatted: {written}", f"duration_formatted: {expected}")
+
+
+def test_nc102_past_an_hour_written_shorter_takes_the_notes_style(clean_text):
+    # the note writes its labels past an hour as minutes (62:00): the duration follows
+    text = clean_text.replace("[1:02:00]", "[62:00]").replace('duration_formatted: "1:06:40"',
+                                                             'duration_formatted: "59:00"', 1)
+    found = diags(text, "NC102")
+    assert apply_fixes(text, found) == text.replace('"59:00"', '"66:40"', 1)
 
 
 @pytest.mark.parametrize("written", ['"66:40"', '"1:06:40"', "1:06:40", '"01:06:40"'])
@@ -195,6 +205,35 @@ def test_nc105_h1_differs(clean_text):
 def test_nc105_near_miss_normalized_forms(clean_text, h1):
     text = clean_text.replace('# Maria Lopez -- "Soil is the slowest technology we have"', h1, 1)
     assert diags(text, "NC105") == []
+
+
+TITLE_LINE = 'title: "Maria Lopez — \\"Soil is the slowest technology we have\\""'
+H1_LINE = '# Maria Lopez -- "Soil is the slowest technology we have"'
+
+
+def _titled(clean_text: str, title: str, h1: str) -> str:
+    assert TITLE_LINE in clean_text and H1_LINE in clean_text
+    return clean_text.replace(TITLE_LINE, f"title: {title}", 1).replace(H1_LINE, f"# {h1}", 1)
+
+
+@pytest.mark.parametrize(("title", "h1"), [
+    ("'Soil is slow | Field Notes Podcast 2025-01-02'", "Soil is slow"),  # a show's suffix left out
+    ("'Soil is slow | Part 2 | Field Notes'", "Soil is slow | Part 2"),
+    ("'Soil is slow | Part 2 | Field Notes'", "Soil is slow"),
+    ("'Maria Lopez — ''Soil is slow'''", 'Maria Lopez -- "Soil is slow"'),  # ' forced by YAML quoting
+    ('"Maria Lopez — \\"Soil is slow\\""', "Maria Lopez -- 'Soil is slow'"),
+])
+def test_nc105_near_miss_show_suffix_and_quote_marks(clean_text, title, h1):
+    assert diags(_titled(clean_text, title, h1), "NC105") == []
+
+
+@pytest.mark.parametrize(("title", "h1"), [
+    ("'Soil is slow | Field Notes'", "Soil is fast"),
+    ("'Soil is slow | Field Notes'", "Field Notes"),  # the suffix kept, the title left out
+    ("'Soil is slow|Field Notes'", "Soil is slow"),  # no " | " separator: part of the title
+])
+def test_nc105_show_suffix_near_misses_still_differ(clean_text, title, h1):
+    assert [d.code for d in diags(_titled(clean_text, title, h1), "NC105")] == ["NC105"]
 
 
 def test_nc105_mojibake_title_matches_its_h1(clean_text):

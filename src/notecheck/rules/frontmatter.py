@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from ..diagnostic import Finding, Fix
 from ..note import _IMAGE_ID_RE, Note, _parse_youtube_url
-from ..times import duration_renderings, parse_label, render_label
+from ..times import duration_renderings, note_label_style, parse_label, render_label
 from . import rule
 
 _REQUIRED_RE = re.compile(r"^'(.+)' is a required property$")
@@ -113,17 +113,23 @@ def _meta_str(note: Note, key: str) -> str | None:
     return value if isinstance(value, str) and property_valid(key, value) else None
 
 
-def _render_like(seconds: int, written: str) -> str:
-    """``seconds`` rendered in the style of ``written`` where that style is accepted, else canonically."""
+def _render_like(seconds: int, written: str, note_style: str) -> str:
+    """``seconds`` rendered in the style of ``written`` where that style is accepted, else canonically.
+
+    From one hour on: the written value's style when it was itself past an hour (``71:38``
+    stays minutes past 59), else the style the note's labels use past an hour. Below an
+    hour: ``0:09:26`` keeps its zero hour and ``09:26`` its leading zero; any other value
+    (``1:32:20`` written for a 32-minute video) becomes canonical, ``32:20``.
+    """
     label = parse_label(written)
     if seconds >= 3600:
-        if label is not None and label.style == "minutes" and label.seconds >= 3600:
-            return render_label(seconds, "minutes")
-        return render_label(seconds, "hms")
+        if label is not None and label.seconds >= 3600:
+            return render_label(seconds, label.style)
+        return render_label(seconds, note_style)
     minutes, secs = divmod(seconds, 60)
-    if label is not None and label.style == "hms":  # written with an hour field: 0:09:26
+    if label is not None and label.zero_hour:  # written with a zero hour field: 0:09:26
         candidate = f"0:{minutes:02d}:{secs:02d}"
-    elif label is not None and label.leading_zero:  # 09:26 (not 0:01, which has no hour field)
+    elif label is not None and label.leading_zero and label.style == "minutes":  # 09:26 (not 0:01)
         candidate = f"{minutes:02d}:{secs:02d}"
     else:
         candidate = render_label(seconds)
@@ -149,7 +155,10 @@ def duration_formatted_mismatch(note: Note, ctx) -> Iterable[Finding]:
     duration_formatted: "2:26:08"
 
     Fix
-    Re-renders `duration` in the style the value was written in, keeping its quotes.
+    Re-renders `duration` in the style the value was written in, keeping its quotes:
+    `0:09:26` keeps its zero hour, `71:38` its minutes past 59; a value that was past an
+    hour for a video shorter than one (`1:32:20` for 32 minutes) becomes `32:20`, and a
+    duration past an hour written shorter takes the style of the note's labels.
     """
     duration = note.duration
     written = _meta_str(note, "duration_formatted")
@@ -158,7 +167,7 @@ def duration_formatted_mismatch(note: Note, ctx) -> Iterable[Finding]:
     label = parse_label(written)
     if label is None or label.seconds == duration:
         return
-    new = _render_like(duration, written)
+    new = _render_like(duration, written, note_label_style(note, ctx.config))
     message = (f"`duration_formatted` {written!r} is {label.seconds} s, but `duration` is {duration} s "
                f"({render_label(duration)})")
     where = _value_edit(note, "duration_formatted", written)
@@ -245,7 +254,8 @@ def thumbnail_video_id_mismatch(note: Note, ctx) -> Iterable[Finding]:
         yield finding
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"',
+# every quotation mark and apostrophe alike: YAML quoting often forces " into ' (or back)
+_QUOTES = str.maketrans({"“": "'", "”": "'", "„": "'", "‟": "'", "«": "'", "»": "'", "″": "'", '"': "'",
                          "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'"})
 _DASH_RE = re.compile(r"\s*[-‐‑‒–—―−]+\s*")
 _MD_ESCAPE_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -261,12 +271,27 @@ def normalize_title(text: str) -> str:
     return " ".join(text.split())
 
 
+def _same_title(h1: str, title: str) -> bool:
+    """Equal, or equal to the title without a trailing `` | <show or channel> …`` part."""
+    if h1 == title:
+        return True
+    cut = title.rfind(" | ")
+    while cut > 0:
+        if title[:cut].rstrip() == h1:
+            return True
+        cut = title.rfind(" | ", 0, cut)
+    return False
+
+
 @rule("NC105", "h1-title-mismatch", summary="H1 differs from `title`")
 def h1_title_mismatch(note: Note, ctx) -> Iterable[Finding]:
     """What it finds
     A note whose H1 is not its front matter `title`. They are compared after Unicode
-    NFKC, collapsing blanks, treating `--`, `—`, `–` and `-` alike, curly and straight
-    quotes alike, and repairing mojibake, so `# A -- "B"` matches `title: A — “B”`.
+    NFKC, collapsing blanks, treating `--`, `—`, `–` and `-` alike, every quotation mark
+    and apostrophe alike (`"` and `'`: YAML quoting often forces one for the other), and
+    repairing mojibake, so `# A -- "B"` matches `title: A — 'B'`. A title's trailing
+    ` | <show or channel> …` part may be left out of the H1: `title: X | The Show
+    2025-01-02` with `# X` is that show's convention.
 
     Why it matters
     The H1 is what readers see, the title what indexes and search use; when they
@@ -285,6 +310,6 @@ def h1_title_mismatch(note: Note, ctx) -> Iterable[Finding]:
     if title is None or not h1s:
         return
     h1 = h1s[0]
-    if normalize_title(h1.title) != normalize_title(title):
+    if not _same_title(normalize_title(h1.title), normalize_title(title)):
         yield Finding(h1.title_start, f"H1 {h1.title!r} differs from the front matter title {title!r}",
                       end=h1.title_start + len(h1.title))
