@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import notecheck
+import notecheck.times
 from conftest import FIXTURES, line_of, run_cli
 from notecheck import sidecar as sidecar_mod
 from notecheck.config import Config
@@ -57,6 +58,12 @@ def folder(tmp_path: Path, text: str | None = None, sidecar: str | bytes | None 
         data = sidecar.encode("utf-8") if isinstance(sidecar, str) else sidecar
         (tmp_path / f"{VID}.json").write_bytes(data)
     return tmp_path
+
+
+def folder_for(text: str) -> Path:
+    import tempfile
+
+    return folder(Path(tempfile.mkdtemp()), text)
 
 
 def cli_json(*args: str):
@@ -191,6 +198,57 @@ def test_nc601_not_piled_on_a_quote_that_is_not_in_the_source(note_text):
     )
     codes = {d.code for d in check(text)}
     assert "NC501" in codes and not codes & {"NC601", "NC602"}
+
+
+def test_nc601_is_a_warning_that_says_diarization_may_be_wrong(note_text):
+    text = note_text.replace(QUOTE_1350, f"> -- Dana Whitfield, [13:50]({URL}&t=830s)")
+    (diag,) = [d for d in check(text) if d.code == "NC601"]
+    assert diag.severity == "warning" and "diarization may be wrong" in diag.message
+    code, diags = cli_json(str(folder_for(text)))
+    assert [(x["code"], x["severity"]) for x in diags] == [("NC601", "warning")]
+
+
+def test_nc603_fix_takes_the_start_of_the_segment_whose_words_begin_the_paragraph(note_text):
+    from notecheck.fixer import fix_text
+
+    text = note_text.replace(f"[5:58]({URL}&t=358s)", f"[5:59]({URL}&t=359s)")
+    sc = sidecar_mod.from_document(json.loads(SIDECAR.read_text("utf-8")), "x.json")
+    (diag,) = [d for d in check(text) if d.code == "NC603"]
+    assert diag.fix is not None and diag.fix.applicability == "unsafe"
+    config = Config(select=("NC6",))
+    assert fix_text(text, config, unsafe=True, sidecar=sc).text == note_text
+    assert fix_text(text, config, sidecar=sc).text == text
+
+
+def _shift_paragraphs(note_text: str, how_many: int) -> str:
+    """The first ``how_many`` timed transcript paragraphs moved 1 s later (no longer segment starts)."""
+    note = notecheck.parse(note_text)
+    text = note_text
+    for para in reversed(note.transcript[:how_many]):
+        seconds = int(para.link.t_text.rstrip("s"))
+        link = f"[{notecheck.times.render_label(seconds + 1)}]({URL}&t={seconds + 1}s)"
+        text = text[:para.link.start] + link + text[para.link.end:]
+    return text
+
+
+def test_nc603_a_resegmented_transcript_is_one_finding_for_the_note(note_text):
+    paragraphs = len(notecheck.parse(note_text).transcript)
+    text = _shift_paragraphs(note_text, paragraphs // 2 + 1)  # more than half
+    diags = [d for d in check(text) if d.code == "NC603"]
+    assert [(d.line, d.column) for d in diags] == [(line_of(text, "## Transcript"), 4)]
+    assert diags[0].message.startswith(f"{paragraphs // 2 + 1} of {paragraphs} transcript times are not segment starts")
+    # its unsafe fix puts every paragraph back on its segment's start
+    from notecheck.fixer import fix_text
+
+    sc = sidecar_mod.from_document(json.loads(SIDECAR.read_text("utf-8")), "x.json")
+    assert fix_text(text, Config(select=("NC6",)), unsafe=True, sidecar=sc).text == note_text
+
+
+def test_nc603_near_miss_exactly_half_off_is_reported_paragraph_by_paragraph(note_text):
+    paragraphs = len(notecheck.parse(note_text).transcript)
+    assert paragraphs % 2 == 0, "the boundary needs an even count"
+    text = _shift_paragraphs(note_text, paragraphs // 2)
+    assert len([d for d in check(text) if d.code == "NC603"]) == paragraphs // 2
 
 
 def test_name_helpers():
