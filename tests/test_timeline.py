@@ -239,3 +239,17 @@ def test_without_a_transcript_a_clip_starting_after_the_attribution_is_nc403():
     assert [(d.code, d.line) for d in check(text) if d.code != "NC201"] == [
         ("NC403", line_of(text, "*11:50-12:40"))]
     assert first < line_of(text, "*11:50-12:40")
+
+
+def test_a_short_verbatim_sentence_said_elsewhere_does_not_move_a_quote_whose_words_are_at_its_time():
+    # "Nobody believed us at first." is said at 7:21 only; the rest of the quote is a light edit of
+    # the surprising quote's words at 19:25, where it is cited: nothing says the citation is wrong
+    edited = tn.SURPRISE_QUOTE.replace("good soil", "healthy soil")
+    extra = f'> "Nobody believed us at first. {edited}"\n> -- Tomás Reyes, {tn.link(1165)}\n'
+    text = tn.note(extra_quotes=extra)
+    assert [d.code for d in check(text)] == ["NC501"]
+    # near miss: the edit is not light (below 80% alike), so the verbatim sentence places the quote
+    invented = "Nobody ever counts the worms, and the worms do all of the real work in every field."
+    text = tn.note(extra_quotes=f'> "Nobody believed us at first. {invented}"\n> -- Tomás Reyes, {tn.link(1165)}\n')
+    assert [(d.code, d.message) for d in check(text) if d.code == "NC502"] == [
+        ("NC502", "quote is at 7:21, cited 19:25")]

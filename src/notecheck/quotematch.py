@@ -1,31 +1,34 @@
 """Find a quote's words in a transcript: normalization, sentence splitting, an index, matching.
 
-Used by NC501/NC502 (rules/quotes.py) and by the sidecar rules NC601/NC602, which ask
-which sidecar segment holds a quote's first sentence. The API is small and stable:
+Used through ``notecheck.timeline`` by the quote rules (NC501/NC502), the clip rules
+(NC403/NC409) and the sidecar rules (NC601-NC603). The API:
 
 ``Passage(start, end, text, speaker, offset, label)``
-    One stretch of transcript: ``start`` seconds; ``end`` the next passage's start
-    (None for the last one, or when the next one does not come later); ``offset`` the
-    character offset of ``text`` in ``Note.text`` (None for a sidecar segment);
-    ``label`` the time as the note writes it (None for a sidecar segment).
-``passages_from_transcript(note)`` / ``passages_from_sidecar(sidecar)``
+    One stretch of transcript: ``start`` seconds; ``end`` the next distinct start
+    (passages sharing a start all end there; None for the last one, or when the next
+    one comes earlier); ``offset`` the character offset of ``text`` in ``Note.text``
+    (None for a sidecar segment); ``label`` the time as the note writes it.
+``passages_from_transcript(note)`` / ``passages_from_sidecar(sidecar)`` / ``passages_for``
     The passages of a note's Transcript section (time from the link label when valid,
-    else from ``t=``; SPEC §2), or of a sidecar's segments (the source words).
-``passages_for(note, sidecar=None)``
-    The sidecar's segments when the sidecar is usable, else the note's transcript.
-``QuoteIndex(passages)`` / ``index_for(note, sidecar=None)``
-    Build once per note (``index_for`` caches it on the note); then
+    else from ``t=``; SPEC §2), or of a sidecar's segments (the source words); the
+    sidecar's when it is usable.
+``QuoteIndex(passages, clean, duration)`` / ``index_for(note, sidecar=None, clean=True)``
+    Build once per note (``index_for`` caches it on the note). ``time_at(pos)`` estimates
+    when a word is said (``TimeEstimate``: its position in a full paragraph, the whole
+    span of an abridged one).
 ``locate(quote_text, index, near=None) -> QuoteMatch``
-    ``QuoteMatch.sentences`` (one ``SentenceMatch`` per sentence or ellipsis-separated
-    fragment of the quote, with ``found``, ``passage``, ``similarity``, ``closest``),
-    ``.verbatim`` (every sentence occurs), ``.passage`` (index into ``index.passages``
-    of the first sentence's text, or of the closest text when it is not found),
-    ``.similarity`` (the lowest sentence similarity, 1.0 when verbatim) and ``.worst``.
-    ``near`` (seconds, e.g. the cited time) picks among repeated occurrences.
+    One ``SentenceMatch`` per sentence or gap-separated fragment of the quote (``found``,
+    stream span, ``passage``, ``similarity``, the ``closest`` text and its word
+    ``changes`` when not found); ``.anchor``/``.placed``/``.first_found``: the verbatim
+    sentence that places the quote (SPEC §2); ``near`` (seconds, the cited time) picks
+    among repeated occurrences (the one said nearest to it).
 
-What counts as the same words: text is compared as a sequence of words, case-folded,
-with punctuation ignored (so curly vs straight quotes, ``--`` vs ``—``, commas and
-sentence breaks never matter). In a quote, an ellipsis (``...``, ``…``) and a bracketed
+What counts as the same words ("clean verbatim", SPEC §2 Quotes): a sequence of words,
+case-folded, with punctuation ignored (curly or straight quotes, ``--`` or ``—``, commas
+and sentence breaks never matter); with ``clean``, disfluencies (um, uh, er, you know, I
+mean) and a word repeated at once are dropped on both sides; a run of words not found as
+written is looked for again without the blanks, hyphens and apostrophes between words
+(``Deep Mind`` = ``DeepMind``). In a quote, an ellipsis (``...``, ``…``) and a bracketed
 insertion (``[the model]``, ``[...]``) are gaps: the words on each side are matched
 separately; a bracket inside a word (``[T]he``) is dropped. A quote is split into
 sentences (and dialogue lines ``"…" "…"``, speaker prefixes removed); each must occur
@@ -33,12 +36,14 @@ somewhere in the transcript as a run of consecutive words, so a quote may join
 sentences of neighbouring paragraphs and skip sentences in between.
 
 How it is fast: the index holds one string of all transcript words, built without a
-regex match per word (``_words``: str.translate, split/join). A quote sentence is found
-by a substring search of that string; when it is a whole transcript sentence somewhere,
-those occurrences win (sentence boundaries are computed only for the passages a hit
-lands in). Only a sentence not found is compared fuzzily (rapidfuzz ``partial_ratio``),
-and only against a few candidate passages that share its rarest words (an inverted index
-built on the first miss).
+regex match per word (``_words``: str.translate, split/join, two regex passes for clean
+verbatim). A quote sentence is found by a substring search of that string; when it is a
+whole transcript sentence somewhere, those occurrences win (sentence boundaries are
+computed only for the passages a hit lands in). Only a sentence not found is compared
+fuzzily (rapidfuzz), and only against a few candidate passages that share its rarest
+words (an inverted index built on the first miss). ``tokens(text)`` is the same word
+sequence with each word's span in the source, computed only for the few passages a
+message or a fix shows.
 """
 
 from __future__ import annotations
@@ -153,7 +158,6 @@ _DISFLUENT_WORD_RE = re.compile(_DISFLUENT_WORD)
 _DISFLUENCY_RE = re.compile(r"(?<= )(?:you know|i mean|" + _DISFLUENT_WORD + r")(?= )")
 # a word repeated at once (``the the``); never the NUL that separates passages
 _REPEAT_RE = re.compile(r"(?<= )([^ \x00]+)(?: \1)+(?= )")
-CLEAN, STRICT = "clean", "strict"
 
 
 def clean_words(words: str) -> str:
@@ -321,10 +325,6 @@ class Passage:
     def covers(self, seconds: float) -> bool:
         return self.start <= seconds and (self.end is None or seconds < self.end)
 
-    def overlaps(self, lo: float, hi: float) -> bool:
-        """Does [start, end) meet the closed window [lo, hi]?"""
-        return self.start <= hi and (self.end is None or self.end > lo)
-
 
 def link_seconds(link: Any) -> int | None:
     """A link's time: from its label when valid, else from ``t=`` (SPEC §2); None if neither."""
@@ -487,10 +487,6 @@ class QuoteMatch:
         if self.anchor is None:
             return None
         return next(s for s in self.sentences if s.found)
-
-    @property
-    def found_sentences(self) -> tuple[SentenceMatch, ...]:
-        return tuple(s for s in self.sentences if s.found)
 
     @property
     def passage(self) -> int | None:

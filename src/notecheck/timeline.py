@@ -156,8 +156,31 @@ def place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
     if match.sentences[0] is not first:
         # sentences before the first verbatim one are not placed: the quote may begin a passage earlier
         lo = _previous_start(index, note, sidecar_used, lo)
+    cited = cq.cited
+    if cited is not None and not lo <= cited < hi and _said_where_cited(cq, note, sidecar_used, cited):
+        return None  # a light edit of words said where it is cited: the verbatim ones are a repeat elsewhere
     sentences = tuple((s, index.time_at(s.pos)) for s in match.sentences if s.found and s.pos is not None)
     return Placement(first, words, (lo, hi), words.start, where, sentences)
+
+
+# A sentence at least this alike to text said where the quote is cited confirms the citation.
+CONFIRMING_SIMILARITY = 0.8
+
+
+def _said_where_cited(cq: CheckedQuote, note: Note, sidecar_used: bool, cited: float) -> bool:
+    """Is a sentence of the quote that is not verbatim a light edit of words said at the cited time?"""
+    for s in cq.match.sentences:
+        if s.found or s.pos is None or s.similarity < CONFIRMING_SIMILARITY:
+            continue
+        t = cq.index.time_at(s.pos)
+        start, end = t.start, t.end
+        if sidecar_used:
+            para = _paragraph_covering(note, t.start)
+            if para is not None:
+                start, end = para.start, (para.end if para.end is not None else math.inf)
+        if start <= cited < end:
+            return True
+    return False
 
 
 def _passage_label(index: QuoteIndex, i: int | None) -> str:
@@ -438,8 +461,7 @@ def _stretch_end(tl: Timeline, s: float, e: float, ctx) -> float | None:
     past = tl.sentence_past(e)
     if past is None:
         return e
-    lo_limit, hi_limit = ctx.config.clip_seconds
-    latest = s + hi_limit
+    latest = s + ctx.config.clip_seconds[1]
     if tl.duration is not None:
         latest = min(latest, float(tl.duration))
     needed = max(t.hi if not math.isinf(t.hi) else t.lo + 1 for _, t in tl.placement.sentences)
