@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="explain one rule, with a bad and a good example",
                              description="Explain one rule.")
     explain.add_argument("code", metavar="CODE")
+    server = sub.add_parser("server", help="run the Language Server (stdio) for editors; needs notecheck[server]",
+                            description="Run a Language Server over stdin/stdout for editors (VS Code, Neovim, ...): "
+                                        "diagnostics as a note is typed, quick fixes, fix all, hover explanations. "
+                                        'Needs the optional extra: pip install "notecheck[server]".')
+    server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
     parser.set_defaults(_path_commands={"check": check, "fix": fix})
     return parser
 
@@ -154,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return _explain(args.code)
+        if args.command == "server":
+            from .server import main as server_main
+
+            return server_main()
     except ConfigError as exc:
         print(f"notecheck: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
