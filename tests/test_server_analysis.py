@@ -264,3 +264,20 @@ def test_server_without_the_extra_says_how_to_install_it():
     assert proc.stdout == ""
     assert proc.stderr == ('notecheck: error: notecheck server needs the optional "server" extra: '
                            'pip install "notecheck[server]"\n')
+
+
+def test_rule_links_point_at_readme_sections():
+    import re
+
+    from notecheck.rules import all_rules
+    from notecheck.server.lsp import REPOSITORY_URL, rule_url
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^#{2,3} (.+)$", readme, re.MULTILINE)
+    slugs = {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-"): h for h in headings}  # GitHub's anchors
+    for code in [r.code for r in all_rules()] + ["NC009"]:
+        url = rule_url(code)
+        assert url.startswith(REPOSITORY_URL + "#")
+        heading = slugs[url.split("#", 1)[1]]
+        family = re.findall(r"NC(\d)", heading)
+        assert heading == "Rules" or code[2] in family or code[2] in "012" and "0" in family, (code, heading)
