@@ -432,3 +432,63 @@ async def test_changed_config_and_sidecar_files_recheck_open_notes(vscode, tmp_p
             break
     assert codes(diags) == ["NC604"] and "not valid JSON" in diags[0].message
 
+
+
+# ------------------------------------------------------------------------------ in process: failure paths
+
+
+def _server_with(monkeypatch, analyze_impl):
+    """A server object (no client) whose one open note is ``doc`` and whose check is ``analyze_impl``."""
+    from types import SimpleNamespace
+
+    from notecheck.server.lsp import create_server
+
+    ls = create_server()
+    doc = SimpleNamespace(uri="file:///notes/a.md", version=3, source="x", language_id="markdown", path="/notes/a.md")
+    logged, publishes = [], []
+    monkeypatch.setattr(ls, "open_document", lambda uri: doc)
+    monkeypatch.setattr(ls, "log_error", logged.append)
+    monkeypatch.setattr(ls, "publish", lambda uri, result, epoch: publishes.append(result))
+    monkeypatch.setattr(ls, "analyze", lambda d: analyze_impl(ls, d))
+    return ls, doc, logged, publishes
+
+
+@pytest.mark.asyncio
+async def test_an_exception_in_a_check_is_logged_and_the_server_goes_on(monkeypatch):
+    async def boom(ls, doc):
+        return 1 / 0
+
+    ls, doc, logged, publishes = _server_with(monkeypatch, boom)
+    await ls._check(doc.uri, 0)
+    assert publishes == []
+    assert len(logged) == 1 and logged[0].startswith(
+        "notecheck: checking file:///notes/a.md failed: internal error (please report it): ZeroDivisionError")
+
+
+@pytest.mark.asyncio
+async def test_a_result_for_an_older_version_or_older_settings_is_never_published(monkeypatch):
+    from notecheck.server.analysis import Analysis
+
+    async def edited_meanwhile(ls, doc):
+        result = Analysis(doc.version)
+        doc.version += 1  # the user typed while the worker checked
+        return result
+
+    ls, doc, logged, publishes = _server_with(monkeypatch, edited_meanwhile)
+    await ls._check(doc.uri, 0)
+    assert publishes == [] and logged == []
+
+    async def settings_changed_meanwhile(ls, doc):
+        ls.epoch += 1
+        return Analysis(doc.version)
+
+    ls, doc, logged, publishes = _server_with(monkeypatch, settings_changed_meanwhile)
+    await ls._check(doc.uri, 0)
+    assert publishes == [] and logged == []
+
+    async def quiet(ls, doc):
+        return Analysis(doc.version)
+
+    ls, doc, logged, publishes = _server_with(monkeypatch, quiet)
+    await ls._check(doc.uri, 0)
+    assert publishes == [Analysis(3)]

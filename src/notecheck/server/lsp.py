@@ -91,7 +91,8 @@ def _use_lsp_lines(workspace) -> None:
 @dataclass
 class _State:
     task: asyncio.Task | None = None  # the pending (debounced) check
-    analysis: Analysis | None = None  # the last one published
+    analysis: Analysis | None = None  # the latest one (published, or computed for a code action)
+    epoch: int = -1  # the server's epoch (settings and config files) that analysis was made in
 
 
 # ------------------------------------------------------------------------------ workers
@@ -137,6 +138,7 @@ class NotecheckServer(LanguageServer):
         self.states: dict[str, _State] = {}
         self._executor: Executor | None = None
         self._shown_errors: set[str] = set()
+        self.epoch = 0  # counts changes of settings and config files: older analyses are out of date
 
     # -- workers -------------------------------------------------------------------------
     @property
@@ -214,6 +216,8 @@ class NotecheckServer(LanguageServer):
         state.task = asyncio.get_running_loop().create_task(self._check(uri, delay))
 
     def schedule_all(self) -> None:
+        """Settings or config files changed: every open note is checked again."""
+        self.epoch += 1
         for uri in self.note_uris():
             self.schedule(uri)
 
@@ -228,12 +232,12 @@ class NotecheckServer(LanguageServer):
             doc = self.open_document(uri)
             if doc is None or not self.is_note(doc):
                 return
-            version = doc.version
+            version, epoch = doc.version, self.epoch
             result = await self.analyze(doc)
             doc = self.open_document(uri)
-            if doc is None or doc.version != version:
+            if doc is None or doc.version != version or epoch != self.epoch:
                 return  # a newer version is on its way: never publish an old one
-            self.publish(uri, result)
+            self.publish(uri, result, epoch)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug in a rule must not stop the server
@@ -241,8 +245,9 @@ class NotecheckServer(LanguageServer):
 
             self.log_error(f"notecheck: checking {uri} failed: {internal_error(exc)}")
 
-    def publish(self, uri: str, result: Analysis) -> None:
-        self.states.setdefault(uri, _State()).analysis = result
+    def publish(self, uri: str, result: Analysis, epoch: int) -> None:
+        state = self.states.setdefault(uri, _State())
+        state.analysis, state.epoch = result, epoch
         if result.error is not None:
             message = f"notecheck: {result.error} (notes under this config are not checked until it is fixed)"
             self.show_once(message)
@@ -260,9 +265,12 @@ class NotecheckServer(LanguageServer):
         if doc is None or not self.is_note(doc):
             return None
         state = self.states.setdefault(uri, _State())
-        if state.analysis is not None and state.analysis.version == doc.version:
+        if state.analysis is not None and state.analysis.version == doc.version and state.epoch == self.epoch:
             return doc, state.analysis
+        epoch = self.epoch
         result = await self.analyze(doc)
+        if doc.version == result.version and epoch == self.epoch and uri in self.states:
+            state.analysis, state.epoch = result, epoch  # for the next request (the editor asks often)
         return doc, result
 
     def apply_settings(self, data: Any) -> bool:
