@@ -182,6 +182,7 @@ def main() -> None:
         (folder / "lXUZvyajciY.md").write_bytes(SAMPLE.read_bytes())
         text = SAMPLE.read_text(encoding="utf-8")
         for label, note in (("50 KB", text), (f"{args.big_kb} KB", big_note(text, args.big_kb * 1000))):
+            analyze(note, str(folder / "x.md"))  # the first check imports the rules: not counted
             times = []
             for _ in range(5):
                 t0 = time.perf_counter()
