@@ -16,7 +16,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp import client as plc
 
 from conftest import FIXTURES, ROOT, run_cli
-from notecheck.cli import explain_text
+from notecheck.server.lsp import explain_text
 from notecheck.server.analysis import analyze
 from notecheck.server.positions import UTF8, UTF16, LineIndex
 from test_server_analysis import URL, defective
