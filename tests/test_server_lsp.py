@@ -492,3 +492,24 @@ async def test_a_result_for_an_older_version_or_older_settings_is_never_publishe
     ls, doc, logged, publishes = _server_with(monkeypatch, quiet)
     await ls._check(doc.uri, 0)
     assert publishes == [Analysis(3)]
+
+
+@pytest.mark.asyncio
+async def test_a_worker_process_that_dies_is_replaced(monkeypatch):
+    import os
+
+    from concurrent.futures.process import BrokenProcessPool
+
+    from notecheck.server.lsp import create_server
+
+    ls = create_server()
+    logged = []
+    monkeypatch.setattr(ls, "log_error", logged.append)
+    try:
+        assert await ls.run(len, "abc") == 3
+        with pytest.raises(BrokenProcessPool):  # it dies, and dies again on the one retry
+            await ls.run(os._exit, 1)
+        assert await ls.run(len, "abcd") == 4  # the next check gets a new worker
+        assert logged == ["notecheck: the check worker stopped unexpectedly; starting a new one"] * 2
+    finally:
+        ls.stop_workers()

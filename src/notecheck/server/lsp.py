@@ -148,14 +148,18 @@ class NotecheckServer(LanguageServer):
         return self._executor
 
     async def run(self, func: Callable, *args, **kwargs):
-        """``func(*args, **kwargs)`` in the worker; a worker that died is replaced once."""
+        """``func(*args, **kwargs)`` in the worker. A worker process that died (killed, out
+        of memory) is replaced, and the call tried once more."""
         loop = asyncio.get_running_loop()
         call = partial(func, *args, **kwargs)
+        executor = self.executor
         try:
-            return await loop.run_in_executor(self.executor, call)
+            return await loop.run_in_executor(executor, call)
         except BrokenProcessPool:
-            self.log_error("the check worker stopped unexpectedly; starting a new one")
-            self._executor = None
+            if self._executor is executor:  # not yet replaced by another call that saw it die
+                self.log_error("notecheck: the check worker stopped unexpectedly; starting a new one")
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None
             return await loop.run_in_executor(self.executor, call)
 
     def stop_workers(self) -> None:
@@ -218,6 +222,7 @@ class NotecheckServer(LanguageServer):
     def schedule_all(self) -> None:
         """Settings or config files changed: every open note is checked again."""
         self.epoch += 1
+        self._shown_errors.clear()  # a problem that is still there after this change is said again
         for uri in self.note_uris():
             self.schedule(uri)
 
