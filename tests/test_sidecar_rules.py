@@ -251,6 +251,41 @@ def test_nc603_near_miss_exactly_half_off_is_reported_paragraph_by_paragraph(not
     assert len([d for d in check(text) if d.code == "NC603"]) == paragraphs // 2
 
 
+def test_nc601_compares_the_speaker_of_the_first_verbatim_sentence(note_text):
+    # Dana asks, Tomás answers: attributed to Tomás alone, the quote's first sentence is Dana's
+    text = note_text.replace("> -- Dana Whitfield and Tomás Reyes, [2:30]", "> -- Tomás Reyes, [2:30]")
+    diags = [d for d in check(text) if d.code == "NC601"]
+    assert [(d.line, d.severity) for d in diags] == [(line_of(text, "> -- Tomás Reyes, [2:30]"), "warning")]
+    assert "spoken by Dana Whitfield" in diags[0].message
+    # near miss: the answer alone, attributed to Tomás
+    text = note_text.replace('> "So when people say save the bees, they mean the wrong bees?"\n', "")
+    text = text.replace("> -- Dana Whitfield and Tomás Reyes, [2:30](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=150s)",
+                        "> -- Tomás Reyes, [2:36](https://www.youtube.com/watch?v=Hs9kWq2TzLm&t=156s)")
+    assert found(check(text)) == []
+
+
+def test_a_resegmented_transcript_is_one_nc603_and_its_citations_are_not_piled_on(note_text):
+    # every paragraph 1 s off its segment, the quotes citing those paragraphs: one finding
+    paragraphs = len(notecheck.parse(note_text).transcript)
+    text = _shift_paragraphs(note_text, paragraphs)
+    for para in notecheck.parse(note_text).transcript:
+        seconds = int(para.link.t_text.rstrip("s"))
+        for old in (f"[{para.link.label}]({URL}&t={seconds}s)",):
+            new = f"[{notecheck.times.render_label(seconds + 1)}]({URL}&t={seconds + 1}s)"
+            head, sep, tail = text.partition("## Transcript")
+            text = head.replace(old, new) + sep + tail
+    assert [d.code for d in check(text) if d.code.startswith(("NC5", "NC6"))] == ["NC603"]
+
+
+def test_a_citation_of_the_note_paragraph_holding_the_words_is_right_even_off_the_sidecar_times(note_text):
+    # the note's paragraph holding the dialogue moved to 2:50 (no segment starts there: NC603),
+    # and the quote cites it: the note's own paragraph holds the words, so no NC502 (nor NC602)
+    text = note_text.replace(f"[2:30]({URL}&t=150s) So when", f"[2:50]({URL}&t=170s) So when", 1)
+    text = text.replace(f"Tomás Reyes, [2:30]({URL}&t=150s)", f"Tomás Reyes, [2:50]({URL}&t=170s)", 1)
+    assert text.count("[2:50]") == 2
+    assert found(check(text), "NC") == [("NC603", line_of(text, "[2:50]", 2))]
+
+
 def test_name_helpers():
     assert normalize_name(" Andrej  KARPATHY (quoted by Dwarkesh) ") == "andrej karpathy"
     assert attributed_names("Dana Whitfield and Tomás Reyes") == ["dana whitfield", "tomas reyes"]

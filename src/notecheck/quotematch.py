@@ -455,7 +455,7 @@ class SentenceMatch:
     pos: int | None = None  # stream offsets of its words (found) or of the closest text
     end_pos: int | None = None
     changes: tuple[WordChange, ...] = ()  # what differs from the closest text (not found)
-    words: int = 0  # how many (clean) words it has
+    key: str = ""  # its normalized words, as looked up
 
 
 # A sentence shorter than this places a quote only when it occurs once in the transcript:
@@ -974,7 +974,7 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
         fragments = [f for f in fragments if f.words]
     if not fragments or not index.passages:
         return QuoteMatch(tuple(
-            SentenceMatch(f.start, f.end, f.text, False, None, 0.0, words=len(f.words.split())) for f in fragments
+            SentenceMatch(f.start, f.end, f.text, False, None, 0.0, key=f.words) for f in fragments
         ))
     hits = [index.find_spans(f.words) for f in fragments]
     # anchor: the longest found fragment that can place the quote, at its occurrence nearest to `near`
@@ -999,22 +999,21 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
     out: list[SentenceMatch] = []
     anchor_passage = index.passage_at(anchor[0]) if anchor is not None else _passage_near(index, near)
     for f, span in zip(fragments, chosen):
-        n_words = len(f.words.split())
         if span is not None:
             pos, end = span
             out.append(SentenceMatch(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
-                                     index.passage_at(end - 1), pos, end, words=n_words))
+                                     index.passage_at(end - 1), pos, end, key=f.words))
             continue
         best = index.closest(f.words, anchor_passage)
         if best is None:
-            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, words=n_words))
+            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, key=f.words))
             continue
         score, a, b = best
         changes = word_changes(tokens(f.text, index.clean, annotations=False), f.text,
                                index.window_tokens(a, b), index)
         out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
                                  index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
-                                 words=n_words))
+                                 key=f.words))
     placed = None
     if anchor_fragment is not None:
         placed = anchor_fragment

@@ -148,11 +148,12 @@ def place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
     lo, hi = words.start, words.end
     where = _passage_label(index, first.passage)
     if sidecar_used:
-        # the note's own paragraphs are what the attribution points into; the segment is finer
-        para = _paragraph_covering(note, words.start)
+        # the attribution points into the note's own paragraphs: the one holding the words
+        # (by its text, else by time), or the sidecar segment itself, are both right to cite
+        para = _note_paragraph(note, cq, first, words.start)
         if para is not None:
-            lo, hi = para.start, (para.end if para.end is not None else math.inf)
-            where = para.label or render_label(para.start)
+            lo, hi = min(lo, para[0]), max(hi, para[1])
+            where = para[2]
     if match.sentences[0] is not first:
         # sentences before the first verbatim one are not placed: the quote may begin a passage earlier
         lo = _previous_start(index, note, sidecar_used, lo)
@@ -188,6 +189,24 @@ def _passage_label(index: QuoteIndex, i: int | None) -> str:
         return "?"
     passage = index.passages[i]
     return passage.label if passage.label else render_label(passage.start)
+
+
+def _note_paragraph(note: Note, cq: CheckedQuote, first: SentenceMatch,
+                    seconds: float) -> tuple[float, float, str] | None:
+    """(start, end, label) of the note's transcript paragraph holding ``first``'s words (the
+    occurrence nearest ``seconds``), else of the one covering ``seconds``; None without a transcript."""
+    if not note.transcript:
+        return None
+    index = index_for(note, None, cq.index.clean)
+    spans = index.find_spans(first.key)
+    if spans:
+        best = min(spans, key=lambda span: (abs(index.time_at(span[0]).start - seconds), span[0]))
+        t = index.time_at(best[0])
+        return t.start, t.end, _passage_label(index, index.passage_at(best[0]))
+    para = _paragraph_covering(note, seconds)
+    if para is None:
+        return None
+    return para.start, (para.end if para.end is not None else math.inf), para.label or render_label(para.start)
 
 
 def _paragraph_covering(note: Note, seconds: float):

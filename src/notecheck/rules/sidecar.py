@@ -155,8 +155,7 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
         norm_speakers = [normalize_name(x) for x in speakers]
         at = render_label(int(first.start), style)
         span = (att.speaker_start, att.speaker_start + len(att.speaker))
-        if not any(same_person(n, normalize_name(first.speaker)) for n in names) and not any(
-                same_person(n, x) for n in names for x in norm_speakers):
+        if not any(same_person(n, normalize_name(first.speaker)) for n in names):
             yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} the "
                                    f"segment at {at} holding it is spoken by {first.speaker} (diarization may be "
                                    f"wrong: check the recording)", end=span[1])
@@ -179,7 +178,9 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
     What it finds: a quote whose attribution cites a time other than the start of the
     sidecar segment holding the quote's first sentence (verbatim). The message gives the
     segment's start. A quote cited outside the paragraph its words are in is NC502's
-    finding; one whose first sentence is not verbatim in the sidecar is left alone.
+    finding; one whose first sentence is not verbatim in the sidecar is left alone, and so
+    is one citing a transcript paragraph whose own time is no segment start (NC603's
+    finding: after its fix, this one follows).
 
     Why it matters: the sidecar's segment starts are the only times the video is known
     to say these words; a time a few seconds off starts the viewer mid-sentence, and a
@@ -209,12 +210,14 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
         return
     style = note_label_style(note, ctx.config)
     by_quote = {id(tl.quote): tl for tl in timelines(note, ctx) if tl.quote is not None}
+    # a citation of a transcript paragraph whose own time is no segment start repeats NC603's defect
+    invented = {sec for para in note.transcript if (sec := _link_seconds(para.link)) is not None} - sidecar.start_set
     for cq, p, passages in _placed_quotes(note, ctx):
         link = cq.quote.attribution.link
         if link is None or not cq.match.sentences[0].found:
             continue
         cited = _link_seconds(link)
-        if cited is None or cited == p.target:
+        if cited is None or cited == p.target or cited in invented:
             continue
         if not p.window[0] <= cited < p.window[1]:
             continue  # NC502: the quote is elsewhere than cited
