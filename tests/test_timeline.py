@@ -253,3 +253,13 @@ def test_a_short_verbatim_sentence_said_elsewhere_does_not_move_a_quote_whose_wo
     text = tn.note(extra_quotes=f'> "Nobody believed us at first. {invented}"\n> -- Tomás Reyes, {tn.link(1165)}\n')
     assert [(d.code, d.message) for d in check(text) if d.code == "NC502"] == [
         ("NC502", "quote is at 7:21, cited 19:25")]
+
+
+def test_dialogue_of_short_turns_outside_highlights_may_run_over_several_paragraphs():
+    # a question and an answer over three short paragraphs (7:21 Mhm / 7:21 / 7:40), cited 7:21
+    extra = f'> "Mhm." "{tn.MHM_QUOTE}" "{tn.LATER}"\n> -- Dana Whitfield and Tomás Reyes, {tn.link(441)}\n'
+    assert [d.code for d in check(tn.note(extra_quotes=extra))] == []
+    # near miss: a sentence said 8 minutes later is spliced in from elsewhere
+    spliced = f'> "{tn.MHM_QUOTE} {tn.START_QUOTE}"\n> -- Tomás Reyes, {tn.link(441)}\n'
+    text = tn.note(extra_quotes=spliced)
+    assert [(d.code, d.message[:40]) for d in check(text)] == [("NC502", 'part of the quote ("Cover crops cost mone')]

@@ -144,7 +144,9 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
         A quote whose verbatim sentences are in the transcript, but not where it is
         cited: its time link does not point into the paragraph (or sidecar segment) that
         holds its first verbatim sentence, or, in a highlight, one of its sentences is
-        said after the clip ends. A quote is placed by its verbatim sentences, so a quote
+        said after the clip ends; outside Highlights, one of its sentences is said beyond
+        the paragraphs next to the cited one and more than 60 s from it (spliced in from
+        elsewhere). A quote is placed by its verbatim sentences, so a quote
         with one paraphrased sentence (NC501) is still checked here. When the words are
         said more than once (a cold-open teaser), the occurrence nearest the cited time
         counts. Several paragraphs may share one start time: each covers until the next
@@ -212,11 +214,17 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
             continue
         rest_lo, rest_hi = _neighbours(_window_passages(note, cq.index, used), p)
         for s, t in p.sentences:
-            if t.hi <= rest_lo or t.lo >= rest_hi:
+            beyond_neighbours = t.hi <= rest_lo or t.lo >= rest_hi
+            if beyond_neighbours and (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
                 yield Finding(cq.note_offset(s.start),
                               f"part of the quote (\"{_excerpt(s.text)}\") is at {_time(cq.index, s.passage)}, "
                               f"cited {cited_text}", end=cq.note_offset(s.end))
                 break
+
+
+# A sentence of a quote outside Highlights is "elsewhere" when it lies beyond the paragraphs
+# next to the cited one and this far from it: a dialogue of short turns runs over several.
+SPLICE_SECONDS = 60
 
 
 def _window_passages(note: Note, index: QuoteIndex, sidecar_used: bool) -> list:
