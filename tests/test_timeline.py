@@ -262,4 +262,4 @@ def test_dialogue_of_short_turns_outside_highlights_may_run_over_several_paragra
     # near miss: a sentence said 8 minutes later is spliced in from elsewhere
     spliced = f'> "{tn.MHM_QUOTE} {tn.START_QUOTE}"\n> -- Tomás Reyes, {tn.link(441)}\n'
     text = tn.note(extra_quotes=spliced)
-    assert [(d.code, d.message[:40]) for d in check(text)] == [("NC502", 'part of the quote ("Cover crops cost mone')]
+    assert [(d.code, d.message[:41]) for d in check(text)] == [("NC502", 'part of the quote ("Cover crops cost mone')]
