@@ -86,7 +86,7 @@ def test_thumbnail_neither_clip_start_nor_attribution():
     text = tn.note(highlights={"teaser": dict(t=512)})
     diags = check(text)
     assert [(d.code, d.line) for d in diags] == [("NC409", line_of(text, "t=512s"))]
-    assert diags[0].message == "thumbnail t=512s (8:32 (512 s)) is neither the clip start 8:30 (510 s) nor the attribution 8:35"
+    assert diags[0].message == "thumbnail t=512s (8:32) is neither the clip start 8:30 nor the attribution 8:35"
     # near misses: the thumbnail at the attribution, or at the clip start
     assert found(tn.note(highlights={"teaser": dict(t=515)})) == []
     fixed = fix_text(text, TIME_RULES, unsafe=True).text

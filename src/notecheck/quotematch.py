@@ -835,11 +835,13 @@ class QuoteIndex:
 
 
 # Which stretch a quote sentence is compared with: the one holding the most of its words in
-# order, each transcript word it skips costing a quarter of a word and each run of skipped
-# words three quarters more (a cut is a lighter edit than an addition, one cut lighter than
-# many); among equals the most alike. Its similarity is the best over the stretches tried.
+# order (a word each), each quote word it lacks costing a quarter of a word, each transcript
+# word it skips a quarter and each run of skipped words three quarters more (one cut is a
+# lighter edit than many); among equals the most alike. Its similarity is the best over the
+# stretches tried.
 _SKIPPED_WORD_COST = 0.25
 _SKIPPED_RUN_COST = 0.75
+_MISSING_WORD_COST = 0.25
 
 
 def _alignment_score(quote_words: list[str], stretch_words: list[str]) -> float:
@@ -851,6 +853,8 @@ def _alignment_score(quote_words: list[str], stretch_words: list[str]) -> float:
             score += op.src_end - op.src_start
         elif op.tag == "insert":
             score -= _SKIPPED_WORD_COST * (op.dest_end - op.dest_start) + _SKIPPED_RUN_COST
+        else:
+            score -= _MISSING_WORD_COST * (op.src_end - op.src_start)
     return score
 _REFINE_REACH = 8  # words around a rough alignment where the quote's first and last words are looked for
 

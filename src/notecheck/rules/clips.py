@@ -158,7 +158,7 @@ def _start_message(tl: Timeline, bound, verdict: str) -> str:
             words = f"the quote's words (in the paragraph at {p.where}, to {_shown_end(w.end)})"
         if verdict == "cut":
             return f"clip starts at {_bound_shown(bound)}, after {words}: the quoted moment is cut off"
-        return (f"clip starts at {_bound_shown(bound)}, {w.lo - bound.seconds:g} s or more before {words}; "
+        return (f"clip starts at {_bound_shown(bound)}, {int(w.lo - bound.seconds)} s or more before {words}; "
                 f"at most clip-lead-seconds = {lead:g}")
     ref = tl.attribution if tl.attribution is not None else tl.thumbnail
     what = "the attribution's time" if tl.attribution is not None else "the highlight's time"
@@ -374,18 +374,17 @@ def attribution_time(note: Note, ctx) -> Iterable[Finding]:
     for tl in timelines(note, ctx):
         t, a = tl.thumbnail, tl.attribution
         if tl.thumbnail_off and t is not None:
+            thumb = f"thumbnail {t.shown} ({render_label(t.seconds)})"
             if tl.call is not None and a is not None:
-                others = f"the clip start {_bound_shown(tl.call.start)} nor the attribution {a.shown}"
-                message = f"thumbnail {t.shown} ({describe(t.seconds)}) is neither {others}"
+                message = f"{thumb} is neither the clip start {tl.call.start.text} nor the attribution {a.shown}"
             elif tl.call is not None:
-                message = (f"thumbnail {t.shown} ({describe(t.seconds)}) differs from the clip start "
-                           f"{_bound_shown(tl.call.start)}")
+                message = f"{thumb} differs from the clip start {tl.call.start.text}"
             else:
-                message = f"thumbnail {t.shown} ({describe(t.seconds)}) differs from the attribution {a.shown}"
+                message = f"{thumb} differs from the attribution {a.shown}"
             yield Finding(t.start, message, end=t.end, fix=tl.fix)
         if tl.after_end and a is not None:
-            yield Finding(a.start, f"attribution {a.shown} ({describe(a.seconds)}) is at or after the clip's end "
-                                   f"{_bound_shown(tl.call.end)}", end=a.end, fix=tl.fix)
+            yield Finding(a.start, f"attribution {a.shown} is at or after the clip's end {tl.call.end.text}",
+                          end=a.end, fix=tl.fix)
 
 
 @rule("NC410", "thumbnail-image-id", summary="the highlight thumbnail image's video id differs from video_id", fix="safe")
