@@ -263,3 +263,22 @@ def test_dialogue_of_short_turns_outside_highlights_may_run_over_several_paragra
     spliced = f'> "{tn.MHM_QUOTE} {tn.START_QUOTE}"\n> -- Tomás Reyes, {tn.link(441)}\n'
     text = tn.note(extra_quotes=spliced)
     assert [(d.code, d.message[:41]) for d in check(text)] == [("NC502", 'part of the quote ("Cover crops cost mone')]
+
+
+def test_a_moved_clip_is_never_put_past_the_video_end():
+    # a 940 s clip (NC408 already) moved back from 9:25 to the quote at 14:25 would end at 30:05,
+    # past the video (30:00): it ends at 30:00
+    moved = dict(t=565, a=565, clip=("9:25", "25:05"), tag="9m25s")
+    text = tn.note(highlights={"start": moved})
+    assert sorted(d.code for d in check(text)) == ["NC408", "NC502"]
+    fixed = fix_text(text, TIME_RULES, unsafe=True).text
+    assert fixed == tn.note(highlights={"start": dict(clip=("14:25", "30:00"))})
+    assert sorted(d.code for d in check(fixed)) == ["NC408"]
+
+
+def test_no_fix_is_offered_when_the_rebuilt_highlight_would_not_be_clean():
+    # the deep quote's words are about 12:00, deep in the 10:00 paragraph: a clip from the paragraph's
+    # start is too early, and no real time near the words is known: report only
+    text = tn.note(highlights={"deep": dict(t=600, clip=("10:00", "10:50"), tag="10m00s")})
+    diags = check(text)
+    assert [(d.code, d.fix) for d in diags] == [("NC403", None)]

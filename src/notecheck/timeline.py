@@ -464,9 +464,10 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
             t_new = a_new
         else:
             t_new = s_new if s_new is not None else a_new
-    # the result must be clean, or there is nothing to offer
-    probe = _probe(tl, t_new, s_new, e_new, a_new if a is not None else None)
-    if not probe:
+    # the result must be clean, and add no other finding (NC404, NC405, NC408), or there is nothing to offer
+    if not _probe(tl, t_new, s_new, e_new, a_new if a is not None else None):
+        return None
+    if call is not None and s_new is not None and e_new is not None and not _clip_fits(tl, ctx, s_new, e_new):
         return None
     edits = _edits(note, ctx, tl, t_new, s_new, e_new, a_new)
     if not edits:
@@ -476,7 +477,13 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
 
 
 def _stretch_end(tl: Timeline, s: float, e: float, ctx) -> float | None:
-    """``e``, or later when a verbatim sentence would start after it; None when no end can hold it."""
+    """``e``, or later when a verbatim sentence would start after it; None when no end can hold it.
+
+    An end moved past the video's end is brought back to it."""
+    if tl.duration is not None and e > tl.duration:
+        e = float(tl.duration)
+        if e <= s:
+            return None
     past = tl.sentence_past(e)
     if past is None:
         return e
@@ -488,6 +495,16 @@ def _stretch_end(tl: Timeline, s: float, e: float, ctx) -> float | None:
     if new_e <= e or tl.sentence_past(new_e) is not None:
         return None
     return new_e
+
+
+def _clip_fits(tl: Timeline, ctx, s: float, e: float) -> bool:
+    """A moved clip is inside the video and, if its length was within clip-seconds, still is."""
+    if e <= s or (tl.duration is not None and e > tl.duration):
+        return False
+    lo, hi = ctx.config.clip_seconds
+    old_s, old_e = tl.call.start.seconds, tl.end
+    was_within = old_e is not None and lo <= old_e - old_s <= hi
+    return not was_within or lo <= e - s <= hi
 
 
 def _probe(tl: Timeline, t: float | None, s: float | None, e: float | None, a: float | None) -> bool:
