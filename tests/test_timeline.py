@@ -282,3 +282,36 @@ def test_no_fix_is_offered_when_the_rebuilt_highlight_would_not_be_clean():
     text = tn.note(highlights={"deep": dict(t=600, clip=("10:00", "10:50"), tag="10m00s")})
     diags = check(text)
     assert [(d.code, d.fix) for d in diags] == [("NC403", None)]
+
+
+# ------------------------------------------------------------------ NC501 on the real-shaped note: clean verbatim
+
+
+def _spoken(paragraph_start: int, speaker: str, text: str) -> list:
+    """The transcript with one paragraph's words replaced (as spoken, with its disfluencies)."""
+    return [(s, sp, text if (s, sp) == (paragraph_start, speaker) else t) for s, sp, t in tn.transcript()]
+
+
+def test_quote_cleaned_of_disfluencies_and_written_compounds_is_verbatim():
+    said = ("So, um, we trained -- we trained GPT-5 at Deep Mind, you know, and the the results were, uh, "
+            "I mean, twice as good. " + tn.MHM_QUOTE)
+    paras = _spoken(441, "Tomás", said)
+    clean = "We trained GPT5 at DeepMind, and the results were twice as good."
+    text = tn.note(paragraphs=paras, highlights={"mhm": dict(quote=clean)})
+    assert check(text) == []
+    # quote-match = "strict": the left-out fillers are differences
+    strict = Config(select=("NC5",), quote_match="strict")
+    assert [d.code for d in check(text, strict)] == ["NC501"]
+    # a changed word is a difference either way, and the message says which
+    text = tn.note(paragraphs=paras, highlights={"mhm": dict(
+        quote="We trained GPT5 at DeepMind, and the results were three times as good.")})
+    (diag,) = check(text)
+    assert diag.code == "NC501"
+    assert diag.message.endswith('"three times" where the transcript says "twice" (90% alike at 7:21)'), diag.message
+
+
+def test_nc403_fix_moves_a_clip_that_starts_after_the_words_back_to_them():
+    # the clip (and its tag and the thumbnail on its start) 20 s late; the attribution is right
+    text = tn.note(highlights={"mhm": dict(t=461, clip=("7:41", "8:20"), tag="7m41s")})
+    assert [d.code for d in check(text)] == ["NC403"]
+    assert fix_text(text, TIME_RULES, unsafe=True).text == tn.note()

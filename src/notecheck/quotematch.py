@@ -51,6 +51,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -150,44 +151,53 @@ def _clean(text: str) -> str:
 
 # SPEC §2 "Quotes": disfluencies a quote may leave out (``um``, ``uh``, ``er``, ``you know``,
 # ``I mean``) and a repeated word (``I -- I``) are not differences. Both sides (transcript and
-# quote) drop them, so a quote that keeps them still matches. Two-word forms first: the
-# alternation is tried in order at each word, as ``_clean_token_list`` scans.
-_DISFLUENT_PAIRS = frozenset({("you", "know"), ("i", "mean")})
-_DISFLUENT_WORD = r"u+m+|u+h+|uhm|e+r+m*|hm+"
-_DISFLUENT_WORD_RE = re.compile(_DISFLUENT_WORD)
-_DISFLUENCY_RE = re.compile(r"(?<= )(?:you know|i mean|" + _DISFLUENT_WORD + r")(?= )")
-# a word repeated at once (``the the``); never the NUL that separates passages
-_REPEAT_RE = re.compile(r"(?<= )([^ \x00]+)(?: \1)+(?= )")
+# quote) drop them, so a quote that keeps them still matches. In this order, each step left to
+# right over what the one before left: every "you know", every "i mean", the filler words,
+# then a word repeated at once is kept once (the NUL between passages is never merged).
+_FILLER_WORDS = frozenset({"um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "err", "erm", "hm", "hmm", "hmmm"})
+_FILLER_PAIRS = (("you", "know"), ("i", "mean"))
 
 
 def clean_words(words: str) -> str:
-    """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim)."""
+    """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim).
+
+    Built from C-speed string operations (str.replace on whole words, itertools.groupby):
+    this runs over every transcript word."""
     if not words:
         return words
-    text = _DISFLUENCY_RE.sub("", " " + words + " ")
-    if "  " in text:
-        text = _BLANKS_RE.sub(" ", text)
-    return _REPEAT_RE.sub(r"\1", text).strip(" ")
+    # every word between its own two blanks: a replace finds whole words, left to right, without overlap
+    spaced = " " + words.replace(" ", "  ") + " "
+    for first, second in _FILLER_PAIRS:
+        spaced = spaced.replace(f" {first}  {second} ", "")
+    for filler in _FILLER_WORDS:
+        spaced = spaced.replace(f" {filler} ", "")
+    toks = spaced.split()
+    if any(map(operator.eq, toks, itertools.islice(toks, 1, None))):
+        collapsed = list(map(operator.itemgetter(0), itertools.groupby(toks)))
+        if collapsed.count("\x00") != toks.count("\x00"):  # empty passages: their separators stay apart
+            collapsed = [t for t, before in zip(toks, itertools.chain((None,), toks)) if t != before or t == "\x00"]
+        toks = collapsed
+    return " ".join(toks)
 
 
 def _clean_token_list(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """``clean_words`` on a token list: the same words, keeping each kept word's source span.
 
     A run of repeated words keeps the first word, its span stretched over the run."""
-    kept: list[tuple[str, int, int]] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        word = tokens[i][0]
-        if i + 1 < n and (word, tokens[i + 1][0]) in _DISFLUENT_PAIRS:
-            i += 2
-            continue
-        if _DISFLUENT_WORD_RE.fullmatch(word):
+    for first, second in _FILLER_PAIRS:
+        kept: list[tuple[str, int, int]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            if tokens[i][0] == first and i + 1 < n and tokens[i + 1][0] == second:
+                i += 2
+                continue
+            kept.append(tokens[i])
             i += 1
-            continue
-        kept.append(tokens[i])
-        i += 1
+        tokens = kept
     out: list[tuple[str, int, int]] = []
-    for tok in kept:
+    for tok in tokens:
+        if tok[0] in _FILLER_WORDS:
+            continue
         if out and out[-1][0] == tok[0]:
             out[-1] = (tok[0], out[-1][1], tok[2])
         else:
@@ -719,27 +729,26 @@ class QuoteIndex:
     def _find_joined(self, words: str, limit: int) -> list[tuple[int, int]]:
         """``find_spans`` on the words joined without blanks or apostrophes (built on the first call)."""
         if self._joined is None:
-            toks = self.stream.split() or [""]
-            word_starts = list(itertools.accumulate((len(t) + 1 for t in toks[:-1]), initial=1))
+            toks = self.stream.split()
+            lengths = list(itertools.accumulate(map(len, toks), initial=0))  # the words' lengths before each
             if "'" in self.stream:
-                toks = [t.replace("'", "") for t in toks]
-            joined_starts = list(itertools.accumulate((len(t) for t in toks[:-1]), initial=0))
-            self._joined = ("".join(toks), joined_starts, word_starts)
-        joined, joined_starts, word_starts = self._joined
+                toks = self.stream.replace("'", "").split()
+            joined_starts = list(itertools.accumulate(map(len, toks), initial=0))
+            self._joined = ("".join(toks), joined_starts, lengths)
+        joined, joined_starts, lengths = self._joined
         needle = words.replace(" ", "").replace("'", "")
         if not needle:
             return []
         out: list[tuple[int, int]] = []
-        i = joined.find(needle)
-        total = len(joined)
+        find = joined.find
+        i = find(needle)
         while i >= 0 and len(out) < limit:
             a = bisect.bisect_left(joined_starts, i)
-            b_at = i + len(needle)
-            b = bisect.bisect_left(joined_starts, b_at)
-            if a < len(joined_starts) and joined_starts[a] == i and (b_at == total or (
-                    b < len(joined_starts) and joined_starts[b] == b_at)):
-                out.append((word_starts[a], self.stream.find(" ", word_starts[b - 1])))
-            i = joined.find(needle, i + 1)
+            b = bisect.bisect_left(joined_starts, i + len(needle))
+            if joined_starts[a] == i and b < len(joined_starts) and joined_starts[b] == i + len(needle):
+                # word k begins at stream offset 1 + k + (the lengths of the words before it)
+                out.append((1 + a + lengths[a], b + lengths[b]))
+            i = find(needle, i + 1)
         return out
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
@@ -940,12 +949,16 @@ def word_changes(quote_tokens: Sequence[tuple[str, int, int]], quote_text: str,
     b = [t[0] for t in window]
     out: list[WordChange] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
+        if op == "equal" or op == "replace" and _joined(a[i1:i2]) == _joined(b[j1:j2]):
+            continue  # the same words, or a compound written with or without a blank (GPT5, GPT-5)
         q = quote_text[quote_tokens[i1][1]:quote_tokens[i2 - 1][2]] if i2 > i1 else ""
         t = _window_text(window[j1:j2], index) if j2 > j1 else ""
         out.append(WordChange({"replace": "changed", "delete": "added", "insert": "left out"}[op], q, t))
     return tuple(out)
+
+
+def _joined(words: Sequence[str]) -> str:
+    return "".join(words).replace("'", "")
 
 
 def _window_text(window: Sequence[tuple[str, int, int, int]], index: QuoteIndex) -> str:

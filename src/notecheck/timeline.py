@@ -147,7 +147,8 @@ def place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
     words = index.time_at(first.pos)
     lo, hi = words.start, words.end
     where = _passage_label(index, first.passage)
-    if sidecar_used:
+    cited = cq.cited
+    if sidecar_used and cited is not None and not lo <= cited < hi:
         # the attribution points into the note's own paragraphs: the one holding the words
         # (by its text, else by time), or the sidecar segment itself, are both right to cite
         para = _note_paragraph(note, cq, first, words.start)
@@ -157,7 +158,6 @@ def place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
     if match.sentences[0] is not first:
         # sentences before the first verbatim one are not placed: the quote may begin a passage earlier
         lo = _previous_start(index, note, sidecar_used, lo)
-    cited = cq.cited
     if cited is not None and not lo <= cited < hi and _said_where_cited(cq, note, sidecar_used, cited):
         return None  # a light edit of words said where it is cited: the verbatim ones are a repeat elsewhere
     sentences = tuple((s, index.time_at(s.pos)) for s in match.sentences if s.found and s.pos is not None)
