@@ -821,14 +821,15 @@ class QuoteIndex:
         a, b = _snap(stream, a, b)
         qwords = words.split()
         heads, tails = set(qwords[:2]), set(qwords[-2:])
-        before = _word_starts_before(stream, a, _REFINE_REACH)
-        after = _word_starts_after(stream, a, _REFINE_REACH)
-        starts = {a, *before[:2], *after[:1]}
-        starts.update(x for x in (*before, *after) if stream[x:stream.find(" ", x)] in heads)
-        ends_before = _word_ends_before(stream, b, _REFINE_REACH)
-        ends_after = _word_ends_after(stream, b, _REFINE_REACH)
-        ends = {b, *ends_after[:3], *ends_before[:1]}
-        ends.update(y for y in (*ends_before, *ends_after) if stream[stream.rfind(" ", 0, y) + 1:y] in tails)
+        spans = _word_spans_around(stream, a, b, _REFINE_REACH)
+        first = next(i for i, (x, _) in enumerate(spans) if x == a)
+        last = next(i for i, (_, y) in enumerate(spans) if y == b)
+        near_a = spans[max(0, first - _REFINE_REACH):first + _REFINE_REACH + 1]
+        near_b = spans[max(0, last - _REFINE_REACH):last + _REFINE_REACH + 1]
+        starts = {x for x, _ in spans[max(0, first - 2):first + 2]}
+        starts.update(x for x, y in near_a if stream[x:y] in heads)
+        ends = {y for _, y in spans[max(0, last - 1):last + 4]}
+        ends.update(y for x, y in near_b if stream[x:y] in tails)
         best_ratio = 0.0
         best = (-math.inf, -1.0, a, b)  # (word score, similarity, start, end)
         for x in sorted(starts):
@@ -868,50 +869,24 @@ def _alignment_score(quote_words: list[str], stretch_words: list[str]) -> float:
 _REFINE_REACH = 8  # words around a rough alignment where the quote's first and last words are looked for
 
 
-def _word_starts_before(stream: str, a: int, n: int) -> list[int]:
-    """Starts of the ``n`` words before the word starting at ``a`` (nearest first)."""
-    out = []
-    while len(out) < n and a > 1:
-        j = stream.rfind(" ", 0, a - 1)
+def _word_spans_around(stream: str, a: int, b: int, reach: int) -> list[tuple[int, int]]:
+    """(start, end) of the words from ``reach`` words before the word at ``a`` to ``reach`` after the one ending at ``b``."""
+    lo = a
+    for _ in range(reach):
+        j = stream.rfind(" ", 0, lo - 1)
         if j < 0:
             break
-        a = j + 1
-        out.append(a)
-    return out
-
-
-def _word_starts_after(stream: str, a: int, n: int) -> list[int]:
-    out = []
-    while len(out) < n:
-        j = stream.find(" ", a)
-        if j < 0 or j + 1 >= len(stream) - 1:
-            break
-        a = j + 1
-        out.append(a)
-    return out
-
-
-def _word_ends_before(stream: str, b: int, n: int) -> list[int]:
-    """Ends of the ``n`` words before the word ending at ``b`` (nearest first)."""
-    out = []
-    while len(out) < n:
-        j = stream.rfind(" ", 0, b)
-        if j <= 1:
-            break
-        b = j
-        out.append(b)
-    return out
-
-
-def _word_ends_after(stream: str, b: int, n: int) -> list[int]:
-    out = []
-    while len(out) < n:
-        j = stream.find(" ", b + 1)
+        lo = j + 1
+    hi = b
+    for _ in range(reach):
+        j = stream.find(" ", hi + 1)
         if j < 0:
             break
-        b = j
-        out.append(b)
-    return out
+        hi = j
+    return [m.span() for m in _NON_BLANK_RE.finditer(stream, lo, hi)]
+
+
+_NON_BLANK_RE = re.compile(r"[^ ]+")
 
 
 def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
