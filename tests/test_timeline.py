@@ -315,3 +315,94 @@ def test_nc403_fix_moves_a_clip_that_starts_after_the_words_back_to_them():
     text = tn.note(highlights={"mhm": dict(t=461, clip=("7:41", "8:20"), tag="7m41s")})
     assert [d.code for d in check(text)] == ["NC403"]
     assert fix_text(text, TIME_RULES, unsafe=True).text == tn.note()
+
+
+# ------------------------------------------------------------------ boundaries and branches (a mutation round found these untested)
+
+
+def test_clip_start_is_cut_off_only_past_the_latest_time_the_estimate_allows():
+    # the cover-crops quote opens the 14:25 paragraph: said at 14:25, at the latest 15 s later (14:40)
+    def codes(start: str) -> list[str]:
+        return [d.code for d in check(tn.note(highlights={"start": dict(
+            t=tn.HIGHLIGHTS["start"]["t"] if start == "14:25" else int(start[:2]) * 60 + int(start[3:]),
+            clip=(start, "15:20"), tag=None)}))]
+    assert codes("14:40") == []
+    assert codes("14:41") == ["NC403"]
+
+
+@pytest.mark.parametrize(("end", "codes"), [("7:40", ["NC502"]), ("7:41", [])])
+def test_a_sentence_starting_at_the_clip_end_is_after_it(end, codes):
+    quote = tn.MHM_QUOTE + " " + tn.LATER  # LATER opens the 7:40 paragraph
+    assert [d.code for d in check(tn.note(highlights={"mhm": dict(quote=quote, clip=("7:21", end))}))] == codes
+
+
+def test_every_clip_command_of_a_highlight_is_judged():
+    text = tn.note(highlights={"mhm": dict(t=441)})
+    late = '```bash\nyt-dlp --download-sections "*9:00-9:40" "https://www.youtube.com/watch?v=Tl0x7fQk2Zc"\n```\n'
+    broken = '```bash\nyt-dlp "https://www.youtube.com/watch?v=Tl0x7fQk2Zc"\n```\n'
+    first = text.index("</details>")
+    text = text[:first] + broken + late + text[first:]
+    assert [d.code for d in check(text) if d.code == "NC403"] == ["NC403"]
+    assert line_of(text, "*9:00-9:40") in [d.line for d in check(text) if d.code == "NC403"]
+
+
+def test_attribution_after_the_end_of_a_clip_that_misses_the_words_is_the_clips_finding():
+    # the clip (6:00-7:00) ends before the attribution (7:21) and is more than 60 s before the words
+    text = tn.note(highlights={"mhm": dict(t=360, clip=("6:00", "7:00"), tag="6m00s")})
+    assert [d.code for d in check(text)] == ["NC403"]
+
+
+def test_misplaced_attribution_after_the_clip_end_is_nc502_alone():
+    text = tn.note(highlights={"mhm": dict(a=600)})  # 10:00, past the clip's end (8:00)
+    assert [(d.code, d.message) for d in check(text)] == [("NC502", "quote is at 7:21, cited 10:00")]
+
+
+def test_thumbnail_citing_the_quotes_paragraph_while_the_attribution_is_misplaced():
+    # T inside the 7:21 paragraph, neither S nor A: right, since A is the one that is wrong
+    assert [d.code for d in check(tn.note(highlights={"mhm": dict(t=445, a=600)}))] == ["NC502"]
+    # near miss: a thumbnail outside the paragraph is wrong too
+    assert sorted(d.code for d in check(tn.note(highlights={"mhm": dict(t=470, a=600)}))) == ["NC409", "NC502"]
+
+
+def test_thumbnail_without_a_clip_or_without_an_attribution():
+    text = tn.note(highlights={"mhm": dict(t=445)})
+    block = text[text.index("<details>", text.index("Twice as deep")):text.index("</details>") + len("</details>\n")]
+    no_clip = text.replace(block, "", 1)
+    diags = [d for d in check(no_clip) if d.code == "NC409"]
+    assert [d.message for d in diags] == ["thumbnail t=445s (7:25) differs from the attribution 7:21"]
+    attribution = f"> -- Tomás Reyes, {tn.link(441)}\n"
+    no_attribution = text.replace(attribution, "", 1)
+    assert no_attribution != text
+    diags = [d for d in check(no_attribution) if d.code == "NC409"]
+    assert [d.message for d in diags] == ["thumbnail t=445s (7:25) differs from the clip start 7:21"]
+
+
+def test_without_attribution_or_transcript_the_clip_must_hold_the_thumbnails_time():
+    text = _no_transcript(teaser=dict(t=510, clip=("8:40", "9:20"), tag="8m40s"))
+    text = text.replace(f"> — Tomás Reyes, {tn.link(515)}\n", "").replace(f"> -- Tomás Reyes, {tn.link(515)}\n", "")
+    diags = [d for d in check(text) if d.code == "NC403" and d.line == line_of(text, "*8:40-9:20")]
+    assert [d.message for d in diags] == [
+        "clip starts at 8:40 (520 s), after the highlight's time 8:30 (510 s): the quoted moment is cut off"]
+
+
+def test_without_a_transcript_an_early_clip_with_an_attribution_at_its_end_is_nc409_alone():
+    text = _no_transcript(teaser=dict(a=560, t=420, clip=("7:00", "9:20"), tag="7m00s"))
+    assert _teaser_codes(text) == ["NC409"]
+
+
+def test_a_quote_whose_first_sentence_is_edited_may_cite_the_paragraph_before_its_first_verbatim_one():
+    # an edit of LATER (said at 7:40) then the teaser words said at 8:35, cited 7:40: right
+    edited = tn.LATER.replace("the wind", "the rain")
+    extra = f'> "{edited} {tn.TEASER}"\n> -- Tomás Reyes, {tn.link(460)}\n'
+    assert [d.code for d in check(tn.note(extra_quotes=extra))] == ["NC501"]
+    # near miss: cited one paragraph earlier still (7:21) is not where the quote begins
+    extra = f'> "{edited} {tn.TEASER}"\n> -- Tomás Reyes, {tn.link(441)}\n'
+    assert [d.code for d in check(tn.note(extra_quotes=extra))] == ["NC501", "NC502"]
+
+
+def test_thumbnail_at_the_attribution_moves_with_it():
+    # T = A = 8:35, S = 8:30: the whole highlight moved by 5 minutes is put back as it was
+    base = dict(t=515)
+    moved = {**shifted("teaser", 300), "t": 815}
+    assert fix_text(tn.note(highlights={"teaser": moved}), Config(), unsafe=True).text == \
+        tn.note(highlights={"teaser": base})

@@ -265,7 +265,7 @@ class Timeline:
     duration: int | None = None
     # verdicts
     thumbnail_off: bool = False  # NC409 at T
-    misplaced: bool = False  # NC502 at the cited time (A, else T)
+    misplaced: bool = False  # NC502 at the attribution
     after_end: bool = False  # NC409 at A
     start_off: dict[int, str] = field(default_factory=dict)  # id(call) -> "cut" / "early": NC403
     past_end: SentenceMatch | None = None  # NC502 at a sentence said after the clip's end
@@ -293,11 +293,6 @@ class Timeline:
         if math.isinf(end):
             end = float(self.duration) if self.duration is not None else math.inf
         return end if end > call.start.seconds else None
-
-    @property
-    def cited(self) -> TimeRef | None:
-        """The time the highlight cites for its quote: the attribution, else the thumbnail."""
-        return self.attribution if self.attribution is not None else self.thumbnail
 
     # -- judgements on any values (also used to check a rebuilt timeline) ---------------
     def clip_start_verdict(self, s: float, a: float | None) -> str | None:
@@ -332,13 +327,8 @@ class Timeline:
         return p is None or p.window[0] <= a < p.window[1]
 
     def thumbnail_fits(self, t: float, s: float | None, a: float | None) -> bool:
-        if s is not None and abs(t - s) < 1:
-            return True
-        if a is not None and t == a:
-            return True
-        if s is None and a is None:
-            return True
-        return False
+        """The thumbnail starts where the clip does, or cites the attribution's moment."""
+        return (s is not None and abs(t - s) < 1) or (a is not None and t == a)
 
 
 def timelines(note: Note, ctx) -> list[Timeline]:
@@ -379,32 +369,30 @@ def _highlight_quote(hl: Highlight, quotes: dict[int, CheckedQuote]) -> CheckedQ
 
 def _judge(tl: Timeline) -> None:
     t, a, s, e = tl.thumbnail, tl.attribution, tl.start, tl.end
-    cited = tl.cited
     placed = tl.placement is not None
-    if placed and cited is not None:
-        tl.misplaced = not tl.in_window(cited.seconds)
-    followed = False  # the clip followed a misplaced citation: the highlight moved as a whole
-    if tl.misplaced and s is not None and cited is not None:
-        followed = tl.clip_start_verdict(s + tl.placement.target - cited.seconds, tl.placement.target) is None
+    if placed and a is not None:
+        tl.misplaced = not tl.in_window(a.seconds)
+    # the clip would hold the words moved by as much as the misplaced attribution: moved as a whole
+    followed = tl.misplaced and s is not None and \
+        tl.clip_start_verdict(s + tl.placement.target - a.seconds, None) is None
     for call in tl.calls:
         if call.start is None or call.start.infinite:
             continue
         if not placed and a is not None and e is not None and a.seconds >= e:
             continue  # the attribution after the end is NC409's alone
-        verdict = tl.clip_start_verdict(call.start.seconds, a.seconds if a is not None else
-                                        (t.seconds if t is not None else None))
+        reference = a.seconds if a is not None else (t.seconds if t is not None else None)
+        verdict = tl.clip_start_verdict(call.start.seconds, reference)
         if verdict is not None and not (followed and call is tl.call):
             tl.start_off[id(call)] = verdict
     clip_wrong = tl.call is not None and id(tl.call) in tl.start_off
     if placed and not clip_wrong and not followed:
         tl.past_end = tl.sentence_past(e)
     if a is not None and e is not None and a.seconds >= e:
-        tl.after_end = not (tl.misplaced and cited is a) and not clip_wrong
+        tl.after_end = not tl.misplaced and not clip_wrong
     if t is not None and (tl.call is not None or a is not None):
         fits = tl.thumbnail_fits(t.seconds, s, a.seconds if a is not None else None)
-        if not fits and tl.misplaced and cited is a and tl.in_window(t.seconds):
-            fits = True  # it cites the quote's paragraph while the attribution is NC502's
-        tl.thumbnail_off = not fits
+        # while the attribution is NC502's, a thumbnail citing the words' passage is right
+        tl.thumbnail_off = not fits and not (tl.misplaced and tl.in_window(t.seconds))
 
 
 def _anything_wrong(tl: Timeline, note: Note, ctx) -> bool:
@@ -426,35 +414,41 @@ def _sidecar_time_off(tl: Timeline, ctx) -> bool:
 
 
 def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
-    """The timeline the transcript asks for, as one unsafe Fix; None when it cannot be made clean."""
+    """The timeline the transcript asks for, as one unsafe Fix; None when there is none to offer.
+
+    Clean by construction: the attribution is kept when it points into the words' passage
+    (and, with a sidecar, starts its segment), else it cites that passage's start; the clip
+    start is kept when it holds the words and did not cite the moved attribution, else it
+    takes the first of (its old place moved with the attribution, the attribution, the
+    passage's start) that holds them; the clip keeps its length, ends with the video at
+    the latest and is stretched to the last sentence; the thumbnail goes with whichever of
+    the clip start and the attribution it was, else with the clip start.
+    """
     from .quotematch import sidecar_usable
 
     p = tl.placement
     assert p is not None
     t, a, call = tl.thumbnail, tl.attribution, tl.call
-    cited = tl.cited
-    # the attribution: kept when right, else the start of the passage holding the words
     move_citation = tl.misplaced or tl.after_end or (sidecar_usable(ctx.sidecar) and _sidecar_time_off(tl, ctx))
-    a_old = cited.seconds if cited is not None else None
-    a_new = p.target if (move_citation and cited is not None) else a_old
-    delta = (a_new - a_old) if a_old is not None and a_new is not None else 0
+    a_new = p.target if a is not None and move_citation else (a.seconds if a is not None else None)
+    delta = a_new - a.seconds if a is not None else 0
     s_new = e_new = None
     if call is not None:
         s_old, e_old = call.start.seconds, tl.end
-        length = (e_old - s_old) if e_old is not None else None
         s_new, e_new = s_old, e_old
-        cited_same = delta and a_old is not None and abs(s_old - a_old) < 1  # moves with the citation
-        if cited_same or tl.clip_start_verdict(s_old, a_new) is not None:
-            candidates = [s_old + delta] if delta else []
-            candidates += [x for x in (a_new, p.target) if x is not None]
+        followed_citation = delta and abs(s_old - a.seconds) < 1
+        if followed_citation or tl.clip_start_verdict(s_old, a_new) is not None:
+            candidates = ([s_old + delta] if delta else []) + ([a_new] if a_new is not None else []) + [p.target]
             s_new = next((c for c in candidates if c >= 0 and tl.clip_start_verdict(c, a_new) is None), None)
             if s_new is None:
-                return None
-            if length is not None:
-                e_new = s_new + length
+                return None  # no known time near the words: report only
+            if e_old is not None:
+                e_new = s_new + (e_old - s_old)
+                if tl.duration is not None:
+                    e_new = min(e_new, float(tl.duration))  # a moved clip ends with the video at the latest
         if e_new is not None:
             e_new = _stretch_end(tl, s_new, e_new, ctx)
-            if e_new is None:
+            if e_new is None or e_new <= s_new:
                 return None
     t_new = None
     if t is not None:
@@ -464,11 +458,6 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
             t_new = a_new
         else:
             t_new = s_new if s_new is not None else a_new
-    # the result must be clean, and add no other finding (NC404, NC405, NC408), or there is nothing to offer
-    if not _probe(tl, t_new, s_new, e_new, a_new if a is not None else None):
-        return None
-    if call is not None and s_new is not None and e_new is not None and not _clip_fits(tl, ctx, s_new, e_new):
-        return None
     edits = _edits(note, ctx, tl, t_new, s_new, e_new, a_new)
     if not edits:
         return None
@@ -477,15 +466,9 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
 
 
 def _stretch_end(tl: Timeline, s: float, e: float, ctx) -> float | None:
-    """``e``, or later when a verbatim sentence would start after it; None when no end can hold it.
-
-    An end moved past the video's end is brought back to it."""
-    if tl.duration is not None and e > tl.duration:
-        e = float(tl.duration)
-        if e <= s:
-            return None
-    past = tl.sentence_past(e)
-    if past is None:
+    """``e``, or later when a verbatim sentence would start after it (up to clip-seconds and the
+    video's end); None when no end can hold it."""
+    if tl.sentence_past(e) is None:
         return e
     latest = s + ctx.config.clip_seconds[1]
     if tl.duration is not None:
@@ -495,34 +478,6 @@ def _stretch_end(tl: Timeline, s: float, e: float, ctx) -> float | None:
     if new_e <= e or tl.sentence_past(new_e) is not None:
         return None
     return new_e
-
-
-def _clip_fits(tl: Timeline, ctx, s: float, e: float) -> bool:
-    """A moved clip is inside the video and, if its length was within clip-seconds, still is."""
-    if e <= s or (tl.duration is not None and e > tl.duration):
-        return False
-    lo, hi = ctx.config.clip_seconds
-    old_s, old_e = tl.call.start.seconds, tl.end
-    was_within = old_e is not None and lo <= old_e - old_s <= hi
-    return not was_within or lo <= e - s <= hi
-
-
-def _probe(tl: Timeline, t: float | None, s: float | None, e: float | None, a: float | None) -> bool:
-    """Is the timeline (T, S, E, A) clean by every verdict?"""
-    if a is not None and not tl.in_window(a):
-        return False
-    if tl.attribution is None and t is not None and not tl.in_window(t):
-        return False
-    if s is not None:
-        if tl.clip_start_verdict(s, a) is not None:
-            return False
-        if e is not None and (e <= s or tl.sentence_past(e) is not None):
-            return False
-        if e is not None and a is not None and a >= e:
-            return False
-    if t is not None and (s is not None or a is not None) and not tl.thumbnail_fits(t, s, a):
-        return False
-    return True
 
 
 def _edits(note: Note, ctx, tl: Timeline, t_new, s_new, e_new, a_new) -> list[Edit]:

@@ -185,10 +185,10 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
         p = tl.placement
         if p is None:
             continue
-        cited = tl.cited
-        if tl.misplaced and cited is not None:
-            yield Finding(cited.start, f"quote is at {p.where}, cited {_cited_text(cited.link, cited.seconds)}",
-                          end=cited.end, fix=tl.fix)
+        a = tl.attribution
+        if tl.misplaced and a is not None:
+            yield Finding(a.start, f"quote is at {p.where}, cited {_cited_text(a.link, a.seconds)}",
+                          end=a.end, fix=tl.fix)
         if tl.past_end is not None:
             s = tl.past_end
             cq = tl.quote
