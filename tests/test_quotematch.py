@@ -443,3 +443,14 @@ def test_word_changes_name_what_differs_as_written():
     m = locate("In RL, you try hundreds of solutions.", index)
     assert [(c.kind, c.quote, c.transcript) for c in m.missing[0].changes] == [
         ("left out", "", "you're given a problem")]
+
+
+def test_a_paraphrase_reports_how_alike_the_best_other_place_is():
+    index = QuoteIndex([Passage(0, 60, "The roots were twice as deep in the plots we never ploughed."),
+                        Passage(60, 120, "Something else entirely was said here about the weather."),
+                        Passage(120, 180, "The roots were twice as deep in the fields we never ploughed.")], clean=True)
+    (miss,) = locate("The roots were twice as deep in the plots we never tilled.", index).missing
+    assert miss.passage == 0 and miss.runner_up > 0.8  # said twice, nearly alike: not one clear place
+    index = QuoteIndex(PASSAGES, clean=True)
+    (miss,) = locate("You can lose an inch of soil in a bad winter.", index).missing
+    assert miss.similarity > 0.8 and miss.runner_up < 0.6

@@ -466,6 +466,7 @@ class SentenceMatch:
     end_pos: int | None = None
     changes: tuple[WordChange, ...] = ()  # what differs from the closest text (not found)
     key: str = ""  # its normalized words, as looked up
+    runner_up: float = 0.0  # not found: the similarity of the best other place in the transcript
 
 
 # A sentence shorter than this places a quote only when it occurs once in the transcript:
@@ -774,8 +775,10 @@ class QuoteIndex:
         scores = {i: math.fsum(ws) for i, ws in weights.items()}
         return sorted(scores, key=lambda i: (-scores[i], i))[:k]
 
-    def closest(self, words: str, near_passage: int | None = None, k: int = 5) -> tuple[float, int, int] | None:
-        """(similarity 0..1, stream start, stream end) of the text most like ``words``, or None."""
+    def closest(self, words: str, near_passage: int | None = None,
+                k: int = 5) -> tuple[float, int, int, float] | None:
+        """(similarity 0..1, stream start, stream end) of the text most like ``words``, and the
+        similarity of the best other place (0 when none); None when nothing shares a word."""
         from rapidfuzz import fuzz
 
         cands = self._candidates(words.split(), k)
@@ -797,15 +800,18 @@ class QuoteIndex:
         if not scored:
             return None
         scored.sort(key=lambda x: -x[0])
-        best: tuple[float, int, int, int] | None = None  # (score, -distance, start, end)
+        refined = []  # (score, -distance, start, end)
         for _score, _i, a, b in scored[:3]:
             score, a, b = self._refine(words, a, b)
             dist = abs(self.passage_at(a) - near_passage) if near_passage is not None else 0
-            key = (round(score, 3), -dist, a, b)
-            if best is None or key[:2] > best[:2]:
+            refined.append((round(score, 3), -dist, a, b))
+        best = refined[0]
+        for key in refined[1:]:
+            if key[:2] > best[:2]:
                 best = key
-        assert best is not None
-        return best[0], best[2], best[3]
+        # the runner-up: the best stretch elsewhere (not overlapping the chosen one)
+        runner_up = max((k[0] for k in refined if k[3] <= best[2] or k[2] >= best[3]), default=0.0)
+        return best[0], best[2], best[3], runner_up
 
     def _refine(self, words: str, a: int, b: int) -> tuple[float, int, int]:
         """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b).
@@ -1000,12 +1006,12 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
         if best is None:
             out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, key=f.words))
             continue
-        score, a, b = best
+        score, a, b, runner_up = best
         changes = word_changes(tokens(f.text, index.clean, annotations=False), f.text,
                                index.window_tokens(a, b), index)
         out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
                                  index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
-                                 key=f.words))
+                                 key=f.words, runner_up=runner_up))
     placed = None
     if anchor_fragment is not None:
         placed = anchor_fragment
