@@ -1,7 +1,15 @@
 """Benchmark notecheck against reading the files and against a full mistune parse.
 
-Builds a reproducible corpus (seeded) of consistent video notes in ``benchmarks/corpus/``
-(git-ignored), then times, side by side in one run:
+Two corpora, each its own row set (``--corpus old|real|both``, default both):
+
+* **old**: a reproducible corpus (seeded) of consistent generated video notes, plus copies
+  of the real sample note: regular, cheap notes (few quotes, all verbatim);
+* **real**: the real-like corpus of ``benchmarks/realcorpus.py``: notes that cost what real
+  ones do (sizes of a 615-note archive, ~10 quotes a note of which a third are not word for
+  word in the transcript, sidecar transcripts beside ~45% of the notes, which are read).
+
+Both are built in ``benchmarks/corpus/`` (git-ignored; rebuilt when their settings or
+generator change). For each, side by side in one run:
 
 * read + decode every note (the floor: nothing can be faster than reading the bytes);
 * a full mistune 3 parse (``mistune.create_markdown(renderer=None)``), on a sample;
@@ -13,13 +21,15 @@ Builds a reproducible corpus (seeded) of consistent video notes in ``benchmarks/
 It prints MB/s and notes/s for each, and the ratio of ``notecheck check`` to read+decode
 and to the mistune parse. Usage::
 
-    python benchmarks/run.py                 # 2,000 notes + 20 copies of the real sample
-    python benchmarks/run.py --notes 300 --repeat 1   # quicker (its own corpus folder: notes-300-20-...)
+    python benchmarks/run.py                 # both: 2,000 notes + 20 samples; 615 real-like notes
+    python benchmarks/run.py --corpus real   # the real-like corpus only
+    python benchmarks/run.py --notes 300 --real-notes 150 --repeat 1   # quicker (their own corpus folders)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -195,6 +205,27 @@ def build_corpus(notes: int, samples: int, seed: int) -> list[Path]:
     return sorted(folder.rglob("*.md"))
 
 
+REAL_DEFAULTS = {"notes": 615, "seed": 1, "defect_rate": 0.3}
+
+
+def build_real_corpus(notes: int, seed: int, defect_rate: float) -> tuple[list[Path], Path]:
+    """The real-like corpus (benchmarks/realcorpus.py), regenerated only when its settings or generator changed."""
+    sys.path.insert(0, str(HERE))
+    import realcorpus
+
+    folder = CORPUS / f"real-{notes}-{seed}-{defect_rate:g}"
+    stamp = CORPUS / f"stamp-{folder.name}.json"
+    source = hashlib.sha256(b"".join((HERE / name).read_bytes()
+                                     for name in ("realcorpus.py", "realcorpus_vocab.py"))).hexdigest()
+    want = {"notes": notes, "seed": seed, "defect_rate": defect_rate, "generator": source}
+    if not (stamp.is_file() and json.loads(stamp.read_text()) == want and (folder / "manifest.json").is_file()):
+        if folder.exists():
+            shutil.rmtree(folder)
+        realcorpus.generate(folder, notes, seed, defect_rate)
+        stamp.write_text(json.dumps(want))
+    return sorted(folder.rglob("*.md")), folder
+
+
 # ---------------------------------------------------------------------------- timing
 
 
@@ -247,25 +278,69 @@ def notecheck_cmd() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--notes", type=int, default=DEFAULTS["notes"], help="generated notes (default 2000)")
+    ap.add_argument("--corpus", choices=["old", "real", "both"], default="both",
+                    help="old: the generated notes and samples; real: benchmarks/realcorpus.py's real-like notes "
+                         "with sidecars; both (default): one after the other, then side by side")
+    ap.add_argument("--notes", type=int, default=DEFAULTS["notes"], help="old corpus: generated notes (default 2000)")
     ap.add_argument("--samples", type=int, default=DEFAULTS["samples"],
-                    help="copies of the real sample note (default 20)")
-    ap.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+                    help="old corpus: copies of the real sample note (default 20)")
+    ap.add_argument("--seed", type=int, default=DEFAULTS["seed"], help="old corpus: the seed")
+    ap.add_argument("--real-notes", type=int, default=REAL_DEFAULTS["notes"],
+                    help="real-like corpus: notes (default 615, the size of the archive it imitates)")
+    ap.add_argument("--real-seed", type=int, default=REAL_DEFAULTS["seed"], help="real-like corpus: the seed")
+    ap.add_argument("--defect-rate", type=float, default=REAL_DEFAULTS["defect_rate"],
+                    help="real-like corpus: share of notes with planted defects (default 0.3)")
     ap.add_argument("--repeat", type=int, default=3, help="take the best of N runs (default 3)")
     ap.add_argument("--mistune-notes", type=int, default=150,
                     help="how many notes the (slow) mistune parse times (default 150)")
     ap.add_argument("--startup-runs", type=int, default=10)
     args = ap.parse_args(argv)
+    summaries = [run_corpus(args, kind) for kind in (("old", "real") if args.corpus == "both" else (args.corpus,))]
+    if len(summaries) > 1:
+        print_comparison(summaries)
+    return 0
 
+
+def print_comparison(summaries: list[dict]) -> None:
+    """The corpora side by side: what each costs, whole process and in process."""
+    print()
+    print("=" * 100)
+    print("side by side" + f" (load average now {os.getloadavg()[0]:.2f})")
+    width = 26
+    print(f"{'':<36}" + "".join(f"{s['name']:>{width}}" for s in summaries))
+    keys = [("notes", "notes", "{:.0f}"), ("MB", "MB of notes", "{:.1f}"), ("sidecar_mb", "MB of sidecars read", "{:.1f}"),
+            ("check_j1", "notecheck check -j1 MB/s", "{:.1f}"), ("check_all", "notecheck check all cores MB/s", "{:.1f}"),
+            ("parse_ms", "parse ms/MB (in process)", "{:.0f}"), ("rules_ms", "all rules ms/MB (in process)", "{:.0f}"),
+            ("startup_ms", "start-up, one note ms", "{:.0f}")]
+    for key, title, fmt in keys:
+        print(f"{title:<36}" + "".join(f"{fmt.format(s[key]):>{width}}" for s in summaries))
+    codes = sorted({c for s in summaries for c in s["per_rule"]}, key=lambda c: -max(s["per_rule"].get(c, 0)
+                                                                                      for s in summaries))
+    for code in codes[:10]:
+        print(f"{code + ' ms/MB (in process)':<36}" + "".join(f"{s['per_rule'].get(code, 0):>{width}.1f}"
+                                                                for s in summaries))
+
+
+def run_corpus(args: argparse.Namespace, kind: str) -> dict:
+    """Every row for one corpus ("old" or "real"); prints its table and returns a summary."""
     t0 = time.perf_counter()
-    files = build_corpus(args.notes, args.samples, args.seed)
-    folder = corpus_folder(args.notes, args.samples, args.seed)
+    if kind == "real":
+        files, folder = build_real_corpus(args.real_notes, args.real_seed, args.defect_rate)
+        sidecar_args: list[str] = []  # the real archive's sidecars are read, as a user's run reads them
+    else:
+        files = build_corpus(args.notes, args.samples, args.seed)
+        folder = corpus_folder(args.notes, args.samples, args.seed)
+        sidecar_args = ["--no-sidecar"]
     built = time.perf_counter() - t0
     total_bytes = sum(f.stat().st_size for f in files)
     n = len(files)
     mb = total_bytes / 1e6
+    sidecar_mb = sum(f.stat().st_size for f in folder.rglob("*.json") if f.name != "manifest.json") / 1e6
     cores = os.cpu_count() or 1
-    print(f"corpus: {n} notes, {mb:.1f} MB in {folder} (prepared in {built:.1f} s); "
+    print()
+    print(f"{kind} corpus: {n} notes, {mb:.1f} MB in {folder}"
+          + (f" (+ {sidecar_mb:.1f} MB of sidecars, read)" if sidecar_mb else "")
+          + f" (prepared in {built:.1f} s); "
           f"{cores} cores; python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows the wall times; the cpu column does not count it)")
 
@@ -298,6 +373,10 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = Config()
     rules = selected_rules(cfg)
+    from notecheck.sidecar import load_for
+
+    # the sidecar each note is checked with (as check finds it); None for the old corpus
+    sidecars = [load_for(str(f), notecheck.parse(t), cfg) if kind == "real" else None for f, t in zip(files, texts)]
     def parse_all() -> None:
         # one note at a time, as check does: a list keeping all 2,000 Notes alive made the
         # cyclic GC walk them over and over (+10 ms/MB that no real run pays)
@@ -310,8 +389,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def check_all() -> None:
         findings.clear()
-        for t in texts:
-            for d in check_note(notecheck.parse(t), cfg, "x.md", rules=rules):
+        for t, sc in zip(texts, sidecars):
+            for d in check_note(notecheck.parse(t), cfg, "x.md", rules=rules, sidecar=sc):
                 findings[d.code] = findings.get(d.code, 0) + 1
 
     add("parse+check_note (in process)", best_of(args.repeat, check_all, "parse+check_note (in process)"),
@@ -321,11 +400,12 @@ def main(argv: list[str] | None = None) -> int:
     from notecheck.engine import Context
 
     per_rule: dict[str, float] = {}
-    rule_sample = texts[::max(1, n // 300)]
+    rule_step = max(1, n // 300)
+    rule_sample = texts[::rule_step]
     rule_mb = sum(len(t.encode("utf-8")) for t in rule_sample) / 1e6
-    for t in rule_sample:
+    for t, sc in zip(rule_sample, sidecars[::rule_step]):
         note = notecheck.parse(t)
-        ctx = Context(cfg, "x.md")
+        ctx = Context(cfg, "x.md", sidecar=sc)
         for r in rules:
             t0 = time.perf_counter()
             for _ in r.check(note, ctx):
@@ -339,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     check_codes: dict[str, int] = {}
     for jobs, name in ((1, "notecheck check -j1"), (0, f"notecheck check (all {cores} cores)")):
         check_codes.clear()
-        argv_ = [*cmd, "check", "--output-format", "json", "--no-sidecar", target]
+        argv_ = [*cmd, "check", "--output-format", "json", *sidecar_args, target]
         if jobs:
             argv_[2:2] = ["--jobs", str(jobs)]
         times = []
@@ -367,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(folder, copy)
-    seconds, proc = run_process([*cmd, "fix", "--output-format", "json", "--no-sidecar", str(copy)])
+    seconds, proc = run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, str(copy)])
     CPU["notecheck fix (copy)"] = LAST_CHILD_CPU[0]
     remark = f"exit {proc.returncode}"
     if proc.returncode not in (0, 1):
@@ -377,12 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
     # the promises of fix, checked on the whole copy: nothing fixable remains, a second run changes nothing
     after = {f: f.read_bytes() for f in copy.rglob("*.md")}
-    _, proc = run_process([*cmd, "check", "--output-format", "json", "--no-sidecar", str(copy)])
+    _, proc = run_process([*cmd, "check", "--output-format", "json", *sidecar_args, str(copy)])
     try:
         fixable_left = sum(1 for d in json.loads(proc.stdout or b"[]") if d.get("fixable"))
     except ValueError:
         fixable_left = -1
-    run_process([*cmd, "fix", "--output-format", "json", "--no-sidecar", str(copy)])
+    run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, str(copy)])
     changed_again = sum(1 for f, data in after.items() if f.read_bytes() != data)
     fix_check = (f"after fix: {fixable_left} fixable findings remain (must be 0); "
                  f"a second fix changed {changed_again} files (must be 0)")
@@ -390,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     # start-up for one note --------------------------------------------------------------------
     one = next((f for f in files if SAMPLE.name not in f.name), files[0])
     base = statistics.median(run_process([sys.executable, "-c", "pass"])[0] for _ in range(args.startup_runs))
-    one_times = [run_process([*cmd, "check", "--no-sidecar", str(one)])[0] for _ in range(args.startup_runs)]
+    one_times = [run_process([*cmd, "check", *sidecar_args, str(one)])[0] for _ in range(args.startup_runs)]
     startup = statistics.median(one_times)
     add("start-up: notecheck check ONE.md", startup, one.stat().st_size, 1,
         f"median of {args.startup_runs}; python -c pass = {base * 1000:.0f} ms; min {min(one_times) * 1000:.0f} ms")
@@ -426,7 +506,14 @@ def main(argv: list[str] | None = None) -> int:
         print("findings on the corpus (check): none")
     if findings != check_codes and findings:
         print("in-process findings:", ", ".join(f"{c}={k}" for c, k in sorted(findings.items())))
-    return 0
+    if kind == "real":
+        print(f"(in process, the sidecars were loaded beforehand: their reading is in the whole-process rows only; "
+              f"precision per code against the planted defects: python3 benchmarks/score.py {folder})")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    return {"name": f"{kind} corpus", "notes": n, "MB": mb, "sidecar_mb": sidecar_mb,
+            "check_j1": rate["notecheck check -j1"], "check_all": rate[f"notecheck check (all {cores} cores)"],
+            "parse_ms": 1000 / parse_rate, "rules_ms": sum(per_rule.values()) * 1000 / rule_mb,
+            "startup_ms": startup * 1000, "per_rule": {c: t * 1000 / rule_mb for c, t in per_rule.items()}}
 
 
 if __name__ == "__main__":
