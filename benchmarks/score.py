@@ -14,7 +14,8 @@ linter following SPEC §2/§3 should report with that code (one per defect; more
 finding or two open there); "sidecar" when it lands on a quote whose sidecar speaker label
 is wrong while the note is right (NC601 may warn about it, but the note has no defect);
 anything else is a false positive, listed with file:line so a person can read it, and
-with what it landed on (a highlight's shape, the unusual features of the quote, ...).
+with what it landed on (a highlight's shape, the unusual features of the quote and of the
+note, or the planted defect it names with the wrong code).
 A planted defect with no finding of an expected code is "missed".
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -94,8 +96,11 @@ def score(folder: Path, findings: list[dict]) -> dict:
             continue
         rows[code]["fp"] += 1
         what, unusual = where_is(entry, line)
+        item = [d for _, d in on if d.get("in") != "note"]
+        if item:  # a real defect, but not this code's: say which one
+            what += f", planted {item[0]['kind']} (expects {'/'.join(item[0]['codes'])})"
         fps[code].append({"file": path, "line": line, "severity": f.get("severity"), "message": f.get("message", ""),
-                          "on": what, "unusual": unusual})
+                          "on": what, "unusual": unusual, "note": entry.get("unusual", [])})
     missed: list[dict] = []
     planted: Counter = Counter()
     for path, entry in files.items():
@@ -138,7 +143,7 @@ def report(folder: Path, result: dict, only: str | None, limit: int) -> None:
         for code in sorted(fps):
             if only and code != only:
                 continue
-            on = Counter(f["on"] for f in fps[code])
+            on = Counter(re.sub(r", planted .*", ", on a planted defect of another code", f["on"]) for f in fps[code])
             feats = Counter(u for f in fps[code] for u in f["unusual"])
             print(f"  {code}: " + ", ".join(f"{k} {v}" for k, v in on.most_common())
                   + ("; features: " + ", ".join(f"{k} {v}" for k, v in feats.most_common(8)) if feats else ""))
@@ -150,7 +155,9 @@ def report(folder: Path, result: dict, only: str | None, limit: int) -> None:
                 continue
             for f in fps[code][: None if limit < 0 else limit]:
                 feats = f" [{', '.join(f['unusual'])}]" if f["unusual"] else ""
-                print(f"  {folder / f['file']}:{f['line']}: {code} [{f['severity']}] {f['message']}  <- {f['on']}{feats}")
+                note = f" (note: {', '.join(f['note'])})" if f["note"] else ""
+                print(f"  {folder / f['file']}:{f['line']}: {code} [{f['severity']}] {f['message']}  <- {f['on']}{feats}"
+                      f"{note}")
             if limit >= 0 and len(fps[code]) > limit:
                 print(f"  ... {len(fps[code]) - limit} more {code} (--code {code} --list -1 shows them all)")
     missed = [m for m in result["missed"] if not only or m["code"] == only]
