@@ -1967,7 +1967,7 @@ def describe(manifest: dict) -> str:
         f"{sum(f['sidecar_bytes'] for f in side) / 1e6:.1f} MB; segments median "
         f"{statistics.median(segs) if segs else 0:.0f}, max {segs[-1] if segs else 0}",
         f"quotes: {sum(quotes) / max(1, len(quotes)):.1f} a note; sentences: "
-        + ", ".join(f"{k} {100 * v / n_sent:.0f}%" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
+        + ", ".join(f"{k} {v} ({100 * v / n_sent:.1f}%)" for k, v in sorted(kinds.items(), key=lambda x: -x[1]))
         + f"; not found word for word: {100 * (1 - sum(exact) / max(1, len(exact))):.0f}%",
         "highlight shapes: " + ", ".join(f"{k} {v}" for k, v in sorted(shapes.items(), key=lambda x: -x[1])),
         f"notes without planted defects: {clean}; planted: "
