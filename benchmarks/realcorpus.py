@@ -85,6 +85,21 @@ def norm(text: str) -> str:
     return " ".join(words_of(text))
 
 
+FILLER_RE = re.compile(r" (?:um|uh|er|you know|i mean)(?= )")
+REPEAT_RE = re.compile(r" (\S+)(?= \1 )")
+
+
+def clean_norm(text: str) -> str:
+    """Words as SPEC §2 "Quotes" compares them: without fillers and repeated words."""
+    out = " " + norm(text) + " "
+    out = FILLER_RE.sub("", out)
+    while True:
+        shorter = REPEAT_RE.sub("", out)
+        if shorter == out:
+            return out.strip()
+        out = shorter
+
+
 # ---------------------------------------------------------------------------- times
 
 
@@ -451,10 +466,16 @@ class Video:
                 j += 1
             self.next_seg_ts.append(ts[j] if j < len(ts) else self.duration)
         self.stream = " " + " ".join(norm(s.text) for s in self.segs) + " "
+        self.clean_stream = " " + clean_norm(self.stream) + " "
 
     def count(self, text: str) -> int:
         words = norm(text)
         return self.stream.count(" " + words + " ") if words else 0
+
+    def said(self, text: str) -> bool:
+        """Are these words in the transcript, compared clean verbatim (fillers, repeats dropped on both sides)?"""
+        words = clean_norm(text)
+        return bool(words) and f" {words} " in self.clean_stream
 
     def sent_times(self, si: int, k: int) -> dict[str, float]:
         """When sentence k of segment si starts: truly, and as a linter estimates it (SPEC §2:
@@ -788,6 +809,8 @@ class Planner:
                         nxt2 = self.following(nxt)  # skip one sentence: quotes may
                         if nxt2 is not None and self.sentence_ok(nxt2, False):
                             nxt, skipped = nxt2, True
+                    if v.segs[nxt[0]].para > v.segs[first[0]].para + 1:
+                        break  # a quote runs on into the next paragraph at most (SPEC §3 NC502)
                     refs.append(nxt)
                     cur = nxt
             q = Quote(where, [])
@@ -798,7 +821,9 @@ class Planner:
                 qsent = v.segs[qseg].sents[qk]
                 if qsent.nwords < 5 or v.count(qsent.raw()) != 1 or v.count(qsent.clean()) != 1:
                     continue
-                refs = [qref] + refs[:2]
+                if v.segs[first[0]].para > v.segs[qseg].para + 1:
+                    continue  # the answer in the question's paragraph or the next one
+                refs = [qref] + [r for r in refs[:2] if v.segs[r[0]].para == v.segs[first[0]].para]
                 q.dialogue = True
             q.skipped = skipped
             for ref in refs:
@@ -1164,28 +1189,26 @@ class Defects:
             text, how = got
             params = {"sentence": idx + 1, "edit": how, "transcript": base, "quote": text}
             new = QSent(s.ref, "edited", text)
-            q.sents[idx] = new
         elif kind == "quote-paraphrased":
             text = paraphrase(rng, base)
-            if text is None or norm(text) == norm(base):
+            if text is None:
                 return False
             params = {"sentence": idx + 1, "transcript": base, "quote": text}
-            q.sents[idx] = QSent(s.ref, "paraphrased", text)
+            new = QSent(s.ref, "paraphrased", text)
         else:
-            for _ in range(5):
-                text, _c = self.lex.fill(rng, rng.choice(INVENTED_TEMPLATES))
-                text = text.replace(NBSP, " ")
-                if self.v.count(text) == 0:
-                    break
-            else:
-                return False
+            text, _c = self.lex.fill(rng, rng.choice(INVENTED_TEMPLATES))
+            text = text.replace(NBSP, " ")
             idx = n if n > 1 or rng.random() < 0.5 else 0
             if n == 1 and q.where == "highlight" and q.shape == "deep":
                 idx = n
-            q.sents.insert(idx, QSent(None, "invented", text))
             params = {"sentence": idx + 1, "quote": text}
-        if self.v.count(text) != 0:
-            return False
+            new = QSent(None, "invented", text)
+        if self.v.count(text) != 0 or self.v.said(text):
+            return False  # the change must make words nobody said, also without fillers and repeats
+        if kind == "quote-invented":
+            q.sents.insert(idx, new)
+        else:
+            q.sents[idx] = new
         q.defect = self.record(kind, {"quote": q, "at": ("sentence", params["sentence"])}, params)
         return True
 
@@ -1405,7 +1428,7 @@ def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float) ->
 
     # plan the kinds of defects first: some need a quote built for them
     planned: list[str] = []
-    if defective:
+    if defective and not resegmented:  # a re-segmented note carries that one defect: others would blur with it
         n = rng.choices([1, 2, 3], [0.5, 0.3, 0.2])[0]
         kinds = [k for k in DEFECT_WEIGHTS if sidecar or k not in SIDECAR_ONLY]
         planned = rng.choices(kinds, [DEFECT_WEIGHTS[k] for k in kinds], k=n)
@@ -1511,9 +1534,12 @@ def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float) ->
 
     # sidecar labels: diarization swaps speakers on some segments (the note is right)
     sidecar_speakers = [s.speaker for s in video.segs]
+    # (never on a quote whose note names the wrong speaker: the sidecar is the witness there)
+    protected = {r[0] for q in highlights + surprising if q.defect and q.defect["kind"] == "wrong-speaker"
+                 for r in q.refs}
     if sidecar and not sidecar_generic and prof.interview and rng.random() < 0.5:
         for i, s in enumerate(video.segs):
-            if s.kind in ("body", "question") and rng.random() < 0.05:
+            if s.kind in ("body", "question") and rng.random() < 0.05 and i not in protected:
                 sidecar_speakers[i] = prof.host if s.speaker == prof.guest else prof.guest
     sidecar_issues = []
     if sidecar and not sidecar_generic:
