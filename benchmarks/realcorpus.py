@@ -202,9 +202,7 @@ class Para:
     segs: list[int]
     speaker: str | None  # None: written without a speaker prefix
     time: int = 0  # the note's label time
-    chapter: str | None = None  # a ### heading before it
-    aside: str | None = None  # a "> Note:" or italic sponsor line before it
-    line: int = 0
+    line: int = 0  # where it is written
 
 
 class Lexicon:
@@ -638,7 +636,6 @@ class Quote:
     E: int = 0
     tag: int = 0
     shape: str = ""
-    headline: str = ""
     slug: str | None = None
     details_after: bool = False
     unusual: list[str] = field(default_factory=list)
@@ -665,7 +662,7 @@ class Quote:
         return any(s.kind in ("verbatim", "cleaned", "compound") for s in self.sents)
 
 
-def sentence_text(sent: Sent, kind: str, rng: random.Random, prof: Profile) -> str:
+def sentence_text(sent: Sent, kind: str, rng: random.Random) -> str:
     if kind == "verbatim":
         text = sent.raw()
         if " -- " in text and rng.random() < 0.3:
@@ -834,7 +831,7 @@ class Planner:
                     kind = "compound"
                 else:
                     kind = "verbatim"
-                q.sents.append(QSent(ref, kind, sentence_text(sent, kind, rng, self.prof)))
+                q.sents.append(QSent(ref, kind, sentence_text(sent, kind, rng)))
             q.speakers = list(dict.fromkeys(v.segs[r[0]].speaker for r in refs))
             q.spans_paragraphs = len({v.segs[r[0]].para for r in refs}) > 1
             if skipped and not dialogue and rng.random() < 0.3:
@@ -1348,11 +1345,10 @@ class NoteOut:
 
 
 class NoteWriter:
-    def __init__(self, rng: random.Random, prof: Profile, vid: str, duration: int):
+    def __init__(self, rng: random.Random, prof: Profile, vid: str):
         self.rng = rng
         self.prof = prof
         self.vid = vid
-        self.duration = duration
         self.lines: list[str] = []
         self.video: Video | None = None
 
@@ -1555,7 +1551,7 @@ def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float) ->
                 q.unusual.append("sidecar-speaker-label-wrong")
 
     # render --------------------------------------------------------------------------------
-    w = NoteWriter(rng, prof, vid, video.duration)
+    w = NoteWriter(rng, prof, vid)
     w.video = video
     headline_q = next((q for q in highlights if not q.dialogue), highlights[0] if highlights else None)
     headline = _headline(rng, headline_q) if headline_q else "A conversation"
@@ -1842,7 +1838,7 @@ def _render_quote(w: NoteWriter, prof: Profile, q: Quote) -> None:
         groups: list[list[int]] = []
         last_speaker = None
         for i, s in enumerate(q.sents):
-            who = w_speaker(q, s, w)
+            who = w.speakers.get(s.ref[0]) if s.ref is not None else q.speakers[0]
             if who != last_speaker:
                 groups.append([])
                 last_speaker = who
@@ -1858,7 +1854,7 @@ def _render_quote(w: NoteWriter, prof: Profile, q: Quote) -> None:
         for i in group:
             s = q.sents[i]
             sep = " ... " if (q.ellipsis and i > 0 and q.sents[i - 1].ref and s.ref and
-                              s.ref != _next_ref(w, q.sents[i - 1].ref)) else " "
+                              s.ref != w.next_ref(q.sents[i - 1].ref)) else " "
             parts.append((sep if parts else "") + s.text)
         body = "".join(parts)
         if q.dialogue or len(groups) == 1:
@@ -1880,17 +1876,9 @@ def _render_quote(w: NoteWriter, prof: Profile, q: Quote) -> None:
     q.lines["last"] = max(q.lines.get("last", 0) or 0, n)
 
 
-def w_speaker(q: Quote, s: QSent, w: NoteWriter) -> str | None:
-    return getattr(s, "_speaker", None) or (q.speakers[0] if s.ref is None else w.speakers.get(s.ref[0]))
-
-
-def _next_ref(w: NoteWriter, ref: tuple[int, int]) -> tuple[int, int] | None:
-    return w.next_ref(ref)
-
-
 def _render_highlight(w: NoteWriter, rng: random.Random, prof: Profile, q: Quote) -> None:
     style = rng.random()
-    head = q.headline or _headline(rng, q)
+    head = _headline(rng, q)
     if style < 0.75:
         heading = f"### \"{head}\""
     elif style < 0.9:
