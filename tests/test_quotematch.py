@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import notecheck
 from notecheck.quotematch import (
+    MIN_PLACING_WORDS,
     Passage,
     QuoteIndex,
     index_for,
@@ -218,7 +219,7 @@ def _reference_index(texts):
     def find(words):
         if not words:
             return []
-        if words in sentences:
+        if words in sentences and len(words.split()) < MIN_PLACING_WORDS:  # short: whole sentences win
             return sentences[words]
         out, i = [], stream.find(" " + words + " ")
         while i >= 0 and len(out) < 50:
@@ -454,3 +455,13 @@ def test_a_paraphrase_reports_how_alike_the_best_other_place_is():
     index = QuoteIndex(PASSAGES, clean=True)
     (miss,) = locate("You can lose an inch of soil in a bad winter.", index).missing
     assert miss.similarity > 0.8 and miss.runner_up < 0.6
+
+
+def test_a_long_sentence_is_found_inside_a_longer_one_too():
+    # a sidecar may split a sentence over two segments: its words are still there, and may be the nearest
+    index = QuoteIndex([Passage(0, 60, "So the setlist will test the mix within three years."),
+                        Passage(1400, 1460, "Right, and the setlist will test the mix within three years, I said.")],
+                       clean=True)
+    assert [index.passage_at(p) for p in index.find("the setlist will test the mix within three years")] == [0, 1]
+    m = locate("The setlist will test the mix within three years.", index, near=1414)
+    assert m.sentences[0].passage == 1

@@ -701,8 +701,9 @@ class QuoteIndex:
     def find_spans(self, words: str, limit: int = 50, *, joined: bool = True) -> list[tuple[int, int]]:
         """Stream ranges [start, end) where the normalized ``words`` occur (whole words).
 
-        When ``words`` is a whole transcript sentence somewhere, only those occurrences (all of
-        them, in order); else the first ``limit`` occurrences anywhere. Not found as written,
+        The first ``limit`` occurrences; for fewer than ``MIN_PLACING_WORDS`` words, only those
+        where they are a whole transcript sentence when there are such ("Thank you." is not
+        the end of "I said thank you to him."). Not found as written,
         the words are looked for again without the blanks and apostrophes between them
         (``Deep Mind`` = ``DeepMind``, ``GPT5`` = ``GPT-5``: SPEC §2 Quotes), still starting
         and ending on whole words (``joined=False``: not).
@@ -724,6 +725,8 @@ class QuoteIndex:
         n = len(words)
         if len(every) == 1 and limit > 0:
             return [(every[0], every[0] + n)]  # whole sentence or not, the answer is this one place
+        if words.count(" ") + 1 >= MIN_PLACING_WORDS:  # long enough to mean the same words wherever found
+            return [(pos, pos + n) for pos in every[:limit]]
         exact = [pos for pos in every if self._sentence_lengths(self.passage_at(pos)).get(pos) == n]
         return [(pos, pos + n) for pos in (exact or every[:limit])]
 
