@@ -115,6 +115,8 @@ def test_clean_check_does_not_import_jsonschema():
         (4000, '"59:00"', '"1:06:40"'),
         (1940, '"1:32:20"', '"32:20"'),  # an hour field for a 32-minute video: canonical, no "0:" hour
         (1940, "1:32:20", "32:20"),
+        (3600, '"59:59"', '"1:00:00"'),  # exactly an hour, written shorter: the note's style (H:MM:SS)
+        (3660, '"60:00"', '"61:00"'),  # written as exactly an hour in minutes: that style is kept
     ],
 )
 def test_nc102_wrong_rendering_fixed_in_its_style(clean_text, duration, written, expected):
@@ -221,6 +223,9 @@ def _titled(clean_text: str, title: str, h1: str) -> str:
     ("'Soil is slow | Part 2 | Field Notes'", "Soil is slow | Part 2"),
     ("'Soil is slow | Part 2 | Field Notes'", "Soil is slow"),
     ("'Maria Lopez — ''Soil is slow'''", 'Maria Lopez -- "Soil is slow"'),  # ' forced by YAML quoting
+    ("'A | B | C | Field Notes'", "A | B"),  # the last part of several left out
+    ("'Q | Field Notes'", "Q"),
+    ("'Soil #1 | Field Notes'", "Soil \\#1"),  # a Markdown escape in the H1
     ('"Maria Lopez — \\"Soil is slow\\""', "Maria Lopez -- 'Soil is slow'"),
 ])
 def test_nc105_near_miss_show_suffix_and_quote_marks(clean_text, title, h1):

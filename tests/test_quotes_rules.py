@@ -271,3 +271,66 @@ def test_attribution_on_the_quote_line(clean_text, inline):
 def test_markdown_link_inside_a_quote_counts_as_its_label(clean_text):
     linked = '> "The [fungi](https://en.wikipedia.org/wiki/Mycorrhiza) are doing the plumbing."'
     assert check(clean_text.replace(FUNGI_QUOTE, linked, 1)) == []
+
+
+# ------------------------------------------------------------------ message pieces (exact text)
+
+
+def test_describe_changes_names_each_kind_and_counts_the_rest():
+    from notecheck.quotematch import WordChange
+    from notecheck.rules.quotes import describe_changes
+
+    changed = WordChange("changed", "terrible", "bad")
+    added = WordChange("added", "really", "")
+    left = WordChange("left out", "", "you're given a problem")
+    assert describe_changes((changed, added, left)) == (
+        '"terrible" where the transcript says "bad", "really" added, "you\'re given a problem" left out')
+    assert describe_changes((changed, added, left, changed)) == (
+        '"terrible" where the transcript says "bad", "really" added, "you\'re given a problem" left out and 1 more')
+    long = "w" * 41
+    assert describe_changes((WordChange("added", long, ""),)) == f'"{"w" * 39}\u2026" added'
+    assert describe_changes((WordChange("left out", "", "x" * 40),)) == f'"{"x" * 40}" left out'
+
+
+def _miss(text: str, similarity: float, changes, closest: str = "the closest text"):
+    from notecheck.quotematch import SentenceMatch
+
+    return SentenceMatch(0, len(text), text, False, 0, similarity, closest, 0, 1, 2, tuple(changes))
+
+
+@pytest.mark.parametrize(("similarity", "changed_words", "named"), [
+    (0.6, 2, True),  # exactly CHANGES_FROM, and half of the 4 words shared (SHARED_WORDS_FROM)
+    (0.59, 2, False),
+    (0.6, 3, False),  # a quarter shared
+])
+def test_a_miss_names_word_changes_only_when_it_is_a_variant_of_the_closest_text(similarity, changed_words, named):
+    from notecheck.quotematch import Passage, QuoteIndex, WordChange
+    from notecheck.rules.quotes import _sentence_report
+
+    index = QuoteIndex([Passage(0, 60, "one two three four")])
+    quote = " ".join(["alpha", "beta", "gamma"][:changed_words])
+    text = quote + " three four" if changed_words < 3 else quote + " four"
+    report = _sentence_report(index, _miss(text, similarity, [WordChange("changed", quote, "one two")]))
+    if named:
+        assert report == f'"{quote}" where the transcript says "one two" ({int(similarity * 100)}% alike at 0:00)'
+    else:
+        assert report.startswith("nothing close in the transcript (best")
+    assert _sentence_report(index, _miss(text, 0.9, [], closest=None)) == "nothing similar in the transcript"
+
+
+def test_neighbours_widen_the_cited_window_by_one_passage_each_way():
+    from notecheck.quotematch import Passage
+    from notecheck.rules.quotes import _neighbours
+
+    passages = [Passage(s, None, "x") for s in (0, 60, 60, 120, 180, 240)]
+
+    class P:
+        window = (60, 120)
+
+    assert _neighbours(passages, P) == (0, 180)
+    P.window = (0, 60)
+    assert _neighbours(passages, P) == (0, 120)
+    P.window = (180, 240)
+    assert _neighbours(passages, P)[0] == 120 and _neighbours(passages, P)[1] == float("inf")
+    P.window = (240, float("inf"))
+    assert _neighbours(passages, P) == (180, float("inf"))

@@ -286,6 +286,32 @@ def test_a_citation_of_the_note_paragraph_holding_the_words_is_right_even_off_th
     assert found(check(text), "NC") == [("NC603", line_of(text, "[2:50]", 2))]
 
 
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("How do you deal with mites now?", True),
+    ("How do you?", True),  # three words tell where the paragraph begins
+    ("How do?", False),  # two do not
+])
+def test_nc603_fix_needs_three_words_to_tell_where_the_paragraph_begins(note_text, text, fixed):
+    head = f"[5:59]({URL}&t=359s) "
+    para_start = note_text.index(f"[5:58]({URL}&t=358s)")
+    para_end = note_text.index("\n", para_start)
+    broken = note_text[:para_start] + head + text + note_text[para_end:]
+    (diag,) = [d for d in check(broken) if d.code == "NC603"]
+    assert (diag.fix is not None) == fixed
+    if fixed:
+        assert [e.content for e in diag.fix.edits] == ["5:58", "358s"]
+
+
+def test_nc603_fix_takes_the_occurrence_of_the_first_words_nearest_the_paragraph(note_text, sidecar_doc):
+    # the same first words said again at 30:00: the paragraph at 5:59 belongs to the one at 5:58
+    sidecar_doc["full_transcript"].append({"timestamp": "00:30:00", "speaker": "Dana Whitfield",
+                                           "text": "How do you deal with mites now? I ask again."})
+    sidecar_doc["full_transcript"].sort(key=lambda s: s["timestamp"])
+    text = note_text.replace(f"[5:58]({URL}&t=358s)", f"[5:59]({URL}&t=359s)")
+    (diag,) = [d for d in check(text, sidecar_doc) if d.code == "NC603"]
+    assert [e.content for e in diag.fix.edits] == ["5:58", "358s"]
+
+
 def test_name_helpers():
     assert normalize_name(" Andrej  KARPATHY (quoted by Dwarkesh) ") == "andrej karpathy"
     assert attributed_names("Dana Whitfield and Tomás Reyes") == ["dana whitfield", "tomas reyes"]

@@ -406,3 +406,26 @@ def test_thumbnail_at_the_attribution_moves_with_it():
     moved = {**shifted("teaser", 300), "t": 815}
     assert fix_text(tn.note(highlights={"teaser": moved}), Config(), unsafe=True).text == \
         tn.note(highlights={"teaser": base})
+
+
+def test_clip_start_messages_say_where_the_words_are():
+    lo, _ = _deep_bounds()
+    para = next(text for start, _, text in tn.transcript() if start == 600)
+    at = 600 + 240 * words_before(para, tn.DEEP_QUOTE) / len(para.split())
+    s = int(lo - 60) - 5
+    text = tn.note(highlights={"deep": dict(t=s, clip=(tn.label(s), "12:40"), tag=None)})
+    (diag,) = check(text)
+    assert diag.message == (f"clip starts at {tn.label(s)} ({s} s), {int(lo - s)} s or more before the quote's words "
+                            f"(about {tn.label(int(at))}, in the paragraph at 10:00); at most clip-lead-seconds = 60")
+    text = _no_transcript(teaser=dict(t=454, clip=("7:34", "9:20"), tag="7m34s"))
+    (diag,) = [d for d in check(text) if d.line == line_of(text, "*7:34-9:20")]
+    assert diag.message == ("clip starts at 7:34 (454 s), 61 s before the attribution's time 8:35 (515 s); "
+                            "at most clip-lead-seconds = 60")
+
+
+def test_a_moved_thumbnail_keeps_its_t_form():
+    moved = shifted("teaser", 300)
+    text = tn.note(highlights={"teaser": moved}).replace(f"&t={moved['t']}s)\n<details>", f"&t={moved['t']})\n<details>")
+    assert f"&t={moved['t']})\n" in text
+    fixed = fix_text(text, Config(), unsafe=True).text
+    assert fixed == tn.note().replace("&t=510s)\n<details>", "&t=510)\n<details>")
