@@ -21,6 +21,14 @@ def _no_job_summary(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test gets an empty result cache of its own: the command line caches by default,
+    and a cache shared between tests (or written into the checkout) would let one test's
+    results answer for another's. Tests of the cache's location remove this variable."""
+    monkeypatch.setenv("NOTECHECK_CACHE_DIR", str(tmp_path_factory.mktemp("notecheck-cache")))
+
+
 @pytest.fixture
 def clean_text() -> str:
     return CLEAN.read_text(encoding="utf-8")

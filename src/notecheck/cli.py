@@ -71,6 +71,15 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="check files in N processes (default: one per core when there are many files)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    _cache_dir_option(p)
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the result cache (every note is checked)")
+
+
+def _cache_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="keep the result cache in DIR (default: $NOTECHECK_CACHE_DIR, else .notecheck_cache "
+                        "in the folder of the config file, else in the current directory)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
                                         "diagnostics as a note is typed, quick fixes, fix all, hover explanations. "
                                         'Needs the optional extra: pip install "notecheck[server]".')
     server.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
+    clean = sub.add_parser("clean", help="remove the result cache",
+                           description="Remove the result cache: the project's .notecheck_cache (or --cache-dir / "
+                                       "$NOTECHECK_CACHE_DIR) and every .notecheck_cache below the current directory. "
+                                       "Only files notecheck wrote are removed.")
+    _cache_dir_option(clean)
     parser.set_defaults(_path_commands={"check": check, "fix": fix})
     return parser
 
@@ -163,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .server import main as server_main
 
             return server_main()
+        if args.command == "clean":
+            return _clean(args)
     except ConfigError as exc:
         print(f"notecheck: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -227,16 +243,19 @@ def _run(args, *, fix: bool) -> int:
 
         baseline = load(args.baseline)
     jobs = args.jobs if args.jobs > 0 else None
+    cache = _result_cache(args, paths)
     if fix or args.diff:
         from .fixer import fix_paths
 
         results = fix_paths(paths, resolver, unsafe=args.unsafe_fixes, diff_only=args.diff,
-                            stdin_filename=args.stdin_filename, jobs=jobs, baseline=baseline)
+                            stdin_filename=args.stdin_filename, jobs=jobs, baseline=baseline, cache=cache)
     else:
-        results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs)
+        results = check_paths(paths, resolver, stdin_filename=args.stdin_filename, jobs=jobs, cache=cache)
         if baseline is not None:  # the recorded findings are not reported
             for r in results:
                 r.diagnostics = baseline.new_findings(r.path, r.diagnostics, r.excerpts.get)
+    for warning in cache.warnings if cache is not None else ():
+        print(warning, file=sys.stderr)
     hidden = 0
     if changes is not None:
         from .changed import filter_results
@@ -343,6 +362,43 @@ def _statistics(results, stream, output_format: str) -> None:
         return
     for line in statistics_lines(results):
         stream.write(line + "\n")
+
+
+def _result_cache(args, paths: list[str]):
+    """The run's result cache (see cache.py); None with --no-cache or for standard input."""
+    if args.no_cache or paths == ["-"]:
+        return None
+    from .cache import ResultCache, default_cache_dir
+
+    try:
+        return ResultCache(default_cache_dir(args.cache_dir), explicit_config=bool(args.config))
+    except OSError:  # no current directory (it was removed): run without a cache
+        return None
+
+
+def _clean(args) -> int:
+    from .cache import folders_to_clean, remove
+
+    try:
+        folders = folders_to_clean(args.cache_dir)
+    except OSError as exc:
+        print(f"notecheck: error: cannot look for caches: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not folders:
+        print("No notecheck cache to remove.")
+        return EXIT_OK
+    status = EXIT_OK
+    for folder in folders:
+        try:
+            files, size, kept = remove(folder)
+        except OSError as exc:
+            print(f"notecheck: error: cannot remove {folder}: {exc.strerror or exc}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        print(f"Removed the cache at {folder} ({files} file{'s' if files != 1 else ''}, {size / 1e6:.1f} MB)"
+              + (f"; kept {len(kept)} file{'s' if len(kept) != 1 else ''} notecheck did not write: "
+                 + ", ".join(kept[:5]) + (" ..." if len(kept) > 5 else "") if kept else "") + ".")
+    return status
 
 
 def _write_bytes(stream, data: bytes) -> None:

@@ -370,10 +370,12 @@ def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool, b
 
 
 def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
-              stdin_filename: str | None = None, jobs: int | None = None, baseline=None) -> list:
+              stdin_filename: str | None = None, jobs: int | None = None, baseline=None, cache=None) -> list:
     """Fix every note under ``paths``; one runner.FileResult per file, in path order.
 
     Files are discovered, configured and spread over processes exactly as by ``check``.
+    ``cache``: a ``cache.ResultCache``; fix reads it only for notes whose cached result
+    holds no fix that would apply, and never writes it.
     """
     from functools import partial
 
@@ -383,4 +385,8 @@ def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
     if not isinstance(resolver, config_mod.Resolver):
         resolver = config_mod.Resolver(explicit=resolver)
     per_file = partial(fix_file, unsafe=unsafe, diff_only=diff_only, baseline=baseline)
-    return run_files(paths, resolver, per_file, stdin_filename=stdin_filename, jobs=jobs)
+    if cache is not None and baseline is not None:
+        cache = None  # a cached result holds every finding; fix with a baseline fixes and reports only new ones
+    if cache is not None:
+        cache = cache.for_fix(unsafe=unsafe)
+    return run_files(paths, resolver, per_file, stdin_filename=stdin_filename, jobs=jobs, cache=cache)

@@ -146,6 +146,11 @@ def check_file(path: str, config: Config | None = None, display_path: str | None
     note, error = read_note(path)
     if note is None:
         return unreadable_result(shown, error or "cannot read", config)
+    return check_parsed(note, path, config, shown)
+
+
+def check_parsed(note: Note, path: str, config: Config, shown: str) -> FileResult:
+    """Check a note already read from ``path`` (its sidecar is looked for beside it), reported as ``shown``."""
     try:
         sidecar = load_sidecar(None if path == STDIN else path, note, config)
         diagnostics = check_note(note, config, shown, sidecar=sidecar)
@@ -225,13 +230,14 @@ def parallel_map(func, tasks: list[tuple], workers: int) -> list:
 
 
 def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *,
-              stdin_filename: str | None = None, jobs: int | None = 1) -> list[FileResult]:
+              stdin_filename: str | None = None, jobs: int | None = 1, cache=None) -> list[FileResult]:
     """Expand ``paths`` and run ``per_file(path, config, shown) -> FileResult`` on every file.
 
     Path problems become FileResults with ``.error``; files run in parallel across
     ``jobs`` processes (None/0: one per core when there are many files); the results
     keep the deterministic discovery order whatever the number of processes.
     ``per_file`` must be picklable (a module-level function or a partial of one).
+    ``cache``: a ``cache.ResultCache``; the files it still holds a result for are not run.
     """
     paths = list(paths)
     slots: list[FileResult | tuple[str, Config, str]] = []
@@ -252,8 +258,17 @@ def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *
         shown = (stdin_filename or "-") if item == STDIN else display_path(item)
         slots.append((item, cfg, shown))
     tasks = [s for s in slots if isinstance(s, tuple)]
-    workers = 1 if any(t[0] == STDIN for t in tasks) else worker_count(jobs, len(tasks))
-    done = iter(parallel_map(per_file, tasks, workers))
+    known: dict[int, FileResult] = {}
+    if cache is not None:  # looked up here, before any worker starts: an unchanged archive needs none
+        for i, task in enumerate(tasks):
+            hit = cache.lookup(*task)
+            if hit is not None:
+                known[i] = hit
+        per_file = cache.worker(per_file, [t for i, t in enumerate(tasks) if i not in known])
+    todo = [t for i, t in enumerate(tasks) if i not in known]
+    workers = 1 if any(t[0] == STDIN for t in todo) else worker_count(jobs, len(todo))
+    computed = iter(parallel_map(per_file, todo, workers))
+    done = iter([known[i] if i in known else next(computed) for i in range(len(tasks))])
     return [s if isinstance(s, FileResult) else next(done) for s in slots]
 
 
@@ -271,12 +286,13 @@ def display_path(path: str) -> str:
 
 
 def check_paths(paths: Iterable[str], config: "Config | config_mod.Resolver | None" = None, *,
-                stdin_filename: str | None = None, jobs: int | None = 1) -> list[FileResult]:
+                stdin_filename: str | None = None, jobs: int | None = 1, cache=None) -> list[FileResult]:
     """Check every note under ``paths``; one result per file, in a deterministic order.
 
     ``config`` is one Config for every file, a Resolver (config per folder), or None
     (the nearest config file of each path). ``jobs``: processes to use (None or 0: one
-    per core when there are many files).
+    per core when there are many files). ``cache``: a ``cache.ResultCache`` (the command
+    line's; the library API caches nothing unless given one).
     """
     resolver = config if isinstance(config, config_mod.Resolver) else config_mod.Resolver(explicit=config)
-    return run_files(paths, resolver, check_file, stdin_filename=stdin_filename, jobs=jobs)
+    return run_files(paths, resolver, check_file, stdin_filename=stdin_filename, jobs=jobs, cache=cache)
