@@ -395,10 +395,22 @@ def _clean(args) -> int:
             print(f"notecheck: error: cannot remove {folder}: {exc.strerror or exc}", file=sys.stderr)
             status = EXIT_ERROR
             continue
-        print(f"Removed the cache at {folder} ({files} file{'s' if files != 1 else ''}, {size / 1e6:.1f} MB)"
+        amount = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} KB"
+        print(f"Removed the cache at {_relative(folder)} ({files} file{'s' if files != 1 else ''}, {amount})"
               + (f"; kept {len(kept)} file{'s' if len(kept) != 1 else ''} notecheck did not write: "
-                 + ", ".join(kept[:5]) + (" ..." if len(kept) > 5 else "") if kept else "") + ".")
+                 + ", ".join(map(_relative, kept[:5])) + (" ..." if len(kept) > 5 else "") if kept else "") + ".")
     return status
+
+
+def _relative(path: str) -> str:
+    """``path`` relative to the current directory when it lies below it, else as it is."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 def _write_bytes(stream, data: bytes) -> None:
