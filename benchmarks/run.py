@@ -16,7 +16,14 @@ generator change). For each, side by side in one run:
 * ``notecheck.parse`` and ``check_note`` in process (where the time goes);
 * ``notecheck check`` as a whole process, with ``--jobs 1`` and with every core;
 * ``notecheck fix`` as a whole process, on a fresh copy of the corpus;
-* whole-process start-up for one note (``notecheck check ONE.md``), against ``python -c pass``.
+* whole-process start-up for one note (``notecheck check ONE.md``), against ``python -c pass``;
+* the result cache: ``notecheck check`` on the unchanged corpus with an empty cache (it
+  writes one entry per note), then again (every note answered from the cache), and one
+  note's start-up from the cache.
+
+The rows above the cache rows run with ``--no-cache``: they measure checking, not the cache.
+The check rows also report their peak resident memory (of the largest process: the parent
+or one of its workers), from one more run each.
 
 It prints MB/s and notes/s for each, and the ratio of ``notecheck check`` to read+decode
 and to the mistune parse. Usage::
@@ -270,6 +277,7 @@ def children_cpu() -> float:
 # every start-up compile every module again (~40 ms).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(CORPUS / "pycache")
+CHILD_ENV["NOTECHECK_CACHE_DIR"] = str(CORPUS / "cache")  # never the checkout's own .notecheck_cache
 
 
 LAST_CHILD_CPU = [0.0]  # CPU seconds (user+sys, all its processes) of the last run_process
@@ -282,6 +290,40 @@ def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, subpro
     seconds = time.perf_counter() - t0
     LAST_CHILD_CPU[0] = children_cpu() - c0
     return seconds, proc
+
+
+RSS: dict[str, float] = {}  # row name -> peak resident MB (its largest process: the parent or a worker)
+
+# Peak RSS is read from wait4 in a small go-between process: a child of this (large) process
+# would report this process's own peak, which Linux carries into a child through fork and exec.
+_RSS_PROBE = """import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        fd = os.open(os.devnull, os.O_RDWR)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+"""
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    """One more run of ``args``, for its peak resident memory in MB."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "rss"
+        subprocess.run([sys.executable, "-c", _RSS_PROBE, str(out), *args], env=CHILD_ENV, check=False)
+        try:
+            value = int(out.read_text())
+        except (OSError, ValueError):
+            return float("nan")
+    return value / 2**20 if sys.platform == "darwin" else value / 1024
 
 
 def notecheck_cmd() -> list[str]:
@@ -326,7 +368,10 @@ def print_comparison(summaries: list[dict]) -> None:
             ("check_j1_cpu", "notecheck check -j1 cpu s", "{:.1f}"),
             ("parse_ms", "parse ms/MB (in process)", "{:.0f}"), ("parse_cpu_ms", "parse cpu ms/MB", "{:.0f}"),
             ("rules_ms", "all rules ms/MB (in process)", "{:.0f}"), ("rules_cpu_ms", "all rules cpu ms/MB", "{:.0f}"),
-            ("startup_ms", "start-up, one note ms", "{:.0f}")]
+            ("startup_ms", "start-up, one note ms", "{:.0f}"),
+            ("check_cached", "notecheck check, cached MB/s", "{:.1f}"),
+            ("cached_x", "cached: times as fast as all cores", "{:.1f}"),
+            ("rss_all", "peak RSS MB, check all cores", "{:.0f}"), ("rss_cached", "peak RSS MB, cached", "{:.0f}")]
     for key, title, fmt in keys:
         print(f"{title:<36}" + "".join(f"{fmt.format(s[key]):>{width}}" for s in summaries))
     codes = sorted({c for s in summaries for c in s["per_rule"]}, key=lambda c: -max(s["per_rule"].get(c, 0)
@@ -438,7 +483,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     check_codes: dict[str, int] = {}
     for jobs, name in ((1, "notecheck check -j1"), (0, f"notecheck check (all {cores} cores)")):
         check_codes.clear()
-        argv_ = [*cmd, "check", "--output-format", "json", *sidecar_args, target]
+        argv_ = [*cmd, "check", "--output-format", "json", *sidecar_args, "--no-cache", target]
         if jobs:
             argv_[2:2] = ["--jobs", str(jobs)]
         times = []
@@ -448,6 +493,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
             times.append(seconds)
             if seconds == min(times):
                 CPU[name] = LAST_CHILD_CPU[0]
+        RSS[name] = peak_rss_mb(argv_)
         assert proc is not None
         remark = f"exit {proc.returncode}"
         if proc.returncode not in (0, 1):
@@ -466,7 +512,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     if copy.exists():
         shutil.rmtree(copy)
     shutil.copytree(folder, copy)
-    seconds, proc = run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, str(copy)])
+    seconds, proc = run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, "--no-cache", str(copy)])
     CPU["notecheck fix (copy)"] = LAST_CHILD_CPU[0]
     remark = f"exit {proc.returncode}"
     if proc.returncode not in (0, 1):
@@ -476,35 +522,63 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
     # the promises of fix, checked on the whole copy: nothing fixable remains, a second run changes nothing
     after = {f: f.read_bytes() for f in copy.rglob("*.md")}
-    _, proc = run_process([*cmd, "check", "--output-format", "json", *sidecar_args, str(copy)])
+    _, proc = run_process([*cmd, "check", "--output-format", "json", *sidecar_args, "--no-cache", str(copy)])
     try:
         # unsafe fixes (NC602 with a sidecar) wait for --unsafe-fixes: only safe ones must be gone
         fixable_left = sum(1 for d in json.loads(proc.stdout or b"[]")
                            if d.get("fixable") and (d.get("fix") or {}).get("applicability", "safe") == "safe")
     except ValueError:
         fixable_left = -1
-    run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, str(copy)])
+    run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, "--no-cache", str(copy)])
     changed_again = sum(1 for f, data in after.items() if f.read_bytes() != data)
     fix_check = (f"after fix: {fixable_left} findings with a safe fix remain (must be 0); "
                  f"a second fix changed {changed_again} files (must be 0)")
 
+    # the result cache: the unchanged corpus with an empty cache, then answered from it ----------
+    cache = CORPUS / "cache" / folder.name
+    if cache.exists():
+        shutil.rmtree(cache)
+    cache_argv = [*cmd, "check", "--output-format", "json", *sidecar_args, "--cache-dir", str(cache), target]
+    cold_name, cached_name = "notecheck check, cache empty", "notecheck check, cached"
+    seconds, proc = run_process(cache_argv)
+    CPU[cold_name] = LAST_CHILD_CPU[0]
+    entries = sum(1 for _ in cache.rglob("*.json"))
+    cache_mb = sum(p.stat().st_size for p in cache.rglob("*")) / 1e6
+    add(cold_name, seconds, total_bytes, n, f"exit {proc.returncode}, wrote {entries} entries ({cache_mb:.1f} MB)")
+    cold_output = proc.stdout
+    times = []
+    for _ in range(args.repeat):
+        seconds, proc = run_process(cache_argv)
+        times.append(seconds)
+        if seconds == min(times):
+            CPU[cached_name] = LAST_CHILD_CPU[0]
+    RSS[cached_name] = peak_rss_mb(cache_argv)
+    same = "same output as cold" if proc.stdout == cold_output else "OUTPUT DIFFERS FROM COLD"
+    add(cached_name, min(times), total_bytes, n, f"exit {proc.returncode}, {same}")
+
     # start-up for one note --------------------------------------------------------------------
     one = next((f for f in files if SAMPLE.name not in f.name), files[0])
     base = statistics.median(run_process([sys.executable, "-c", "pass"])[0] for _ in range(args.startup_runs))
-    one_times = [run_process([*cmd, "check", *sidecar_args, str(one)])[0] for _ in range(args.startup_runs)]
+    one_argv = [*cmd, "check", *sidecar_args, "--no-cache", str(one)]
+    one_times = [run_process(one_argv)[0] for _ in range(args.startup_runs)]
     startup = statistics.median(one_times)
     add("start-up: notecheck check ONE.md", startup, one.stat().st_size, 1,
         f"median of {args.startup_runs}; python -c pass = {base * 1000:.0f} ms; min {min(one_times) * 1000:.0f} ms")
+    RSS["start-up: notecheck check ONE.md"] = peak_rss_mb(one_argv)
+    one_cached = [*cmd, "check", *sidecar_args, "--cache-dir", str(cache), str(one)]  # its entry: the cache rows'
+    cached_one = statistics.median(run_process(one_cached)[0] for _ in range(args.startup_runs))
+    add("start-up, cached: check ONE.md", cached_one, one.stat().st_size, 1, f"median of {args.startup_runs}")
 
     # report -----------------------------------------------------------------------------------
     print()
-    print(f"{'what':<34} {'seconds':>8} {'MB/s':>9} {'notes/s':>9} {'cpu s':>7}  remark")
+    print(f"{'what':<34} {'seconds':>8} {'MB/s':>9} {'notes/s':>9} {'cpu s':>7} {'rss MB':>6}  remark")
     rate = {}
     for name, seconds, nbytes, count, remark in rows:
         mbs = nbytes / 1e6 / seconds
         rate[name] = mbs
         cpu = f"{CPU[name]:>7.3f}" if name in CPU else f"{'':>7}"
-        print(f"{name:<34} {seconds:>8.3f} {mbs:>9.1f} {count / seconds:>9.0f} {cpu}  {remark}")
+        rss = f"{RSS[name]:>6.0f}" if name in RSS else f"{'':>6}"
+        print(f"{name:<34} {seconds:>8.3f} {mbs:>9.1f} {count / seconds:>9.0f} {cpu} {rss}  {remark}")
     print()
     read_rate = rate["read+decode"]
     mistune_rate = rate["mistune full parse"]
@@ -513,7 +587,12 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
             print(f"{name:<34} = 1/{read_rate / rate[name]:.0f} of read+decode, "
                   f"{rate[name] / mistune_rate:.1f}x a full mistune parse")
     print(f"start-up for one note: {startup * 1000:.0f} ms (target < 150 ms), of which the bare interpreter "
-          f"(python -c pass) {base * 1000:.0f} ms")
+          f"(python -c pass) {base * 1000:.0f} ms; from the cache {cached_one * 1000:.0f} ms")
+    cold_check = f"notecheck check (all {cores} cores)"
+    cached_x = rate[cached_name] / rate[cold_check]
+    print(f"the unchanged corpus from the cache: {cached_x:.1f}x as fast as cold ({cold_check}; target >= 10x; "
+          f"cpu {CPU.get(cached_name, 0):.2f} s against {CPU.get(cold_check, 0):.2f} s); filling the cache costs "
+          f"{(CPU.get(cold_name, 0) / max(CPU.get(cold_check, 0), 1e-9) - 1) * 100:+.0f}% cpu on a cold run")
     parse_rate = rate["notecheck.parse (in process)"]
     parse_cpu = CPU.get("notecheck.parse (in process)", 0.0) * 1000 / mb
     print(f"in process, per MB: parse {1000 / parse_rate:.0f} ms (cpu {parse_cpu:.0f} ms), rules "
@@ -538,7 +617,9 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
             "parse_ms": 1000 / parse_rate, "rules_ms": sum(per_rule.values()) * 1000 / rule_mb,
             "parse_cpu_ms": parse_cpu, "rules_cpu_ms": sum(per_rule_cpu.values()) * 1000 / rule_mb,
             "check_j1_cpu": CPU.get("notecheck check -j1", 0.0),
-            "startup_ms": startup * 1000, "per_rule": {c: t * 1000 / rule_mb for c, t in per_rule_cpu.items()}}
+            "startup_ms": startup * 1000, "per_rule": {c: t * 1000 / rule_mb for c, t in per_rule_cpu.items()},
+            "check_cached": rate[cached_name], "cached_x": cached_x,
+            "rss_all": RSS.get(cold_check, float("nan")), "rss_cached": RSS.get(cached_name, float("nan"))}
 
 
 if __name__ == "__main__":

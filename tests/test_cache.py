@@ -470,6 +470,12 @@ def test_git_does_not_see_the_cache(project, monkeypatch):
 def test_fix_reads_the_cache_but_never_writes_it(project):
     run_cli("fix", "-j1", *ALL)
     assert not cache_dir().exists() or not entries()
+    prime("notes/clean.md")
+    (entry,) = entries()
+    before = entry.read_bytes()
+    os.utime(project / "notes" / "clean.md", ns=(1_000_000_000, 1_000_000_000))
+    run_cli("fix", "-j1", *ALL)  # the entry answers (the hash matches) but is not refreshed
+    assert entries() == [entry] and entry.read_bytes() == before
 
 
 def test_standard_input_is_not_cached(project):

@@ -314,8 +314,8 @@ class ResultCache:
         self._config_keys: dict[int, tuple[Any, str]] = {}
 
     def for_fix(self, *, unsafe: bool) -> "ResultCache":
-        """The view ``notecheck fix`` uses: it never writes entries, and a cached result holding a
-        fix that would apply (safe ones, and unsafe ones with ``unsafe``) is not used."""
+        """The view ``notecheck fix`` uses: it never writes the cache, and a cached result holding
+        a fix that would apply (safe ones, and unsafe ones with ``unsafe``) is not used."""
         import copy
 
         view = copy.copy(self)
@@ -381,7 +381,7 @@ class ResultCache:
             return None
         if self.fix and any(_applies(d.fix, self.unsafe) for d in result.diagnostics):
             return None  # fix must run on this note
-        if fresh is not note or any(a is not b for a, b in zip(fresh_sidecars, sidecars)):
+        if not self.fix and (fresh is not note or any(a is not b for a, b in zip(fresh_sidecars, sidecars))):
             # the stat data changed, the bytes did not: keep the entry stat-only for next time
             doc["note"], doc["sidecars"] = fresh, fresh_sidecars
             self._write(entry_path, doc)
