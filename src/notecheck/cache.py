@@ -55,7 +55,7 @@ import stat as stat_mod
 import sys
 import time
 from dataclasses import fields
-from functools import partial
+from functools import lru_cache, partial
 from hashlib import blake2b
 from typing import Any
 
@@ -161,6 +161,7 @@ def config_key(config) -> str:
 # ------------------------------------------------------------------------ encoding results
 
 
+@lru_cache(maxsize=1)
 def _diagnostic_fields() -> tuple[str, ...]:
     from .diagnostic import Diagnostic
 
@@ -226,33 +227,44 @@ def _fix(value: Any):
     return Fix(tuple(edits), value[0], _str(value[1]))
 
 
-_CHECKS = {
-    "line": lambda v: _int(v, 1),
-    "column": lambda v: _int(v, 1),
-    "end_line": lambda v: _optional_int(v, 1),
-    "end_column": lambda v: _optional_int(v, 1),
-    "offset": lambda v: _optional_int(v, 0),
-    "message": _str,
-    "fix": _fix,
-}
-
-
-def _field_check(name: str, value: Any) -> Any:
-    check = _CHECKS.get(name)
-    if check is not None:
-        return check(value)
-    if name == "code":
-        if type(value) is not str or not _CODE.fullmatch(value):
-            raise _Malformed
-    elif name == "severity":
-        if value not in ("error", "warning"):
-            raise _Malformed
-    elif name == "fixable":
-        if type(value) is not bool:
-            raise _Malformed
-    elif value is not None and type(value) not in (str, int, bool, float):
+def _code(value: Any) -> str:
+    if type(value) is not str or not _CODE.fullmatch(value):
         raise _Malformed
     return value
+
+
+def _severity(value: Any) -> str:
+    if value != "error" and value != "warning":
+        raise _Malformed
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise _Malformed
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    """A field this module has no rule for (one added to Diagnostic later): a JSON scalar."""
+    if value is not None and type(value) not in (str, int, bool, float):
+        raise _Malformed
+    return value
+
+
+_CHECKS = {
+    "path": _str,
+    "line": lambda v: _int(v, 1),
+    "column": lambda v: _int(v, 1),
+    "code": _code,
+    "severity": _severity,
+    "message": _str,
+    "fixable": _bool,
+    "end_line": lambda v: _optional_int(v, 1),
+    "end_column": lambda v: _optional_int(v, 1),
+    "fix": _fix,
+    "offset": lambda v: _optional_int(v, 0),
+}
 
 
 def decode_result(data: Any, shown: str):
@@ -261,6 +273,8 @@ def decode_result(data: Any, shown: str):
     from .runner import FileResult
 
     names = _diagnostic_fields()
+    checks = [_CHECKS.get(name, _scalar) for name in names]
+    width = len(names)
     try:
         if type(data) is not dict or data.get("fields") != list(names):
             return None
@@ -269,12 +283,12 @@ def decode_result(data: Any, shown: str):
             return None
         diagnostics = []
         for row in rows:
-            if type(row) is not list or len(row) != len(names):
+            if type(row) is not list or len(row) != width:
                 return None
-            values = {name: _field_check(name, value) for name, value in zip(names, row)}
-            if values.get("path") != shown:
+            diagnostic = Diagnostic(*[check(value) for check, value in zip(checks, row)])
+            if diagnostic.path != shown:
                 return None
-            diagnostics.append(Diagnostic(**values))
+            diagnostics.append(diagnostic)
         excerpts: dict[int, str] = {}
         for item in excerpt_rows:
             if type(item) is not list or len(item) != 2:
