@@ -242,6 +242,21 @@ def test_a_sidecar_named_after_the_note_counts_as_well_as_one_named_after_the_vi
     assert "NC603" in {d["code"] for d in json.loads(got[1])}
 
 
+def test_a_sidecar_in_the_sidecar_folder_counts(project, computed):
+    transcripts = project / "transcripts"
+    transcripts.mkdir()
+    (project / "notes" / f"{VID}.json").rename(transcripts / f"{VID}.json")
+    args = ("check", "-j1", "--output-format", "json", "--sidecar", "transcripts", f"notes/{VID}.md")
+    run_cli(*args)
+    doc = cache_mod.read_entry(str(entries()[0]))
+    assert [d["path"] for d in doc["sidecars"]] == [os.path.join("transcripts", f"{VID}.json")]
+    (transcripts / f"{VID}.json").unlink()
+    computed.clear()
+    got = run_cli(*args)
+    assert computed == [f"notes/{VID}.md"]
+    assert got == cold(*args)
+
+
 def test_a_config_file_further_up_invalidates(project, computed):
     prime(*ALL)
     (project / ".notecheck.toml").write_text('ignore = ["NC202", "NC004"]\n\n[per-file-ignores]\n"quiet/*.md" = ["NC5"]\n')
