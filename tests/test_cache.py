@@ -94,7 +94,7 @@ ALL = ["notes", "quiet"]
 # --------------------------------------------------------------------------- same output
 
 
-@pytest.mark.parametrize("fmt", ["json", "text", "github", "sarif", "junit"])
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "github", "gitlab", "sarif", "junit"])
 def test_a_cached_run_prints_exactly_what_a_cold_run_prints(project, computed, fmt):
     args = ("check", "-j1", "--report-unused-suppressions", "--output-format", fmt, *ALL)
     expected = cold(*args)
@@ -617,7 +617,7 @@ def _unsafe_only(project: Path) -> str:
     text = (SIDECAR_DIR / f"{VID}.md").read_text("utf-8")
     head, sep, rest = text.partition("## Key Points")
     note.write_text((head.replace("t=365s", "t=369s").replace("[6:05]", "[6:09]")
-                     .replace('"*6:05-7:40"', '"*6:09-7:40"').replace("-6m05s.mp4", "-6m09s.mp4")) + sep + rest,
+                     .replace('"*6:05-7:40"', '"*6:09-7:44"').replace("-6m05s.mp4", "-6m09s.mp4")) + sep + rest,
                     encoding="utf-8")
     return f"notes/{VID}.md"
 
@@ -638,6 +638,23 @@ def test_unsafe_fixes_are_applied_though_the_cache_answered_a_safe_fix(project, 
     assert note.read_bytes() == (SIDECAR_DIR / f"{VID}.md").read_bytes()
     # and the fixed note is checked afresh
     assert run_cli("check", "-j1", "--output-format", "json", name)[:2] == (0, "[]\n")
+
+
+def test_a_baseline_hides_the_same_findings_with_and_without_the_cache(project, fixed_notes):
+    prime(*ALL)
+    assert run_cli("check", "-j1", "--no-cache", "--write-baseline", "base.json", "notes")[0] == 0
+    (project / "notes" / "new.md").write_bytes(SAMPLE.read_bytes())  # its findings are new
+    args = ("check", "-j1", "--output-format", "json", "--baseline", "base.json", *ALL)
+    expected = cold(*args)
+    assert run_cli(*args) == expected
+    assert {d["path"] for d in json.loads(expected[1])} == {"notes/new.md", "quiet/lXUZvyajciY.md"}
+    # fix with a baseline fixes and reports only new findings: no note is answered from the cache
+    args = ("fix", "-j1", "--diff", "--baseline", "base.json", *ALL)
+    expected = cold(*args)
+    fixed_notes.clear()
+    assert run_cli(*args) == expected
+    assert "+++ notes/new.md" in expected[1] and "notes/lXUZvyajciY.md" not in expected[1]
+    assert "notes/clean.md" in fixed_notes
 
 
 def test_diff_shows_what_a_cached_note_would_get(project):
