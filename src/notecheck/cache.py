@@ -41,8 +41,9 @@ costs one warning, never the run.
 **Who uses it**: ``check`` reads and writes it. ``fix`` only reads it, to skip a note whose
 cached result holds no fix it would apply (safe ones; unsafe ones too with
 ``--unsafe-fixes``): such a note is left as it is and reported as ``check`` would, so a note
-``fix`` must rewrite is always fixed. Standard input (``-``) is never cached. The library
-API caches nothing unless given a ``ResultCache``. ``notecheck clean`` removes what
+``fix`` must rewrite is always fixed (``fix --baseline`` does not read it: a cached result
+holds every finding). Standard input (``-``) is never cached. The library API caches
+nothing unless given a ``ResultCache``. ``notecheck clean`` removes what
 notecheck wrote.
 """
 
