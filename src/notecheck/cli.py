@@ -76,9 +76,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="neither read nor write the result cache (every note is checked)")
 
 
-def _cache_dir_option(p: argparse.ArgumentParser) -> None:
+def _cache_dir_option(p: argparse.ArgumentParser, what: str = "keep the result cache in DIR") -> None:
     p.add_argument("--cache-dir", metavar="DIR",
-                   help="keep the result cache in DIR (default: $NOTECHECK_CACHE_DIR, else .notecheck_cache "
+                   help=f"{what} (default: $NOTECHECK_CACHE_DIR, else .notecheck_cache "
                         "in the folder of the config file, else in the current directory)")
 
 
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Remove the result cache: the project's .notecheck_cache (or --cache-dir / "
                                        "$NOTECHECK_CACHE_DIR) and every .notecheck_cache below the current directory. "
                                        "Only files notecheck wrote are removed.")
-    _cache_dir_option(clean)
+    _cache_dir_option(clean, "remove the result cache in DIR only")
     parser.set_defaults(_path_commands={"check": check, "fix": fix})
     return parser
 
