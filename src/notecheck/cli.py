@@ -12,6 +12,7 @@ from typing import Sequence
 
 from . import __version__
 from .config import ConfigError, Overrides, Resolver, _codes, command_line_globs, load_file
+from .escape import for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # the README quotes this text (tests/test_docs.py keeps the two the same)
@@ -180,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "clean":
             return _clean(args)
     except ConfigError as exc:
-        print(f"notecheck: error: {exc}", file=sys.stderr)
+        print(f"notecheck: error: {for_terminal(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
@@ -267,7 +268,7 @@ def _run(args, *, fix: bool) -> int:
 
     path_errors = [r for r in results if r.error is not None]
     for r in path_errors:
-        print(f"notecheck: error: {r.path}: {r.error}", file=sys.stderr)
+        print(f"notecheck: error: {for_terminal(r.path)}: {for_terminal(r.error)}", file=sys.stderr)
     quiet = args.quiet or args.silent
     diff_out = [r for r in results if getattr(r, "diff", None)]
     if args.diff:  # the diff is the whole stdout (a report beside it would spoil the patch)
@@ -299,7 +300,7 @@ def _run(args, *, fix: bool) -> int:
     if fix and not args.diff and args.output_format in TEXT_FORMATS and not quiet:
         for r in results:  # like pre-commit-hooks: name each file that was rewritten
             if r.changed:
-                stream.write(f"Fixing {r.path}\n")
+                stream.write(f"Fixing {for_terminal(r.path)}\n")
     if args.fix_only:  # what remains is for 'notecheck check' to report (the pre-commit check hook)
         fixed = sum(len(r.fixed) for r in results if not args.diff)
         if fixed and not quiet and args.output_format in TEXT_FORMATS:

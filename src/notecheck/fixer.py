@@ -251,10 +251,15 @@ def _lines(text: str) -> list[str]:
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
-    """A unified diff of two versions of a note, marking a missing final newline like diff(1)."""
+    """A unified diff of two versions of a note, marking a missing final newline like diff(1).
+
+    A file name with control characters or non-UTF-8 bytes is C-quoted in the headers, as git does."""
     import difflib
 
+    from .escape import diff_path
+
     out: list[str] = []
+    path = diff_path(path)
     for line in difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path):
         if line.endswith("\n"):
             out.append(line)

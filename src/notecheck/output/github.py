@@ -4,7 +4,8 @@
 
 Errors become ``::error``, warnings ``::warning``. Escaping follows the workflow-command
 rules (actions/toolkit ``command.ts``): in the message ``%``, ``\\r``, ``\\n``; in property
-values also ``:`` and ``,``. GitHub places an annotation by its path relative to the
+values also ``:`` and ``,``. Before that, control characters (the log viewer renders ANSI
+sequences) are shown escaped, as in the text output (notecheck.escape). GitHub places an annotation by its path relative to the
 repository root: paths are written with ``/``, without ``./``, and an absolute path
 inside ``$GITHUB_WORKSPACE`` is made relative to it.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 import os
 import posixpath
 from typing import IO, Sequence
+
+from ..escape import for_terminal
 
 
 def escape_data(text: str) -> str:
@@ -39,7 +42,7 @@ def annotation_path(path: str) -> str:
 
 def command(diag) -> str:
     kind = "error" if diag.severity == "error" else "warning"
-    props = [("file", annotation_path(diag.path)), ("line", diag.line), ("col", diag.column)]
+    props = [("file", for_terminal(annotation_path(diag.path))), ("line", diag.line), ("col", diag.column)]
     if diag.end_line is not None and diag.end_column is not None:
         props += [("endLine", diag.end_line), ("endColumn", diag.end_column)]
     props.append(("title", diag.code))
@@ -48,7 +51,7 @@ def command(diag) -> str:
     if diag.fixable:
         unsafe = getattr(diag.fix, "applicability", "safe") == "unsafe"
         fixable = f" (fixable with `notecheck fix{' --unsafe-fixes' if unsafe else ''}`)"
-    return f"::{kind} {rendered}::{escape_data(diag.message + fixable)}"
+    return f"::{kind} {rendered}::{escape_data(for_terminal(diag.message) + fixable)}"
 
 
 def write(results: Sequence, stream: IO[str], options) -> None:

@@ -3,20 +3,18 @@
 ``<failure>`` (so a CI lists each finding as a failed test, with its file and line); a
 path that could not be checked is a testcase with an ``<error>``. A run without findings
 is one passing testcase, ``No problems found``.
+
+XML 1.0 cannot hold C0 controls (but tab, LF, CR) or the bytes of a non-UTF-8 file name,
+not even as character references: those are written ``\\x1b`` / ``\\xff`` (notecheck.escape);
+every other character is exact.
 """
 
 from __future__ import annotations
 
-import re
 from typing import IO, Sequence
 from xml.etree import ElementTree as ET
 
-# characters XML 1.0 cannot hold at all (a binary file's message may quote them)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+from ..escape import for_xml as _clean
 
 
 def _suite(suites: ET.Element, name: str) -> ET.Element:

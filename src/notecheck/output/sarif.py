@@ -6,7 +6,9 @@ index and carries one physical location. Columns count Unicode code points
 (``run.columnKind``), and a region's ``endColumn`` is one past its last character, as
 notecheck's own end columns are. Fixes are included where a finding has one
 (character offsets into the file as decoded, which is how notecheck's edits count).
-Relative paths are relative to ``%SRCROOT%``, the working directory.
+Relative paths are relative to ``%SRCROOT%``, the working directory. URIs are built from
+a path's bytes (a non-UTF-8 name's byte 0xff is ``%FF``); text is JSON-escaped as in the
+JSON output (notecheck.escape).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import os
 import re
 from pathlib import Path
 from typing import IO, Sequence
-from urllib.parse import quote
+
+from ..escape import json_dumps, uri_path
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning"}
@@ -27,7 +30,7 @@ def _uri(path: str) -> tuple[str, str | None]:
     p = Path(path)
     if p.is_absolute():
         return p.as_uri(), None
-    return quote(p.as_posix()), "%SRCROOT%"  # as_posix drops a leading "./"
+    return uri_path(p.as_posix()), "%SRCROOT%"  # as_posix drops a leading "./"
 
 
 _SECTIONS = ("What it finds", "Why it matters", "Bad", "Good", "Fix")
@@ -145,5 +148,5 @@ def build(results: Sequence) -> dict:
 
 
 def write(results: Sequence, stream: IO[str], options) -> None:
-    json.dump(build(results), stream, indent=2, ensure_ascii=False)
+    stream.write(json_dumps(build(results), indent=2))
     stream.write("\n")

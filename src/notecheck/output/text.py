@@ -13,6 +13,8 @@ import os
 from collections import Counter
 from typing import IO, Mapping, Sequence
 
+from ..escape import excerpt_for_terminal, for_terminal
+
 _MAX_EXCERPT = 160
 
 # SGR codes; written by hand so that colour never changes the layout (no wrapping, no markup)
@@ -51,15 +53,18 @@ def use_color(stream: IO[str], environ: Mapping[str, str] | None = None) -> bool
 
 
 def _excerpt(line_text: str, column: int) -> tuple[str, int]:
-    """Clip very long lines (transcripts) around the column; return (text, caret column)."""
-    line_text = line_text.expandtabs(1)
+    """Clip very long lines (transcripts) around the column; return (text, caret column).
+
+    Control characters are shown escaped (``\\x1b``), the caret still under its character."""
     if len(line_text) <= _MAX_EXCERPT:
-        return line_text, column
+        return excerpt_for_terminal(line_text.replace("\t", " "), column)
+    # clipped before anything else: the work per finding must not grow with the line
     start = max(0, column - 1 - _MAX_EXCERPT // 2)
-    clipped = line_text[start:start + _MAX_EXCERPT]
+    clipped = line_text[start:start + _MAX_EXCERPT].replace("\t", " ")  # = expandtabs(1)
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + _MAX_EXCERPT < len(line_text) else ""
-    return prefix + clipped + suffix, column - start + len(prefix)
+    text, col = excerpt_for_terminal(clipped, column - start)
+    return prefix + text + suffix, col + len(prefix)
 
 
 def _plural(n: int, word: str) -> str:
@@ -121,14 +126,15 @@ def statistics_lines(results: Sequence) -> list[str]:
 
 
 def finding_line(d, color: bool = False) -> str:
-    """``path:line:col: CODE [severity] message`` (`` [*]`` when fixable)."""
+    """``path:line:col: CODE [severity] message`` (`` [*]`` when fixable); control characters shown escaped."""
     fix = " [*]" if d.fixable else ""
+    path, message = for_terminal(d.path), for_terminal(d.message)
     if not color:
-        return f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity}] {d.message}{fix}"
+        return f"{path}:{d.line}:{d.column}: {d.code} [{d.severity}] {message}{fix}"
     sev = _SEVERITY_COLOR.get(d.severity, _BOLD)
     fix = f" {_CYAN}[*]{_RESET}" if fix else ""
-    return (f"{_BOLD}{d.path}{_RESET}:{d.line}:{d.column}: {sev}{d.code}{_RESET} "
-            f"{sev}[{d.severity}]{_RESET} {d.message}{fix}")
+    return (f"{_BOLD}{path}{_RESET}:{d.line}:{d.column}: {sev}{d.code}{_RESET} "
+            f"{sev}[{d.severity}]{_RESET} {message}{fix}")
 
 
 def excerpt_lines(d, line_text: str, color: bool = False) -> list[str]:
@@ -162,7 +168,7 @@ def _write(results: Sequence, stream: IO[str], options, *, show_source: bool) ->
                 w("\n".join(excerpt_lines(d, result.excerpts[d.line], color)) + "\n")
         if options.show_fixes:
             for d in result.fixed:
-                w(f"{d.path}:{d.line}:{d.column}: fixed {d.code} {d.message}\n")
+                w(f"{for_terminal(d.path)}:{d.line}:{d.column}: fixed {d.code} {for_terminal(d.message)}\n")
     if not options.quiet:  # -q: the findings only (as ruff's)
         summary = summary_line(results)
         w((f"{_BOLD}{summary}{_RESET}" if color else summary) + "\n")

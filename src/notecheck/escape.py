@@ -1,0 +1,117 @@
+"""Text that reaches a terminal, a log or a report: control characters shown, never acted on.
+
+A note's text (an H1, a quote, a mojibake sample) and a file's name reach the user in
+messages, source excerpts and paths. Printed raw, some characters are commands, not text:
+
+* C0 controls U+0000-U+001F: ESC opens colour, cursor and OSC sequences (blink, a window
+  title, a hyperlink, on some terminals a clipboard write); a lone CR returns to the line
+  start and overprints it; BS, BEL, LF, VT and FF move the cursor or break the line;
+* DEL U+007F and the C1 controls U+0080-U+009F (U+009B is a one-character CSI, U+009D an
+  OSC, on terminals that honour 8-bit controls);
+* the bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), which
+  make a terminal or a web view display characters in another order than they are
+  ("Trojan Source");
+* lone surrogates U+D800-U+DFFF: the bytes of a file name that is not UTF-8, as Python
+  reads it (``os.fsdecode``: byte 0xff is U+DCFF); they cannot be written as UTF-8 at all.
+
+``for_terminal`` shows each of them as a visible escape, as Python's ``repr`` does:
+``\\x1b`` for ESC, ``\\x0d`` for CR, ``\\xff`` for the byte 0xff of a file name,
+``\\u202e`` for a bidi control. A tab is left alone (it only moves to the next tab stop).
+
+Machine formats keep the exact text in their own escaping (``json_dumps``: a JSON
+``\\u`` escape, so the decoded value is the same string; ``uri_path``: percent-encoded
+bytes); JUnit XML, which cannot hold a C0 control or a lone surrogate even as a character
+reference, uses ``for_xml``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+from urllib.parse import quote
+
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# everything a terminal may act on, and what cannot be encoded (see the module docstring)
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
+# what json.dumps leaves raw (it escapes C0 itself): DEL, C1, bidi controls, lone surrogates
+_JSON_RAW_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}\ud800-\udfff]")
+# what XML 1.0 cannot hold, not even as &#...; (tab, LF and CR it can)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _visible(m: re.Match) -> str:
+    code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a non-UTF-8 file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with every control character a terminal acts on shown as ``\\xNN`` / ``\\uNNNN``."""
+    if _TERMINAL_UNSAFE.search(text) is None:
+        return text
+    return _TERMINAL_UNSAFE.sub(_visible, text)
+
+
+def excerpt_for_terminal(text: str, column: int) -> tuple[str, int]:
+    """A source excerpt escaped as ``for_terminal`` does, and the 1-based column that still
+    points at the same character (an escape takes more than one column)."""
+    if _TERMINAL_UNSAFE.search(text) is None:
+        return text, column
+    head = for_terminal(text[:max(0, column - 1)])
+    return head + for_terminal(text[max(0, column - 1):]), len(head) + 1
+
+
+def for_xml(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold shown as ``\\xNN`` / ``\\uNNNN``; the rest exact."""
+    if _NOT_XML.search(text) is None:
+        return text
+    return _NOT_XML.sub(_visible, text)
+
+
+def _json_escape(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+def json_dumps(obj: Any, **kwargs: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, **kwargs)``, valid UTF-8 and safe on a terminal.
+
+    Control, bidi and lone surrogate characters are written as JSON ``\\u`` escapes, so every
+    string decodes to exactly the value it had: a path with the byte 0xff holds ``\\udcff``,
+    which ``os.fsencode`` turns back into that byte (Python's surrogateescape convention).
+    These characters can only occur inside JSON strings, so the rewrite cannot touch syntax.
+    """
+    text = json.dumps(obj, ensure_ascii=False, **kwargs)
+    if _JSON_RAW_UNSAFE.search(text) is None:
+        return text
+    return _JSON_RAW_UNSAFE.sub(_json_escape, text)
+
+
+def uri_path(path: str) -> str:
+    """A path percent-encoded for a URI, from its bytes: the byte 0xff of a non-UTF-8 name is ``%FF``."""
+    return quote(os.fsencode(path))
+
+
+def diff_path(path: str) -> str:
+    """A file name for a ``---``/``+++`` diff header: as it is, or C-quoted as git quotes it
+    (``"bad\\377.md"``, octal bytes; GNU patch and ``git apply`` read it) when it holds a
+    character ``for_terminal`` would escape (or starts with a double quote)."""
+    if _TERMINAL_UNSAFE.search(path) is None and not path.startswith('"'):
+        return path
+    out = []
+    for ch in path:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif _TERMINAL_UNSAFE.match(ch) is None:
+            out.append(ch)
+        else:
+            try:
+                data = ch.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+                data = ch.encode("utf-8", "surrogatepass")
+            out.extend(f"\\{b:03o}" for b in data)
+    return '"' + "".join(out) + '"'

@@ -1,0 +1,206 @@
+"""Hostile names, terminals, configs and folders (issue 15): each break reproduced, then held.
+
+* a file name that is not UTF-8 is carried by every output format, each in its own escaping;
+* control characters from a note (ESC sequences, a lone CR, C1 and bidi controls) never
+  reach a terminal or a log raw: messages, excerpts and paths show them as ``\\x1b``;
+* a symlink loop named on the command line is one file's problem, not the run's;
+* a config nested 500 deep, or holding nan, is a config error (exit 2) naming the key;
+* fix in a folder the user cannot write reports why and keeps the file's findings;
+* stale ``.NAME.*.notecheck.tmp`` files of ours are cleaned, nothing else is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from conftest import CLEAN, ROOT, run_cli
+
+CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
+LINK = "[1:35](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=95s)"
+BROKEN = CLEAN_TEXT.replace(LINK, LINK.replace("t=95s", "t=96s"))  # NC301 findings, all fixable
+FORMATS = ["text", "json", "github", "sarif", "junit"]
+
+# what a terminal acts on (ESC, CSI/OSC sequences, BEL, a lone CR, C1 CSI, a bidi override)
+HOSTILE = "\x1b[5m\x1b]0;pwned\x07\x1b[31mRED\rX\u202eevil\x9b31m"
+RAW_CONTROLS = ["\x1b", "\x07", "\r", "\u202e", "\x9b"]
+
+
+def bytes_name_file(folder: Path, name: bytes, text: str = BROKEN) -> str:
+    """Create a file whose name is ``name`` (any bytes); its path as Python shows it (os.fsdecode)."""
+    path = os.path.join(os.fsencode(folder), name)
+    with open(path, "wb") as fh:
+        fh.write(text.encode("utf-8"))
+    return os.fsdecode(path)
+
+
+def cli_subprocess(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real program, with a strict UTF-8 stdout (as on a UTF-8 terminal): nothing unencodable may reach it."""
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "notecheck", *args], capture_output=True, cwd=cwd,
+                          env=full_env, timeout=120)
+
+
+# ---------------------------------------------------------------------------- 1. non-UTF-8 file names
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_non_utf8_file_name_is_carried_by_every_format(tmp_path, fmt):
+    bytes_name_file(tmp_path, b"bad\xff\xfe.md")
+
+    proc = cli_subprocess("check", "--no-sidecar", "--output-format", fmt, ".", cwd=tmp_path)
+
+    assert proc.returncode == 1, proc.stderr.decode("utf-8", "replace")[-2000:]
+    assert proc.stderr == b""
+    out = proc.stdout.decode("utf-8")  # strict: valid UTF-8
+    if fmt == "text":
+        assert out.startswith("./bad\\xff\\xfe.md:")
+    elif fmt == "github":
+        assert out.startswith("::error file=bad\\xff\\xfe.md,")
+    elif fmt == "json":
+        item = json.loads(out)[0]
+        assert item["path"] == "./bad\udcff\udcfe.md"  # the exact name: os.fsencode gives the bytes back
+        assert os.fsencode(item["path"]) == b"./bad\xff\xfe.md"
+        assert "\\udcff\\udcfe" in out
+    elif fmt == "sarif":
+        log = json.loads(out)
+        location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location == {"uri": "bad%FF%FE.md", "uriBaseId": "%SRCROOT%"}
+        from test_outputs import sarif_validator
+
+        sarif_validator().validate(log)
+    elif fmt == "junit":
+        case = ET.fromstring(out).find("testsuite/testcase")
+        assert case.get("file") == "./bad\\xff\\xfe.md"
+
+
+def test_sarif_of_an_absolute_non_utf8_path_is_a_file_uri(tmp_path):
+    path = bytes_name_file(tmp_path, b"bad\xff.md")
+    code, out, err = run_cli("check", "--no-sidecar", "--output-format", "sarif", path)
+    assert code == 1 and err == ""
+    uri = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("file:///") and uri.endswith("/bad%FF.md")
+
+
+def test_fix_diff_of_a_non_utf8_name_quotes_it_as_git_does(tmp_path):
+    bytes_name_file(tmp_path, b"bad\xff.md")
+    proc = cli_subprocess("fix", "--no-sidecar", "--diff", ".", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith(b'--- "./bad\\377.md"\n+++ "./bad\\377.md"\n')
+
+
+def test_fix_of_a_non_utf8_name_says_fixing_with_the_name_escaped(tmp_path):
+    path = bytes_name_file(tmp_path, b"bad\xff.md")
+    proc = cli_subprocess("fix", "--no-sidecar", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.decode("utf-8").startswith("Fixing ./bad\\xff.md\n")
+    assert Path(path).read_text(encoding="utf-8") == CLEAN_TEXT
+
+
+# ---------------------------------------------------------------------------- 5. terminal escapes
+
+
+def hostile_note(folder: Path, name: str = "n.md") -> Path:
+    """A note whose H1 and first quote carry escape sequences: NC105 (H1 vs title) and NC501 quote them."""
+    text = CLEAN_TEXT.replace("# Maria Lopez", "# Maria Lopez " + HOSTILE, 1)
+    i = text.index('> "') + 3
+    text = text[:i] + "\x1b[2J" + text[i:]
+    path = folder / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def assert_no_raw_controls(out: str) -> None:
+    for ch in RAW_CONTROLS:
+        assert ch not in out, f"raw {ch!r} reached the output: {out!r}"[:3000]
+
+
+def test_text_output_escapes_control_characters_in_messages_and_excerpts(tmp_path):
+    path = hostile_note(tmp_path)
+    code, out, err = run_cli("check", "--no-sidecar", str(path))
+    assert code == 1
+    assert_no_raw_controls(out)
+    assert "\\x1b[5m\\x1b]0;pwned\\x07\\x1b[31mRED\\x0dX\\u202eevil\\x9b31m" in out  # in the excerpt of the H1
+    nc501 = next(line for line in out.splitlines() if " NC501 " in line)
+    assert '"\\x1b[2JSoil is the slowest' in nc501
+    excerpt, caret = out.splitlines()[out.splitlines().index(nc501) + 1:][:2]
+    # the caret still points at the quote's first character, after the 4-character escape
+    assert excerpt.index("\\x1b[2JSoil") == caret.index("^")
+
+
+def test_text_output_in_colour_escapes_note_text_too(tmp_path):
+    import io
+
+    from notecheck.output import OutputOptions, write
+    from notecheck.runner import check_paths
+
+    results = check_paths([str(hostile_note(tmp_path))], None)
+    stream = io.StringIO()
+    write("text", results, stream, OutputOptions(color=True, show_fixes=True))
+    out = stream.getvalue()
+    for raw in ("\x1b[5m", "\x1b]0;", "\x1b[2J", "\x07", "\r", "\u202e", "\x9b"):
+        assert raw not in out  # rich's own colour codes are ESC sequences too: look for the note's
+    assert "\\x1b[2J" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_formats_keep_the_exact_text_with_every_control_escaped(tmp_path, fmt):
+    path = hostile_note(tmp_path)
+    code, out, err = run_cli("check", "--no-sidecar", "--output-format", fmt, str(path))
+    assert code == 1
+    assert_no_raw_controls(out)
+    data = json.loads(out)
+    messages = [d["message"] for d in data] if fmt == "json" else \
+        [r["message"]["text"] for r in data["runs"][0]["results"]]
+    assert any('"\x1b[2JSoil is' in m for m in messages)  # decoded: exactly the note's text
+
+
+def test_github_annotations_escape_control_characters(tmp_path):
+    path = hostile_note(tmp_path)
+    code, out, err = run_cli("check", "--no-sidecar", "--output-format", "github", str(path))
+    assert code == 1
+    assert_no_raw_controls(out)
+    assert '"\\x1b[2JSoil' in out
+
+
+def test_junit_escapes_what_xml_cannot_hold(tmp_path):
+    path = hostile_note(tmp_path)
+    code, out, err = run_cli("check", "--no-sidecar", "--output-format", "junit", str(path))
+    root = ET.fromstring(out)  # valid XML
+    texts = [f.text for f in root.iter("failure")]
+    assert any('"\\x1b[2JSoil' in t for t in texts)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_path_errors_are_escaped(tmp_path, fmt):
+    missing = str(tmp_path / "\x1b]0;pwned\x07\x1b[31m.md")
+    code, out, err = run_cli("check", "--output-format", fmt, missing)
+    assert code == 2
+    assert_no_raw_controls(out + err)
+    assert "\\x1b]0;pwned\\x07\\x1b[31m.md: no such file or directory" in err
+
+
+def test_file_names_with_control_characters_are_escaped_in_every_line(tmp_path):
+    bytes_name_file(tmp_path, b"\x1b[31mred\r.md")
+    proc = cli_subprocess("fix", "--no-sidecar", ".", cwd=tmp_path)
+    out = proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
+    assert proc.returncode == 0, out
+    assert_no_raw_controls(out)
+    assert "Fixing ./\\x1b[31mred\\x0d.md" in out
+
+
+def test_config_errors_are_escaped(tmp_path):
+    folder = tmp_path / "\x1b[31mconf"
+    folder.mkdir()
+    (folder / ".notecheck.toml").write_text("select = 5\n", encoding="utf-8")
+    (folder / "n.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    code, out, err = run_cli("check", str(folder))
+    assert code == 2
+    assert_no_raw_controls(err)
+    assert "\\x1b[31mconf" in err
