@@ -204,3 +204,30 @@ def test_config_errors_are_escaped(tmp_path):
     assert code == 2
     assert_no_raw_controls(err)
     assert "\\x1b[31mconf" in err
+
+
+# ---------------------------------------------------------------------------- 2. symlink loops
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+@pytest.mark.parametrize("with_config", [False, True], ids=["no config", "config with exclude"])
+def test_a_symlink_loop_named_on_the_command_line_is_one_files_problem(tmp_path, monkeypatch, command, with_config):
+    if with_config:  # exclude and per-file-ignores resolve each path against the config's folder
+        (tmp_path / ".notecheck.toml").write_text(
+            'exclude = ["drafts/"]\n[per-file-ignores]\n"x*.md" = ["NC2"]\n', encoding="utf-8")
+    (tmp_path / "ok.md").write_text(BROKEN, encoding="utf-8")
+    os.symlink("self.md", tmp_path / "self.md")  # ln -s self.md self.md
+    os.symlink("b.md", tmp_path / "a.md")
+    os.symlink("a.md", tmp_path / "b.md")
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = run_cli(command, "--no-sidecar", "ok.md", "self.md", "a.md")
+
+    assert "Traceback" not in err and "internal error" not in out + err
+    assert code == 1
+    for name in ("self.md", "a.md"):
+        assert f"{name}:1:1: NC001 cannot read: Too many levels of symbolic links (the file was not checked)" in out
+    if command == "check":
+        assert "ok.md:39:" in out  # the other file is checked
+    else:
+        assert out.startswith("Fixing ok.md\n") and (tmp_path / "ok.md").read_text(encoding="utf-8") == CLEAN_TEXT

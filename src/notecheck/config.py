@@ -106,7 +106,7 @@ class Config:
         if self.root is not None:
             try:
                 return Path(os.path.relpath(p.resolve(), Path(self.root).resolve())).as_posix()
-            except (ValueError, OSError):
+            except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
                 pass
         return p.as_posix()
 
@@ -367,7 +367,7 @@ def discover(start: str | Path) -> Config:
     p = Path(start)
     try:
         folder = p.resolve() if p.is_dir() else p.resolve().parent
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return Config()
     found = _find_in(str(folder))
     return load_file(found) if found else Config()
@@ -467,8 +467,9 @@ class Resolver:
             p = Path(path if path != "-" else ".")
             try:
                 base_key = str(p.resolve() if p.is_dir() else p.resolve().parent)
-            except OSError:
-                base_key = "."
+            except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+                # the file is reported unreadable (NC001); the config of the folder named applies
+                base_key = str(Path(os.path.abspath(p)).parent)
         cfg = self._cache.get(base_key)
         if cfg is None:
             base = self.explicit if self.explicit is not None else discover(base_key)
