@@ -231,3 +231,49 @@ def test_a_symlink_loop_named_on_the_command_line_is_one_files_problem(tmp_path,
         assert "ok.md:39:" in out  # the other file is checked
     else:
         assert out.startswith("Fixing ok.md\n") and (tmp_path / "ok.md").read_text(encoding="utf-8") == CLEAN_TEXT
+
+
+# ---------------------------------------------------------------------------- 3. hostile configs
+
+DEEP = 500
+
+
+@pytest.mark.parametrize("where", [".notecheck.toml", "pyproject.toml", "--config"])
+@pytest.mark.parametrize("value", ["[" * DEEP + "]" * DEEP, "{a = " * DEEP + "1" + "}" * DEEP,
+                                   "[\n" * DEEP + "]\n" * DEEP], ids=["arrays", "inline tables", "arrays on lines"])
+def test_a_deeply_nested_config_is_a_config_error_naming_the_key(tmp_path, where, value):
+    table = "[tool.notecheck]\n" if where == "pyproject.toml" else ""
+    conf = tmp_path / (".notecheck.toml" if where == "--config" else where)
+    conf.write_text(f'{table}select = ["NC3"]\nclip-seconds = {value}\n', encoding="utf-8")
+    (tmp_path / "n.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    args = ["--config", str(conf)] if where == "--config" else []
+
+    code, out, err = run_cli("check", *args, str(tmp_path / "n.md"))
+
+    assert (code, out) == (2, ""), err
+    assert err == (f"notecheck: error: {conf}: not valid TOML: nested too deeply to read "
+                   f"(key clip-seconds, line {3 if table else 2})\n")
+
+
+@pytest.mark.parametrize("content, key", [
+    ("quote-similarity = nan", "quote-similarity: expected a finite number, got nan"),
+    ("quote-similarity = -nan", "quote-similarity: expected a finite number, got nan"),
+    ("clip-seconds = [5, nan]", "clip-seconds: expected a finite number, got nan"),
+    ("clip-seconds = [nan, 600]", "clip-seconds: expected a finite number, got nan"),
+    ("clip-seconds = [5, inf]", "clip-seconds: expected a finite number, got inf"),
+    ("clip-lead-seconds = nan", "clip-lead-seconds: expected a finite number, got nan"),
+    ("clip-lead-seconds = inf", "clip-lead-seconds: expected a finite number, got inf"),
+])
+def test_nan_and_infinity_are_config_errors_naming_the_key(tmp_path, content, key):
+    (tmp_path / ".notecheck.toml").write_text(content + "\n", encoding="utf-8")
+    (tmp_path / "n.md").write_text(CLEAN_TEXT, encoding="utf-8")
+    code, out, err = run_cli("check", str(tmp_path / "n.md"))
+    assert (code, out) == (2, "")
+    assert err == f"notecheck: error: {tmp_path / '.notecheck.toml'}: {key}\n"
+
+
+def test_config_api_refuses_nan_too():
+    from notecheck.config import ConfigError, from_mapping
+
+    with pytest.raises(ConfigError, match="quote-similarity"):
+        from_mapping({"quote-similarity": float("nan")})

@@ -8,6 +8,7 @@ declared once in ``OPTIONS`` with its type; unknown keys and bad values raise
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -171,6 +172,8 @@ def _strings(key: str, value: Any) -> tuple[str, ...]:
 
 
 def _number(key: str, value: Any, *, minimum: float = 0.0) -> float:
+    if isinstance(value, float) and not math.isfinite(value):  # TOML has nan and inf; nan compares false with all
+        raise ConfigError(f"{key}: expected a finite number, got {value!r}")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
         raise ConfigError(f"{key}: expected a number >= {minimum:g}, got {value!r}")
     return float(value)
@@ -321,6 +324,8 @@ def load_file(path: str | Path) -> Config:
         raise ConfigError(f"{p}: cannot read config: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"{p}: not valid TOML: nested too deeply to read ({_deep_nesting(p)})") from None
     tool = doc.get("tool")
     if p.name == "pyproject.toml" or isinstance(tool, dict) and "notecheck" in tool:
         # pyproject.toml: the [tool.notecheck] table; .notecheck.toml may use that table or the top level
@@ -328,6 +333,26 @@ def load_file(path: str | Path) -> Config:
     else:
         table = doc
     return from_mapping(table, source=str(p))
+
+
+def _deep_nesting(path: Path) -> str:
+    """Where a TOML file nests too deeply: "key K, line N" of the assignment that opens it (for the message)."""
+    depth, key, key_line = 0, None, 0
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "cannot tell where"
+    for n, line in enumerate(text.splitlines(), 1):
+        if depth == 0 and (m := re.match(r"[ \t]*([^=#\[\]{}\s][^=#\[\]{}]*?)[ \t]*=", line)):
+            key, key_line = m.group(1), n
+        for ch in line:
+            if ch in "[{":
+                depth += 1
+                if depth > 100:
+                    return f"key {key}, line {key_line}" if key else f"line {n}"
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return "cannot tell where"
 
 
 def _find_in(folder: str) -> str | None:
@@ -357,7 +382,7 @@ def _has_notecheck_table(data: bytes) -> bool:
 
     try:
         tool = tomllib.loads(data.decode("utf-8")).get("tool")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return True  # it mentions notecheck but is broken: load_file reports why
     return isinstance(tool, dict) and "notecheck" in tool
 
