@@ -277,3 +277,50 @@ def test_config_api_refuses_nan_too():
 
     with pytest.raises(ConfigError, match="quote-similarity"):
         from_mapping({"quote-similarity": float("nan")})
+
+
+# ---------------------------------------------------------------------------- 4. a folder fix cannot write
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def check_unwritable_folder_report(tmp_path, path: Path, code: int, out: str, err: str) -> None:
+    assert "internal error" not in out + err and "Traceback" not in err
+    assert code == 2  # as for a read-only note: the fix could not be written (README, exit codes)
+    assert err == (f"notecheck: error: {path}: not written: cannot create a file in its folder {tmp_path} "
+                   "(Permission denied); fix writes the new note beside it and renames it over the old one\n")
+    assert path.read_text(encoding="utf-8") == BROKEN  # untouched
+    assert "Fixing" not in out
+    assert f"{path}:39:72: NC301 label 1:35 is 95 s but t=96s is 1:36" in out  # the findings, as on disk
+    assert out.endswith("Found 3 problems in 1 file (1 checked); 3 fixable with `notecheck fix`.\n")
+
+
+def test_fix_in_a_folder_it_cannot_write_says_why_and_reports_the_findings(tmp_path, monkeypatch):
+    # simulated at the temporary file's creation, so that it holds when the tests run as root
+    import tempfile
+
+    path = tmp_path / "n.md"
+    path.write_text(BROKEN, encoding="utf-8")
+    real_mkstemp = tempfile.mkstemp
+
+    def refuse(*args, dir=None, **kwargs):
+        if os.path.realpath(dir) == os.path.realpath(tmp_path):
+            raise PermissionError(13, "Permission denied", os.path.join(dir, "x.notecheck.tmp"))
+        return real_mkstemp(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    code, out, err = run_cli("fix", "--no-sidecar", str(path))
+    check_unwritable_folder_report(tmp_path, path, code, out, err)
+
+
+@pytest.mark.skipif(IS_ROOT, reason="running as root: a folder without write permission is still writable "
+                                    "(the mocked test covers it)")
+def test_fix_in_a_folder_it_cannot_write_for_real(tmp_path):
+    path = tmp_path / "n.md"
+    path.write_text(BROKEN, encoding="utf-8")
+    os.chmod(tmp_path, 0o555)
+    try:
+        code, out, err = run_cli("fix", "--no-sidecar", str(path))
+    finally:
+        os.chmod(tmp_path, 0o755)
+    check_unwritable_folder_report(tmp_path, path, code, out, err)

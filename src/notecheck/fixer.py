@@ -298,7 +298,11 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
         if current != expected:
             raise WriteError("file changed while it was being fixed; not written")
     folder = os.path.dirname(target) or "."
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".notecheck.tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".notecheck.tmp")
+    except OSError as exc:  # a folder the user may not write, even when the note is writable
+        raise WriteError(f"not written: cannot create a file in its folder {folder} ({exc.strerror or exc}); "
+                         "fix writes the new note beside it and renames it over the old one") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -75,7 +75,7 @@ def summary_line(results: Sequence) -> str:
     diags = [d for r in results for d in r.diagnostics]
     fixed = sum(len(r.fixed) for r in results)
     files = sum(1 for r in results if r.diagnostics)
-    checked = sum(1 for r in results if r.error is None)
+    checked = sum(1 for r in results if r.error is None or r.diagnostics)  # a fix not written was checked
     unchecked = sum(1 for r in results if r.error is not None and not r.diagnostics)
     not_checked = f"{_plural(unchecked, 'path')} could not be checked" if unchecked else ""
     if not diags:
