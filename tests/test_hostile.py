@@ -324,3 +324,103 @@ def test_fix_in_a_folder_it_cannot_write_for_real(tmp_path):
     finally:
         os.chmod(tmp_path, 0o755)
     check_unwritable_folder_report(tmp_path, path, code, out, err)
+
+
+# ---------------------------------------------------------------------------- 7. temp files and the rename window
+
+HOUR = 3600
+
+
+def tmp_file(folder: Path, name: str, age: float, *, kind: str = "file") -> Path:
+    path = folder / name
+    if kind == "file":
+        path.write_bytes(b"half a note")
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "symlink":
+        path.symlink_to(folder / "n.md")
+    then = os.path.getmtime(folder / "n.md") - age if kind != "symlink" else None
+    if then is not None:
+        os.utime(path, (then, then))
+    return path
+
+
+def test_fix_removes_stale_temp_files_of_its_own_and_nothing_else(tmp_path):
+    note = tmp_path / "n.md"
+    note.write_text(BROKEN, encoding="utf-8")
+    stale = [tmp_file(tmp_path, ".n.md.k2x_9a0b.notecheck.tmp", 2 * HOUR),
+             tmp_file(tmp_path, ".n.md.zzzzzzzz.notecheck.tmp", 30 * 24 * HOUR)]
+    kept = [
+        tmp_file(tmp_path, ".n.md.k2x_9a0c.notecheck.tmp", 60),  # fresh: a running fix may own it
+        tmp_file(tmp_path, ".n.md.K2X_9A0B.notecheck.tmp", 2 * HOUR),  # not tempfile's alphabet
+        tmp_file(tmp_path, ".n.md.k2x_9a0.notecheck.tmp", 2 * HOUR),  # 7 characters, not 8
+        tmp_file(tmp_path, ".n.md.k2x_9a0b.notecheck.tmp.bak", 2 * HOUR),
+        tmp_file(tmp_path, "n.md.k2x_9a0b.notecheck.tmp", 2 * HOUR),  # not hidden
+        tmp_file(tmp_path, ".m.md.k2x_9a0b.notecheck.tmp", 2 * HOUR),  # another note's: its own fix cleans it
+        tmp_file(tmp_path, ".n.md.dirdirdi.notecheck.tmp", 2 * HOUR, kind="dir"),
+        tmp_file(tmp_path, ".n.md.linklink.notecheck.tmp", 2 * HOUR, kind="symlink"),
+    ]
+
+    code, out, err = run_cli("fix", "--no-sidecar", str(note))
+
+    assert (code, err) == (0, "")
+    assert [p.name for p in stale if os.path.lexists(p)] == []
+    assert [p.name for p in kept if not os.path.lexists(p)] == []
+    assert note.read_text(encoding="utf-8") == CLEAN_TEXT
+
+
+def test_fix_removes_stale_temp_files_even_when_nothing_is_fixed(tmp_path):
+    note = tmp_path / "n.md"
+    note.write_text(CLEAN_TEXT, encoding="utf-8")
+    stale = tmp_file(tmp_path, ".n.md.abcdefgh.notecheck.tmp", 2 * HOUR)
+    code, out, err = run_cli("fix", "--no-sidecar", str(note))
+    assert code == 0 and not stale.exists()
+
+
+def test_check_and_fix_diff_never_remove_anything(tmp_path):
+    note = tmp_path / "n.md"
+    note.write_text(BROKEN, encoding="utf-8")
+    stale = tmp_file(tmp_path, ".n.md.abcdefgh.notecheck.tmp", 2 * HOUR)
+    run_cli("check", "--no-sidecar", str(note))
+    run_cli("fix", "--diff", "--no-sidecar", str(note))
+    assert stale.exists()
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to give a file to another user")
+def test_fix_leaves_another_users_temp_file_alone(tmp_path):
+    note = tmp_path / "n.md"
+    note.write_text(BROKEN, encoding="utf-8")
+    theirs = tmp_file(tmp_path, ".n.md.abcdefgh.notecheck.tmp", 2 * HOUR)
+    os.chown(theirs, 54321, 54321)
+    run_cli("fix", "--no-sidecar", str(note))
+    assert theirs.exists()
+
+
+@pytest.mark.parametrize("edit", ["append", "same size", "replaced by rename"])
+def test_an_edit_while_the_fix_is_written_is_never_lost(tmp_path, monkeypatch, edit):
+    # the user saves the note after fix re-read it, while the fixed copy is being flushed to disk
+    from notecheck import fixer
+
+    note = tmp_path / "n.md"
+    note.write_text(BROKEN, encoding="utf-8")
+    theirs = BROKEN.replace("Welcome back", "Welcome home") if edit == "same size" else BROKEN + "more\n"
+    real_fsync = os.fsync
+
+    def fsync_then_edit(fd):
+        real_fsync(fd)
+        if edit == "replaced by rename":  # how editors save: a new file renamed over the old one
+            (tmp_path / "n.md.swp").write_text(theirs, encoding="utf-8")
+            os.replace(tmp_path / "n.md.swp", note)
+        else:
+            st = os.stat(note)
+            note.write_text(theirs, encoding="utf-8")
+            if edit == "same size":  # even when the clock has not moved on (coarse timestamps)
+                os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+
+    monkeypatch.setattr(fixer.os, "fsync", fsync_then_edit)
+    code, out, err = run_cli("fix", "--no-sidecar", str(note))
+
+    assert note.read_text(encoding="utf-8") == theirs
+    assert code == 2
+    assert err == f"notecheck: error: {note}: file changed while it was being fixed; not written\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["n.md"]  # no temporary file left behind

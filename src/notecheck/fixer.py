@@ -23,7 +23,9 @@ line ending of the line it lands on, so every other byte is written back unchang
 from __future__ import annotations
 
 import os
+import re
 import stat
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -272,13 +274,68 @@ class WriteError(Exception):
     pass
 
 
+# The temporary file a fix writes beside the note: ".NAME." + tempfile's 8 random
+# characters (a-z, 0-9, _) + ".notecheck.tmp". A kill between its creation and the rename
+# leaves it behind; the next fix of the note removes it once it is older than any fix can
+# take to write one note.
+TEMP_SUFFIX = ".notecheck.tmp"
+_TEMP_RANDOM_RE = re.compile(r"[a-z0-9_]{8}")
+STALE_TEMP_SECONDS = 3600
+_temp_names_by_folder: dict[str, list[str]] = {}  # one listing per folder and process (fix_paths clears it)
+
+
+def _temp_prefix(target: str) -> str:
+    return "." + os.path.basename(target) + "."
+
+
+def _temp_names(folder: str) -> list[str]:
+    names = _temp_names_by_folder.get(folder)
+    if names is None:
+        try:
+            with os.scandir(folder) as entries:
+                names = [e.name for e in entries if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)]
+        except OSError:
+            names = []
+        _temp_names_by_folder[folder] = names
+    return names
+
+
+def remove_stale_temp_files(path: str) -> None:
+    """Remove the temporary files a killed fix of ``path`` left: only names of exactly our
+    pattern, only regular files of this user, only when older than STALE_TEMP_SECONDS
+    (a running fix keeps its temporary file for the seconds it takes to write one note)."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target) or "."
+    prefix = _temp_prefix(target)
+    now = time.time()
+    for name in _temp_names(folder):
+        if not name.startswith(prefix) or len(name) != len(prefix) + 8 + len(TEMP_SUFFIX):
+            continue
+        if not _TEMP_RANDOM_RE.fullmatch(name, len(prefix), len(prefix) + 8):
+            continue
+        full = os.path.join(folder, name)
+        try:
+            st = os.lstat(full)
+            if (stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid()
+                    and now - st.st_mtime > STALE_TEMP_SECONDS):
+                os.unlink(full)
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove
+
+
+def _same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns, a.st_ctime_ns) == \
+        (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns, b.st_ctime_ns)
+
+
 def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
     """Replace the file's content with ``data`` atomically, keeping its mode.
 
     The new content goes to a temporary file in the same folder, is flushed to disk,
     given the original's permission bits, and renamed over the original (a symlink is
     followed, so the link stays a link). ``expected``: the bytes the fix was computed
-    from; if the file changed meanwhile, nothing is written.
+    from; if the file changed meanwhile (content, or after the re-read its size, times or
+    inode), nothing is written.
     """
     import tempfile
 
@@ -289,9 +346,11 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
         raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
     if not os.access(target, os.W_OK) or not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError("cannot write: file is read-only")  # even root leaves a read-only note alone
+    seen: os.stat_result | None = None  # the file's state when its content was last compared
     if expected is not None:
         try:
             with open(target, "rb") as fh:
+                seen = os.fstat(fh.fileno())  # before the read: a write during the read shows as a change
                 current = fh.read()
         except OSError as exc:
             raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
@@ -299,7 +358,7 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
             raise WriteError("file changed while it was being fixed; not written")
     folder = os.path.dirname(target) or "."
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(target) + ".", suffix=".notecheck.tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target), suffix=TEMP_SUFFIX)
     except OSError as exc:  # a folder the user may not write, even when the note is writable
         raise WriteError(f"not written: cannot create a file in its folder {folder} ({exc.strerror or exc}); "
                          "fix writes the new note beside it and renames it over the old one") from exc
@@ -314,13 +373,29 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
                 os.chown(tmp, st.st_uid, st.st_gid)
             except OSError:
                 pass  # not ours to give away; the content and mode are what matter
-        os.replace(tmp, target)  # after a crash: the old note or the new one, never half of one
+        # A save by the user since the re-read (while the new note was written and flushed)
+        # changes the size, the times or, for an editor that saves by rename, the inode: then
+        # the new note is not renamed over it. What remains: an edit in the microseconds
+        # between this stat and the rename (POSIX has no rename-if-unchanged), and a write
+        # that changes neither size nor times within the filesystem's timestamp granularity
+        # (ext4, xfs, btrfs, APFS: 1 ns; HFS+, ext3: 1 s; FAT: 2 s).
+        if seen is not None and not _same_file_state(seen, os.stat(target)):
+            changed = True
+        else:
+            changed = False
+            os.replace(tmp, target)  # after a crash: the old note or the new one, never half of one
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
+    if changed:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise WriteError("file changed while it was being fixed; not written")
 
 
 def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool = False,
@@ -364,6 +439,8 @@ def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool, b
     if path == STDIN:
         out.output = new_data
         return out
+    if not diff_only:
+        remove_stale_temp_files(path)
     if changed and not diff_only:
         try:
             write_atomic(path, new_data, expected=data)
@@ -393,6 +470,7 @@ def fix_paths(paths, resolver, *, unsafe: bool = False, diff_only: bool = False,
 
     if not isinstance(resolver, config_mod.Resolver):
         resolver = config_mod.Resolver(explicit=resolver)
+    _temp_names_by_folder.clear()  # folders are listed afresh for each run
     per_file = partial(fix_file, unsafe=unsafe, diff_only=diff_only, baseline=baseline)
     if cache is not None and baseline is not None:
         cache = None  # a cached result holds every finding; fix with a baseline fixes and reports only new ones
