@@ -11,7 +11,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .config import ConfigError, Overrides, Resolver, _codes, command_line_globs, load_file
+from .config import ConfigError, Overrides, Resolver, _codes, _size, command_line_globs, load_file
 from .escape import for_terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -70,6 +70,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "exclude globs and what folder walks skip, such as README.md (for pre-commit)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                    help="check files in N processes (default: one per core when there are many files)")
+    p.add_argument("--max-file-size", metavar="SIZE",
+                   help="do not read notes or sidecars larger than this (bytes, or e.g. '64 MiB'; default 16 MiB)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes marked unsafe")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     _cache_dir_option(p)
@@ -207,6 +209,7 @@ def _resolver(args) -> Resolver:
         report_unused_suppressions=True if args.report_unused_suppressions else None,
         exclude=command_line_globs("--exclude", args.exclude) if args.exclude is not None else None,
         extend_exclude=command_line_globs("--extend-exclude", args.extend_exclude) if args.extend_exclude else (),
+        max_file_size=_size("--max-file-size", args.max_file_size) if args.max_file_size is not None else None,
     )
     explicit = load_file(args.config) if args.config else None
     return Resolver(explicit=explicit, overrides=overrides)
@@ -281,11 +284,13 @@ def _run(args, *, fix: bool) -> int:
     stdin_fix = fix and not args.diff and paths == ["-"]
     if stdin_fix:
         # the fixed note goes to stdout, byte for byte; the report goes to stderr
-        outputs = [r.output for r in results if getattr(r, "output", None) is not None]
+        outputs = [r for r in results if getattr(r, "output", None) is not None]
         if not results:  # skipped (--force-exclude): the note passes through unchanged
             _write_bytes(sys.stdout, sys.stdin.buffer.read())
-        for data in outputs:
-            _write_bytes(sys.stdout, data)
+        for r in outputs:
+            _write_bytes(sys.stdout, r.output)
+            if getattr(r, "stdin_rest", False):  # a note too large to fix passes through as it is
+                _copy_rest_of_stdin(sys.stdout)
         stream = sys.stderr
     else:
         stream = sys.stdout
@@ -423,6 +428,19 @@ def _write_bytes(stream, data: bytes) -> None:
     else:  # a text stream without bytes underneath (tests): the note is UTF-8 or left as is
         stream.write(data.decode("utf-8", "surrogateescape"))
         stream.flush()
+
+
+def _copy_rest_of_stdin(stream) -> None:
+    import shutil
+
+    stream.flush()
+    target = getattr(stream, "buffer", None)
+    if target is None:  # a text stream without bytes underneath (tests)
+        for chunk in iter(lambda: sys.stdin.buffer.read(1 << 16), b""):
+            stream.write(chunk.decode("utf-8", "surrogateescape"))
+        return
+    shutil.copyfileobj(sys.stdin.buffer, target, 1 << 16)
+    target.flush()
 
 
 def _rules(args) -> int:

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_REQUIRED_SECTIONS = ("Summary", "Highlights", "Key Points", "Transcript")
+# Notes and sidecars larger than this are not read (NC001 / NC604). Real notes reach 320 KB,
+# real sidecars a few MB; every stage is linear, so this bounds time and memory per file.
+DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
 _CODE_PREFIX_RE = re.compile(r"NC\d{0,3}|ALL", re.I)
 
 
@@ -41,6 +44,7 @@ class Config:
     quote_match: str = "clean"  # "clean": disfluencies are not differences (SPEC §2 Quotes); "strict"
     report_unused_suppressions: bool = False  # --report-unused-suppressions: NC009 (see suppressions.py)
     severity: tuple[tuple[str, str], ...] = ()  # [tool.notecheck.severity]: (code or prefix, "error"/"warning")
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes: a larger note is NC001, a larger sidecar NC604
     source: str | None = None  # the file it was read from
     root: str | None = None  # the folder of that file: per-file-ignores/exclude are relative to it
 
@@ -248,6 +252,34 @@ def _ratio(key: str, value: Any) -> float:
     return v
 
 
+_SIZE_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*", re.I)
+_SIZE_UNITS = {"b": 1, "kb": 10 ** 3, "mb": 10 ** 6, "gb": 10 ** 9, "kib": 2 ** 10, "mib": 2 ** 20, "gib": 2 ** 30}
+
+
+def _size(key: str, value: Any) -> int:
+    """Bytes, from an integer (bytes) or a string with a unit: "16 MiB", "500 KB", "1.5 MB"."""
+    m = _SIZE_RE.fullmatch(value) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif m is not None:
+        size = int(float(m.group(1)) * _SIZE_UNITS[(m.group(2) or "b").lower()])
+    else:
+        size = 0
+    if size < 1:
+        raise ConfigError(f"{key}: expected a size in bytes, or with a unit such as \"16 MiB\" or \"500 KB\", "
+                          f"got {value!r}")
+    return size
+
+
+def format_size(size: int) -> str:
+    """A size as a person wrote it: "16 MiB", "500 KB", else "1,234 bytes"."""
+    for unit in ("GiB", "MiB", "KiB", "GB", "MB", "KB"):
+        factor = _SIZE_UNITS[unit.lower()]
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size:,} bytes"
+
+
 # key in TOML -> (field name, converter)
 OPTIONS: dict[str, tuple[str, Any]] = {
     "select": ("select", _codes),
@@ -264,6 +296,7 @@ OPTIONS: dict[str, tuple[str, Any]] = {
     "quote-similarity": ("quote_similarity", _ratio),
     "severity": ("severity", _severity),
     "quote-match": ("quote_match", _quote_match),
+    "max-file-size": ("max_file_size", _size),
 }
 
 
@@ -411,12 +444,15 @@ class Overrides:
     report_unused_suppressions: bool | None = None
     exclude: tuple[str, ...] | None = None  # --exclude: replaces the file's exclude
     extend_exclude: tuple[str, ...] = ()  # --extend-exclude: added to it
+    max_file_size: int | None = None
 
     def apply(self, cfg: Config) -> Config:
         changes: dict[str, Any] = {}
         if self.exclude is not None or self.extend_exclude:
             base = self.exclude if self.exclude is not None else cfg.exclude
             changes["exclude"] = base + self.extend_exclude
+        if self.max_file_size is not None:
+            changes["max_file_size"] = self.max_file_size
         if self.force_exclude is not None:
             changes["force_exclude"] = self.force_exclude
         if self.report_unused_suppressions is not None:

@@ -418,11 +418,14 @@ def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool
 
 def _fix_file(path: str, config, shown: str, *, unsafe: bool, diff_only: bool, baseline=None):
     from .note import parse_bytes
-    from .runner import STDIN, FileResult, excerpts_for, load_sidecar, read_bytes, unreadable_result
+    from .runner import STDIN, FileResult, excerpts_for, load_sidecar, read_limited, unreadable_result
 
-    data, error = read_bytes(path)
+    data, error, head = read_limited(path, config.max_file_size)
     if data is None:
-        return unreadable_result(shown, error or "cannot read", config)
+        out = unreadable_result(shown, error or "cannot read", config)
+        if path == STDIN and head:  # over the limit: the input goes out as it came in
+            out.output, out.stdin_rest = head, True
+        return out
     note = parse_bytes(data, path)
     sidecar = load_sidecar(None if path == STDIN else path, note, config)
     only = None

@@ -33,6 +33,7 @@ class FileResult:
     changed: bool = False
     diff: str | None = None  # fix --diff: the unified diff of what fix would change
     output: bytes | None = None  # fix of stdin ('-'): the bytes to print (fixed note or input as is)
+    stdin_rest: bool = False  # fix of stdin over max-file-size: print the rest of stdin after .output
 
 
 @dataclass
@@ -102,22 +103,50 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
             yield PathError(arg, "no such file or directory")
 
 
-def read_bytes(path: str) -> tuple[bytes | None, str | None]:
-    """The bytes of a file (or of stdin for ``-``); (None, message) when it cannot be read."""
+def read_bytes(path: str, limit: int | None = None) -> tuple[bytes | None, str | None]:
+    """The bytes of a file (or of stdin for ``-``); (None, message) when it cannot be read
+    or is larger than ``limit`` bytes (then no more than ``limit + 1`` bytes are read)."""
+    data, error, _ = read_limited(path, limit)
+    return data, error
+
+
+def read_limited(path: str, limit: int | None) -> tuple[bytes | None, str | None, bytes]:
+    """``read_bytes``, and the bytes read of standard input when it is over the limit (fix - prints them)."""
     try:
         if path == STDIN:
-            return sys.stdin.buffer.read(), None
+            data = sys.stdin.buffer.read() if limit is None else sys.stdin.buffer.read(limit + 1)
+            if limit is not None and len(data) > limit:  # never more: `check - < /dev/zero` ends here
+                return None, _too_large(None, limit), data
+            return data, None, b""
         with open(path, "rb") as fh:
-            return fh.read(), None
+            if limit is None:
+                return fh.read(), None, b""
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(limit + 1) if size <= limit else b""
+            if size > limit or len(data) > limit:  # too large, or grew while read
+                return None, _too_large(max(size, len(data)), limit), b""
+            return data, None, b""
     except IsADirectoryError:
-        return None, "is a directory"
+        return None, "is a directory", b""
     except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
+        return None, f"cannot read: {exc.strerror or exc}", b""
 
 
-def read_note(path: str) -> tuple[Note | None, str | None]:
-    """Read and parse one file; (None, message) when it cannot be read at all."""
-    data, error = read_bytes(path)
+_NOT_CHECKED = "not checked: "
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    from .config import format_size
+
+    what = f"{size:,} bytes, larger than" if size is not None else "more than"
+    where = "" if size is not None else " on standard input"
+    return (f"{_NOT_CHECKED}{what} max-file-size ({format_size(limit)}){where}; "
+            "raise max-file-size in the config or with --max-file-size")
+
+
+def read_note(path: str, limit: int | None = None) -> tuple[Note | None, str | None]:
+    """Read and parse one file; (None, message) when it cannot be read at all (or is over ``limit`` bytes)."""
+    data, error = read_bytes(path, limit)
     return (None, error) if data is None else (parse_bytes(data, path), None)
 
 
@@ -135,7 +164,9 @@ def unreadable_result(shown: str, message: str, config: Config | None = None) ->
     if config is not None and not config.is_enabled("NC001", shown):
         return FileResult(shown)
     severity = config.severity_of("NC001", "error") if config is not None else "error"
-    diag = Diagnostic(shown, 1, 1, "NC001", severity, f"{message} (the file was not checked)", False, offset=0)
+    if not message.startswith(_NOT_CHECKED):
+        message = f"{message} (the file was not checked)"
+    diag = Diagnostic(shown, 1, 1, "NC001", severity, message, False, offset=0)
     return FileResult(shown, [diag])
 
 
@@ -143,7 +174,7 @@ def check_file(path: str, config: Config | None = None, display_path: str | None
     shown = display_path or path
     if config is None:
         config = config_mod.discover(path if path != STDIN else ".")
-    note, error = read_note(path)
+    note, error = read_note(path, config.max_file_size)
     if note is None:
         return unreadable_result(shown, error or "cannot read", config)
     return check_parsed(note, path, config, shown)

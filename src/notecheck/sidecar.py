@@ -31,9 +31,6 @@ from typing import Any
 
 _HMS_RE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)")
 
-# A sidecar larger than this is not a transcript of one video; refuse it rather than load it.
-MAX_SIDECAR_BYTES = 64 * 1024 * 1024
-
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -114,7 +111,7 @@ def load_for(path, note, config) -> Sidecar | None:
         return None
     for cand in candidate_paths(path, note, config):
         if os.path.isfile(cand):  # never opens a folder, FIFO or device named *.json
-            sidecar = load(cand)
+            sidecar = load(cand, getattr(config, "max_file_size", None))
             video_id = getattr(note, "video_id", None)
             if sidecar.ok and sidecar.video_id and video_id and sidecar.video_id != video_id:
                 # found by the note's file name, but it is another video's transcript
@@ -124,14 +121,20 @@ def load_for(path, note, config) -> Sidecar | None:
     return None
 
 
-def load(path: str) -> Sidecar:
-    """Read one sidecar file; a file that cannot be used yields a Sidecar with ``error`` set."""
+def load(path: str, limit: int | None = None) -> Sidecar:
+    """Read one sidecar file; a file that cannot be used yields a Sidecar with ``error`` set.
+
+    ``limit``: max-file-size in bytes (default: the config's default); a larger file is not read."""
+    from .config import DEFAULT_MAX_FILE_SIZE, format_size
+
+    limit = limit or DEFAULT_MAX_FILE_SIZE
     try:
-        size = os.path.getsize(path)
-        if size > MAX_SIDECAR_BYTES:
-            return Sidecar(path, error=f"sidecar {path} is {size} bytes, larger than {MAX_SIDECAR_BYTES}; not read")
         with open(path, "rb") as fh:
-            data = fh.read()
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(limit + 1) if size <= limit else b""
+        if size > limit or len(data) > limit:
+            return Sidecar(path, error=f"sidecar {path} is {max(size, len(data)):,} bytes, larger than "
+                                       f"max-file-size ({format_size(limit)}); not read")
     except OSError as exc:
         return Sidecar(path, error=f"sidecar {path} cannot be read: {exc.strerror or exc}")
     return loads(data, path)

@@ -13,11 +13,12 @@ def _problems(note: Note, *kinds: str):
     return [p for p in note.problems if p.kind in kinds]
 
 
-@rule("NC001", "not-utf8", summary="file is not valid UTF-8 (or unreadable, or binary)")
+@rule("NC001", "not-utf8", summary="file is not valid UTF-8 (or unreadable, binary, or larger than max-file-size)")
 def not_utf8(note: Note, ctx) -> Iterable[Finding]:
     """What it finds
     A note whose bytes are not valid UTF-8, or that looks binary (NUL bytes). The runner
-    reports a file it cannot read under this code too.
+    reports a file it cannot read under this code too, and one larger than `max-file-size`
+    (default 16 MiB), which it does not read.
 
     Why it matters
     Every other rule reads the decoded text; a note in another encoding (often cp1252
