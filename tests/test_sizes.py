@@ -19,9 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CLEAN, FIXTURES, run_cli
 from notecheck.config import DEFAULT_MAX_FILE_SIZE, Config, ConfigError, from_mapping
+from notecheck.diagnostic import Finding
 
 CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
 CLEAN_BYTES = CLEAN_TEXT.encode("utf-8")
@@ -168,3 +171,164 @@ def test_a_sidecar_larger_than_the_limit_is_an_nc604_warning_at_the_exact_bounda
     code, out, err = run_cli("check", "--output-format", "json", "--select", "NC6", "--max-file-size",
                              str(size), str(note))
     assert all("larger than" not in f["message"] for f in json.loads(out))
+
+
+# ---------------------------------------------------------------------------- linear stages
+
+FM = CLEAN_TEXT[:CLEAN_TEXT.index("## Summary")]
+BAD_LINK = LINK.replace("t=95s", "t=96s")
+
+
+def links_on_one_line(n: int, link: str = BAD_LINK) -> str:
+    """n links on one Key Points line: n findings on one line (NC301 when the link is BAD_LINK)."""
+    return FM + "## Key Points\n\n- " + link * n + "\n"
+
+
+class Counter:
+    """Wrap ``owner.name`` to count its calls (and sum a size of each call's arguments)."""
+
+    def __init__(self, monkeypatch, owner, name, size=lambda *a, **k: 0):
+        real = getattr(owner, name)
+        self.calls = self.total = 0
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            self.total += size(*args, **kwargs)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+
+def test_text_output_work_per_finding_does_not_grow_with_the_line(monkeypatch):
+    # 3,000 findings on one 180 KB line: each used to copy (and expand tabs in) the whole line
+    from notecheck.note import Note
+    from notecheck.output import text as text_output
+
+    sliced = Counter(monkeypatch, Note, "line_text")
+    shown = Counter(monkeypatch, text_output, "excerpt_for_terminal", size=lambda text, col: len(text))
+    code, out, err = run_cli("check", "--no-sidecar", "-", stdin=links_on_one_line(3000).encode())
+    assert out.count(" NC301 ") == 3000
+    assert sliced.calls <= 5  # once per line with a finding, not once per finding
+    assert shown.total <= 3000 * 200  # an excerpt of at most 160 characters (and escapes) per finding
+
+
+
+def test_selecting_fixes_compares_each_edit_with_its_neighbours_only(monkeypatch):
+    # 20,000 fixable findings: every edit was compared with every edit taken before it (n^2 / 2)
+    from notecheck import fixer
+    from notecheck.config import Config
+    from notecheck.engine import check_note
+    from notecheck.note import parse
+
+    text = FM + "## Key Points\n\n" + "".join(f"- {BAD_LINK}\n" for _ in range(20_000))
+    diags = check_note(parse(text), Config(select=("NC301",)), "x.md")
+    assert len(diags) == 20_000
+    compared = Counter(monkeypatch, fixer, "_overlaps")
+    taken, edits = fixer.select_fixes(text, diags)
+    assert len(taken) == len(edits) == 20_000
+    assert compared.calls <= 3 * 20_000
+
+
+edit_ranges = st.tuples(st.integers(0, 30), st.integers(0, 4)).map(lambda t: (t[0], min(30, t[0] + t[1])))
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.lists(st.lists(edit_ranges, min_size=1, max_size=3), max_size=12), st.data())
+def test_select_fixes_takes_what_comparing_every_pair_took(fixes, data):
+    # the faster selection must keep the contract: sorted by first edit, an overlapping fix waits
+    from notecheck.diagnostic import Diagnostic, Edit, Fix
+    from notecheck.fixer import select_fixes
+
+    text = "abcdefghijklmnopqrstuvwxyz0123"
+    diags = []
+    for i, ranges in enumerate(fixes):
+        edits = tuple(Edit(a, b, data.draw(st.sampled_from(["", "X", "YY", text[a:b]]))) for a, b in ranges)
+        diags.append(Diagnostic("x", 1, 1, f"NC{i:03d}", "error", "m", True, fix=Fix(edits)))
+    taken, edits = select_fixes(text, diags)
+    assert [t.code for t in taken] == [t.code for t in _slow_select(text, diags)]
+    assert edits == sorted({e for t in taken for e in t.fix.edits}, key=lambda e: (e.start, e.end))
+
+
+def _slow_select(text, diags):
+    """The selection as it was (every pair compared): the reference for the test above."""
+    from notecheck.fixer import _overlaps
+
+    cands = []
+    for diag in diags:
+        edits = sorted(diag.fix.edits, key=lambda e: (e.start, e.end))
+        if any(_overlaps(a, b) for a, b in zip(edits, edits[1:])):
+            continue
+        if all(text[e.start:e.end] == e.content for e in edits):
+            continue
+        cands.append((edits[0].start, diag.code, diag.message, edits, diag))
+    cands.sort(key=lambda c: c[:3])
+    taken, accepted = [], []
+    for _, _, _, edits, diag in cands:
+        new = [e for e in edits if e not in accepted]
+        if any(_overlaps(e, a) for e in new for a in accepted):
+            continue
+        taken.append(diag)
+        accepted.extend(new)
+    return taken
+
+
+from test_fixer import replace_rule, temp_rules  # noqa: E402,F401  (fixture)
+
+
+def worse_watch(note, ctx):
+    """Report-only: every WORSE in the note (a fix that writes one brings a new finding)."""
+    i = note.text.find("WORSE")
+    while i >= 0:
+        yield Finding(i, "worse")
+        i = note.text.find("WORSE", i + 1)
+
+
+def test_a_harmful_pass_is_narrowed_with_a_bounded_number_of_checks(temp_rules, monkeypatch):
+    # 2,000 fixes that each bring a report-only finding: each was then re-checked on its own,
+    # 2,000 checks of the whole note (quadratic in the number of fixes)
+    from notecheck import engine
+    from notecheck.fixer import MAX_NARROWING_CHECKS, MAX_PASSES, fix_text
+
+    temp_rules("NC941", worse_watch, fix=None)
+    temp_rules("NC942", replace_rule("BADWORD", "WORSE"))
+    text = CLEAN_TEXT + "BADWORD\n" * 2000
+    checks = Counter(monkeypatch, engine, "check_note")
+
+    result = fix_text(text, Config(select=("NC94",)))
+
+    assert result.text == text and result.applied == []
+    assert [d.code for d in result.remaining] == ["NC942"] * 2000  # still reported, still fixable
+    assert checks.calls <= 1 + MAX_PASSES + MAX_NARROWING_CHECKS
+
+
+def test_a_few_harmful_fixes_among_many_are_found_and_the_rest_applied(temp_rules):
+    from notecheck.fixer import fix_text
+
+    temp_rules("NC941", worse_watch, fix=None)
+    temp_rules("NC942", replace_rule("BADWORD", "goodword"))
+    temp_rules("NC943", replace_rule("UGLYWORD", "WORSE"))
+    words = ["BADWORD"] * 1000
+    for i in (5, 500, 990):
+        words[i] = "UGLYWORD"
+    text = CLEAN_TEXT + "\n".join(words) + "\n"
+
+    result = fix_text(text, Config(select=("NC94",)))
+
+    assert result.text == text.replace("BADWORD", "goodword")
+    assert sorted(d.code for d in result.remaining) == ["NC943"] * 3
+
+
+def test_applying_edits_looks_for_line_endings_only_for_replacements_that_hold_one(monkeypatch):
+    # each edit looked for the end of its line: 20,000 edits on one 1.2 MB line scanned 12 GB
+    from notecheck import fixer
+    from notecheck.diagnostic import Edit
+
+    text = BAD_LINK * 20_000 + "\n"
+    step = len(BAD_LINK)
+    t = BAD_LINK.index("96s")
+    edits = [Edit(i * step + t, i * step + t + 3, "95s") for i in range(20_000)]
+    edits.insert(0, Edit(5, 5, "x\ny"))  # one replacement that spans lines: it takes the line's ending
+    lookups = Counter(monkeypatch, fixer, "_newline_at")
+    out = fixer.apply_edits(text, edits)
+    assert out == "[1:35x\ny" + (LINK * 20_000)[5:] + "\n"
+    assert lookups.calls == 1

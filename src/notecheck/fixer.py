@@ -10,10 +10,13 @@ How a pass works (as in ruff): collect the fixes of every diagnostic (safe ones,
 unsafe ones with ``unsafe=True``), sort them by start, skip a fix whose edits overlap an
 edit already taken (it is picked up by the next pass, on the re-checked text), apply the
 rest together, re-parse and re-check. A pass that makes the note unparseable (NC001-NC003)
-or raises the count of a report-only finding is reverted; its fixes are then tried one by
-one on the same text, and those harmless together are kept. Passes repeat until nothing
-fixable changes, at most ``MAX_PASSES`` times. A note that cannot be parsed is never
-rewritten.
+or raises the count of a report-only finding is reverted; its fixes are then tried in
+groups on the same text (halves of a harmful group in turn, down to single fixes), and
+those harmless together are kept. That search spends at most ``MAX_NARROWING_CHECKS``
+re-checks per note (trying every fix alone was quadratic: 2,000 harmful fixes, 2,000
+checks of the whole note); what it has not cleared stays unfixed and reported. Passes
+repeat until nothing fixable changes, at most ``MAX_PASSES`` times. A note that cannot be
+parsed is never rewritten.
 
 Files are handled as bytes: the decoded text keeps the BOM and every ``\\r\\n``, edits
 replace only the characters they target, and a replacement that spans lines takes the
@@ -22,6 +25,7 @@ line ending of the line it lands on, so every other byte is written back unchang
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 MAX_PASSES = 10
+MAX_NARROWING_CHECKS = 64  # per note: re-checks spent finding the harmful fixes of reverted passes
 
 
 @dataclass
@@ -121,17 +126,30 @@ def select_fixes(text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool =
         candidates.append((edits[0].start, d.code, d.message, edits, d))
     candidates.sort(key=lambda c: c[:3])
     taken: list[Diagnostic] = []
+    # the edits taken so far, sorted: distinct and pairwise disjoint, so their starts strictly
+    # increase and an edit can only overlap its two neighbours there (no n^2 comparisons)
     accepted: list[Edit] = []
+    starts: list[int] = []
     accepted_set: set[Edit] = set()
     for _, _, _, edits, diag in candidates:
         new = [e for e in edits if e not in accepted_set]
-        if any(_overlaps(e, a) for e in new for a in accepted):
+        if any(_overlaps_taken(e, accepted, starts) for e in new):
             continue
         taken.append(diag)
-        accepted.extend(new)
+        for e in new:
+            i = bisect.bisect_left(starts, e.start)
+            starts.insert(i, e.start)
+            accepted.insert(i, e)
         accepted_set.update(new)
-    accepted.sort(key=lambda e: (e.start, e.end))
     return taken, accepted
+
+
+def _overlaps_taken(edit: Edit, accepted: list[Edit], starts: list[int]) -> bool:
+    """Whether ``edit`` overlaps one of ``accepted`` (sorted, pairwise disjoint; ``starts`` their starts)."""
+    i = bisect.bisect_left(starts, edit.start)
+    if i < len(accepted) and _overlaps(edit, accepted[i]):  # the first that starts at or after it
+        return True
+    return i > 0 and _overlaps(edit, accepted[i - 1])  # the last that starts before it
 
 
 def _edits_of(text: str, diags: Sequence[Diagnostic]) -> list[Edit]:
@@ -146,7 +164,10 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     last = 0
     for e in edits:
         out.append(text[last:e.start])
-        out.append(_adapt_newlines(e.content, _newline_at(text, e.start)))
+        content = e.content
+        if "\n" in content or "\r" in content:  # only then the line's ending matters (finding it scans the line)
+            content = _adapt_newlines(content, _newline_at(text, e.start))
+        out.append(content)
         last = e.end
     out.append(text[last:])
     return "".join(out)
@@ -203,22 +224,33 @@ def fix_note(text: str, config=None, path: str | None = None, *, unsafe: bool = 
             return None
         return new_text, new_diags, new_note
 
+    budget = MAX_NARROWING_CHECKS
     for _ in range(MAX_PASSES):
         taken, _edits = select_fixes(text, wanted(diags, note), unsafe=unsafe, exclude=bad)
         if not taken:
             break
         outcome = attempt(taken)
         if outcome is None:
-            # revert the pass; keep, in order, each fix that does no harm with those kept so far
+            # revert the pass; keep, in order, each group of fixes that does no harm with those
+            # kept so far; a harmful group is split in halves, a harmful single fix is never retried
             good: list[Diagnostic] = []
-            for diag in taken:
-                tried = attempt(good + [diag])
-                if tried is None:
-                    bad.add(_fix_key(text, diag))
-                else:
-                    good.append(diag)
+            groups = [taken[:len(taken) // 2], taken[len(taken) // 2:]] if len(taken) > 1 else []
+            if len(taken) == 1:
+                bad.add(_fix_key(text, taken[0]))
+            while groups and budget > 0:
+                group = groups.pop(0)
+                budget -= 1
+                tried = attempt(good + group)
+                if tried is not None:
+                    good.extend(group)
                     outcome = tried
+                elif len(group) == 1:
+                    bad.add(_fix_key(text, group[0]))
+                else:
+                    groups[:0] = [group[:len(group) // 2], group[len(group) // 2:]]
             if not good:
+                if budget <= 0:
+                    break  # no re-checks left to clear any of them: the rest stays unfixed
                 continue
             taken = good
         new_text, new_diags, new_note = outcome

@@ -200,7 +200,8 @@ def internal_error(exc: BaseException) -> str:
 
 
 def excerpts_for(note: Note, diagnostics: list[Diagnostic]) -> dict[int, str]:
-    return {d.line: note.line_text(d.line) for d in diagnostics}
+    # each line once: thousands of findings on one long line must not copy it thousands of times
+    return {line: note.line_text(line) for line in {d.line for d in diagnostics}}
 
 
 # Below this many files a process pool costs more than it saves (fork + pickling ~10 ms).
