@@ -332,3 +332,66 @@ def test_applying_edits_looks_for_line_endings_only_for_replacements_that_hold_o
     out = fixer.apply_edits(text, edits)
     assert out == "[1:35x\ny" + (LINK * 20_000)[5:] + "\n"
     assert lookups.calls == 1
+
+
+def test_suppressions_on_one_line_do_not_copy_the_line_each(monkeypatch):
+    # 20,000 comments on one 700 KB line: each copied its whole line to see whether it stands alone
+    from notecheck.note import Note, parse
+
+    sliced = Counter(monkeypatch, Note, "line_text", size=lambda self, line: 1)
+    note = parse(FM + "## Summary\n\n" + "<!-- notecheck: disable=NC301 -->" * 20_000 + "\nx\n")
+    assert len(note.suppressions) == 20_000
+    assert {s.target_line for s in note.suppressions} == {note.position(note.suppressions[0].start)[0]}
+    assert sliced.calls <= 1
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.sampled_from(["<!-- notecheck: disable=NC301 -->", "<!--notecheck:disable-->", " ", "\t", "x",
+                                 "\n", "\r\n", "\u00a0", "\ufeff", "\x0c", "<!-- notecheck: disable-file=NC3 -->"]),
+                max_size=14))
+def test_a_suppression_targets_the_next_line_exactly_when_alone_on_its_line(parts):
+    from notecheck.note import parse
+
+    text = "".join(parts)
+    note = parse(text)
+    for s in note.suppressions:
+        if s.file_level:
+            continue
+        line, _ = note.position(s.start)
+        alone = note.line_text(line).strip() == text[s.start:s.end]  # the rule as it was written
+        assert s.target_line == (line + 1 if alone else line), (text, s)
+
+
+def test_line_positions_of_millions_of_lines_take_a_few_bytes_each():
+    # 50 MB of newlines took 2 GB: a list of one int object per line (~40 bytes a line)
+    import tracemalloc
+
+    from notecheck.engine import check_note
+    from notecheck.note import parse
+
+    text = FM + "\n" * 2_000_000
+    tracemalloc.start()
+    try:
+        note = parse(text)
+        check_note(note, Config(), "x.md")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000 * 14
+    assert note.position(len(text)) == (text.count("\n") + 1, 1)
+    assert note.line_text(20) == "" and note.line_text(3) == CLEAN_TEXT.splitlines()[2]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(alphabet="ab\n\r\ufeff", max_size=60), st.integers(0, 70))
+def test_positions_and_line_texts_are_those_of_a_plain_line_split(text, offset):
+    from notecheck.note import Note
+
+    note = Note(text)
+    lines = text.split("\n")
+    offset = min(offset, len(text))
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1 - (1 if line == 1 and text.startswith("\ufeff") and offset else 0)
+    assert note.position(offset) == (line, col)
+    assert [note.line_text(i) for i in range(1, len(lines) + 1)] == \
+        [(s.lstrip("\ufeff") if i == 0 else s).rstrip("\r") for i, s in enumerate(lines)]
