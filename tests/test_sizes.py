@@ -395,3 +395,36 @@ def test_positions_and_line_texts_are_those_of_a_plain_line_split(text, offset):
     assert note.position(offset) == (line, col)
     assert [note.line_text(i) for i in range(1, len(lines) + 1)] == \
         [(s.lstrip("\ufeff") if i == 0 else s).rstrip("\r") for i, s in enumerate(lines)]
+
+
+def test_quotes_against_one_huge_sidecar_segment_read_it_once(sidecar_pair, monkeypatch):
+    # a sidecar of one 60 MB segment took 4 minutes: each quote not found there re-read the
+    # whole segment to cut out the closest passage's words as written
+    import random
+
+    from notecheck import quotematch
+
+    note, sidecar = sidecar_pair
+    doc = json.loads(sidecar.read_text(encoding="utf-8"))
+    vocabulary = sorted(set(" ".join(s["text"] for s in doc["full_transcript"]).split()))
+    rng = random.Random(5)
+    words = " ".join(rng.choice(vocabulary) for _ in range(60_000))  # ~400 KB, no quote verbatim in it
+    doc["full_transcript"] = [{"timestamp": "00:00:00", "speaker": "A", "text": words}]
+    sidecar.write_text(json.dumps(doc), encoding="utf-8")
+
+    class CountingPattern:
+        def __init__(self, pattern):
+            self.pattern, self.scanned = pattern, 0
+
+        def __getattr__(self, name):
+            return getattr(self.pattern, name)
+
+        def finditer(self, text, *args):
+            self.scanned += len(text)
+            return self.pattern.finditer(text, *args)
+
+    counting = CountingPattern(quotematch._WORD_RE)
+    monkeypatch.setattr(quotematch, "_WORD_RE", counting)
+    code, out, err = run_cli("check", "--select", "NC5", str(note))
+    assert out.count(" NC501 ") >= 5  # several quotes, each with a closest passage in that one segment
+    assert counting.scanned <= 2 * len(words)
