@@ -428,3 +428,31 @@ def test_quotes_against_one_huge_sidecar_segment_read_it_once(sidecar_pair, monk
     code, out, err = run_cli("check", "--select", "NC5", str(note))
     assert out.count(" NC501 ") >= 5  # several quotes, each with a closest passage in that one segment
     assert counting.scanned <= 2 * len(words)
+
+
+def _benchmark_shapes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("size_benchmark", Path(__file__).parents[1] / "benchmarks" / "sizes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SHAPES
+
+
+SIZE_SHAPES = _benchmark_shapes()
+
+
+@pytest.mark.parametrize("name", sorted(SIZE_SHAPES))
+def test_every_shape_of_the_size_benchmark_runs_in_bounded_time(name, tmp_path, monkeypatch):
+    # the shapes of benchmarks/sizes.py at 256 KB: a hang guard, not a timing (linear runs take
+    # 0.1-2 s here; the quadratic ones took minutes at 400 KB)
+    from test_robustness import hang_guard
+
+    args = SIZE_SHAPES[name](tmp_path, 256 * 1024)
+    monkeypatch.chdir(tmp_path)
+    stdin = None
+    if args[-1] == "-":
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Endless())))
+    with hang_guard(60, f"the '{name}' shape at 256 KB"):
+        code, out, err = run_cli(*args, stdin=stdin)
+    assert code in (0, 1) and "Traceback" not in err and "internal error" not in out + err, err[-2000:]
