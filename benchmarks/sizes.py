@@ -106,11 +106,24 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def make(name: str, folder: Path, size: int) -> list[str]:
+    """Write the shape's files in a process of their own: the peak RSS a child reports (Linux
+    counts the parent's pages it was forked with) then stays that of notecheck."""
+    out = subprocess.run([sys.executable, __file__, "--make", name, str(size), str(folder)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,2,4,8,16,32", help="MB, comma-separated (default 1,2,4,8,16,32)")
     parser.add_argument("--shapes", default=",".join(SHAPES), help="comma-separated names (default: all)")
+    parser.add_argument("--make", nargs=3, metavar=("SHAPE", "BYTES", "FOLDER"), help=argparse.SUPPRESS)
     opts = parser.parse_args()
+    if opts.make:
+        name, size, folder = opts.make
+        print(json.dumps(SHAPES[name](Path(folder), int(size))))
+        return
     sizes = [float(s) for s in opts.sizes.split(",")]
     shapes = [s.strip() for s in opts.shapes.split(",")]
     print(f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores); python {sys.version.split()[0]}")
@@ -127,7 +140,7 @@ def main() -> None:
             for size in sizes:
                 folder = Path(tmp) / f"{name.replace(' ', '_').replace('/', '_')}-{size:g}"
                 folder.mkdir()
-                args = SHAPES[name](folder, int(size * MB))
+                args = make(name, folder, int(size * MB))
                 wall, cpu, rss = run(args, folder)
                 rate = max(0.0, cpu - startup) / size
                 per_mb.append((size, rate))
