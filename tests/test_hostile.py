@@ -25,11 +25,14 @@ from conftest import CLEAN, ROOT, run_cli
 CLEAN_TEXT = CLEAN.read_text(encoding="utf-8")
 LINK = "[1:35](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=95s)"
 BROKEN = CLEAN_TEXT.replace(LINK, LINK.replace("t=95s", "t=96s"))  # NC301 findings, all fixable
-FORMATS = ["text", "json", "github", "sarif", "junit"]
+FORMATS = ["text", "json", "github", "sarif", "junit", "gitlab"]
 
 # what a terminal acts on (ESC, CSI/OSC sequences, BEL, a lone CR, C1 CSI, a bidi override)
 HOSTILE = "\x1b[5m\x1b]0;pwned\x07\x1b[31mRED\rX\u202eevil\x9b31m"
 RAW_CONTROLS = ["\x1b", "\x07", "\r", "\u202e", "\x9b"]
+# put before a quote's first word: NC501 quotes the sentence as written in its message
+QUOTE_START = "\x1b[2J\u202e\x9b"
+QUOTE_START_SHOWN = "\\x1b[2J\\u202e\\x9b"
 
 
 def bytes_name_file(folder: Path, name: bytes, text: str = BROKEN) -> str:
@@ -60,13 +63,13 @@ def test_a_non_utf8_file_name_is_carried_by_every_format(tmp_path, fmt):
     assert proc.stderr == b""
     out = proc.stdout.decode("utf-8")  # strict: valid UTF-8
     if fmt == "text":
-        assert out.startswith("./bad\\xff\\xfe.md:")
+        assert out.startswith("bad\\xff\\xfe.md:")
     elif fmt == "github":
         assert out.startswith("::error file=bad\\xff\\xfe.md,")
     elif fmt == "json":
         item = json.loads(out)[0]
-        assert item["path"] == "./bad\udcff\udcfe.md"  # the exact name: os.fsencode gives the bytes back
-        assert os.fsencode(item["path"]) == b"./bad\xff\xfe.md"
+        assert item["path"] == "bad\udcff\udcfe.md"  # the exact name: os.fsencode gives the bytes back
+        assert os.fsencode(item["path"]) == b"bad\xff\xfe.md"
         assert "\\udcff\\udcfe" in out
     elif fmt == "sarif":
         log = json.loads(out)
@@ -77,7 +80,11 @@ def test_a_non_utf8_file_name_is_carried_by_every_format(tmp_path, fmt):
         sarif_validator().validate(log)
     elif fmt == "junit":
         case = ET.fromstring(out).find("testsuite/testcase")
-        assert case.get("file") == "./bad\\xff\\xfe.md"
+        assert case.get("file") == "bad\\xff\\xfe.md"
+    elif fmt == "gitlab":
+        item = json.loads(out)[0]
+        assert item["location"]["path"] == "bad\udcff\udcfe.md"  # exact, as in the JSON output
+        assert "\\udcff\\udcfe" in out
 
 
 def test_sarif_of_an_absolute_non_utf8_path_is_a_file_uri(tmp_path):
@@ -92,14 +99,14 @@ def test_fix_diff_of_a_non_utf8_name_quotes_it_as_git_does(tmp_path):
     bytes_name_file(tmp_path, b"bad\xff.md")
     proc = cli_subprocess("fix", "--no-sidecar", "--diff", ".", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith(b'--- "./bad\\377.md"\n+++ "./bad\\377.md"\n')
+    assert proc.stdout.startswith(b'--- "bad\\377.md"\n+++ "bad\\377.md"\n')
 
 
 def test_fix_of_a_non_utf8_name_says_fixing_with_the_name_escaped(tmp_path):
     path = bytes_name_file(tmp_path, b"bad\xff.md")
     proc = cli_subprocess("fix", "--no-sidecar", ".", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.decode("utf-8").startswith("Fixing ./bad\\xff.md\n")
+    assert proc.stdout.decode("utf-8").startswith("Fixing bad\\xff.md\n")
     assert Path(path).read_text(encoding="utf-8") == CLEAN_TEXT
 
 
@@ -110,7 +117,7 @@ def hostile_note(folder: Path, name: str = "n.md") -> Path:
     """A note whose H1 and first quote carry escape sequences: NC105 (H1 vs title) and NC501 quote them."""
     text = CLEAN_TEXT.replace("# Maria Lopez", "# Maria Lopez " + HOSTILE, 1)
     i = text.index('> "') + 3
-    text = text[:i] + "\x1b[2J" + text[i:]
+    text = text[:i] + QUOTE_START + text[i:]
     path = folder / name
     path.write_text(text, encoding="utf-8", newline="")
     return path
@@ -128,10 +135,10 @@ def test_text_output_escapes_control_characters_in_messages_and_excerpts(tmp_pat
     assert_no_raw_controls(out)
     assert "\\x1b[5m\\x1b]0;pwned\\x07\\x1b[31mRED\\x0dX\\u202eevil\\x9b31m" in out  # in the excerpt of the H1
     nc501 = next(line for line in out.splitlines() if " NC501 " in line)
-    assert '"\\x1b[2JSoil is the slowest' in nc501
+    assert f'"{QUOTE_START_SHOWN}Soil is the slowest' in nc501
     excerpt, caret = out.splitlines()[out.splitlines().index(nc501) + 1:][:2]
     # the caret still points at the quote's first character, after the 4-character escape
-    assert excerpt.index("\\x1b[2JSoil") == caret.index("^")
+    assert excerpt.index(f"{QUOTE_START_SHOWN}Soil") == caret.index("^")
 
 
 def test_text_output_in_colour_escapes_note_text_too(tmp_path):
@@ -149,16 +156,17 @@ def test_text_output_in_colour_escapes_note_text_too(tmp_path):
     assert "\\x1b[2J" in out
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
 def test_json_formats_keep_the_exact_text_with_every_control_escaped(tmp_path, fmt):
     path = hostile_note(tmp_path)
     code, out, err = run_cli("check", "--no-sidecar", "--output-format", fmt, str(path))
     assert code == 1
     assert_no_raw_controls(out)
     data = json.loads(out)
-    messages = [d["message"] for d in data] if fmt == "json" else \
-        [r["message"]["text"] for r in data["runs"][0]["results"]]
-    assert any('"\x1b[2JSoil is' in m for m in messages)  # decoded: exactly the note's text
+    messages = {"json": lambda: [d["message"] for d in data],
+                "sarif": lambda: [r["message"]["text"] for r in data["runs"][0]["results"]],
+                "gitlab": lambda: [d["description"] for d in data]}[fmt]()
+    assert any(f'"{QUOTE_START}Soil is' in m for m in messages)  # decoded: exactly the note's text
 
 
 def test_github_annotations_escape_control_characters(tmp_path):
@@ -166,7 +174,7 @@ def test_github_annotations_escape_control_characters(tmp_path):
     code, out, err = run_cli("check", "--no-sidecar", "--output-format", "github", str(path))
     assert code == 1
     assert_no_raw_controls(out)
-    assert '"\\x1b[2JSoil' in out
+    assert f'"{QUOTE_START_SHOWN}Soil' in out
 
 
 def test_junit_escapes_what_xml_cannot_hold(tmp_path):
@@ -174,7 +182,7 @@ def test_junit_escapes_what_xml_cannot_hold(tmp_path):
     code, out, err = run_cli("check", "--no-sidecar", "--output-format", "junit", str(path))
     root = ET.fromstring(out)  # valid XML
     texts = [f.text for f in root.iter("failure")]
-    assert any('"\\x1b[2JSoil' in t for t in texts)
+    assert any(f'"\\x1b[2J\u202e\x9bSoil' in t for t in texts)  # XML holds the bidi and C1 characters
 
 
 @pytest.mark.parametrize("fmt", ["text", "github"])
@@ -192,7 +200,7 @@ def test_file_names_with_control_characters_are_escaped_in_every_line(tmp_path):
     out = proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
     assert proc.returncode == 0, out
     assert_no_raw_controls(out)
-    assert "Fixing ./\\x1b[31mred\\x0d.md" in out
+    assert "Fixing \\x1b[31mred\\x0d.md" in out
 
 
 def test_config_errors_are_escaped(tmp_path):
@@ -226,7 +234,7 @@ def test_a_symlink_loop_named_on_the_command_line_is_one_files_problem(tmp_path,
     assert "Traceback" not in err and "internal error" not in out + err
     assert code == 1
     for name in ("self.md", "a.md"):
-        assert f"{name}:1:1: NC001 cannot read: Too many levels of symbolic links (the file was not checked)" in out
+        assert f"{name}:1:1: NC001 [error] cannot read: Too many levels of symbolic links (the file was not checked)" in out
     if command == "check":
         assert "ok.md:39:" in out  # the other file is checked
     else:
@@ -291,7 +299,7 @@ def check_unwritable_folder_report(tmp_path, path: Path, code: int, out: str, er
                    "(Permission denied); fix writes the new note beside it and renames it over the old one\n")
     assert path.read_text(encoding="utf-8") == BROKEN  # untouched
     assert "Fixing" not in out
-    assert f"{path}:39:72: NC301 label 1:35 is 95 s but t=96s is 1:36" in out  # the findings, as on disk
+    assert f"{path}:39:72: NC301 [error] label 1:35 is 95 s but t=96s is 1:36" in out  # the findings, as on disk
     assert out.endswith("Found 3 problems in 1 file (1 checked); 3 fixable with `notecheck fix`.\n")
 
 
@@ -424,3 +432,12 @@ def test_an_edit_while_the_fix_is_written_is_never_lost(tmp_path, monkeypatch, e
     assert code == 2
     assert err == f"notecheck: error: {note}: file changed while it was being fixed; not written\n"
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]  # no temporary file left behind
+
+
+def test_the_job_summary_escapes_bidi_controls_too(tmp_path):
+    path = hostile_note(tmp_path)
+    summary = tmp_path / "summary.md"
+    code, out, err = run_cli("check", "--no-sidecar", "--summary", str(summary), str(path))
+    text = summary.read_text(encoding="utf-8")
+    assert_no_raw_controls(text)
+    assert "\\\\x1b" in text or "\\x1b" in text  # shown (the backslash itself escaped for Markdown)

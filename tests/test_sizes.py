@@ -62,7 +62,7 @@ def test_max_file_size_from_the_config_file_and_the_command_line(tmp_path):
     size = len(CLEAN_BYTES)
     (tmp_path / ".notecheck.toml").write_text(f"max-file-size = {size - 1}\n", encoding="utf-8")
     code, out, err = run_cli("check", "--no-sidecar", str(note))
-    assert code == 1 and " NC001 not checked: " in out
+    assert code == 1 and " NC001 [error] not checked: " in out
     code, out, err = run_cli("check", "--no-sidecar", "--max-file-size", str(size), str(note))  # the option wins
     assert (code, err) == (0, ""), out
     code, out, err = run_cli("check", "--no-sidecar", "--max-file-size", "lots", str(note))
@@ -79,7 +79,7 @@ def test_a_note_larger_than_the_limit_is_nc001_at_the_exact_boundary(tmp_path):
 
     code, out, err = run_cli("check", "--no-sidecar", "--max-file-size", str(size - 1), str(note))
     assert (code, err) == (1, "")
-    assert out.splitlines()[0] == (f"{note}:1:1: NC001 not checked: {size:,} bytes, larger than max-file-size "
+    assert out.splitlines()[0] == (f"{note}:1:1: NC001 [error] not checked: {size:,} bytes, larger than max-file-size "
                                    f"({size - 1:,} bytes); raise max-file-size in the config or with --max-file-size")
 
     code, out, err = run_cli("check", "--no-sidecar", "--max-file-size", str(size), str(note))  # exactly at it
@@ -90,7 +90,7 @@ def test_fix_leaves_a_note_larger_than_the_limit_alone(tmp_path):
     note = tmp_path / "n.md"
     note.write_bytes(BROKEN_BYTES)
     code, out, err = run_cli("fix", "--no-sidecar", "--max-file-size", str(len(BROKEN_BYTES) - 1), str(note))
-    assert code == 1 and " NC001 not checked: " in out and "Fixing" not in out
+    assert code == 1 and " NC001 [error] not checked: " in out and "Fixing" not in out
     assert note.read_bytes() == BROKEN_BYTES
 
 
@@ -98,7 +98,7 @@ def test_the_limit_is_shown_with_its_unit_when_it_has_one(tmp_path):
     note = tmp_path / "n.md"
     note.write_bytes(b"x" * (64 * 1024 + 1))
     code, out, err = run_cli("check", "--no-sidecar", "--max-file-size", "64 KiB", str(note))
-    assert "NC001 not checked: 65,537 bytes, larger than max-file-size (64 KiB); " in out
+    assert "NC001 [error] not checked: 65,537 bytes, larger than max-file-size (64 KiB); " in out
 
 
 class Endless(io.RawIOBase):
@@ -122,7 +122,7 @@ def test_check_of_endless_stdin_stops_at_the_limit(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(source)))
     code, out, err = run_cli("check", "--max-file-size", "1 MiB", "-")
     assert (code, err) == (1, "")
-    assert out.startswith("-:1:1: NC001 not checked: more than max-file-size (1 MiB) on standard input; ")
+    assert out.startswith("-:1:1: NC001 [error] not checked: more than max-file-size (1 MiB) on standard input; ")
     assert MiB < source.read_so_far <= MiB + 64 * 1024  # the limit and one buffer, not a byte more
 
 
@@ -132,7 +132,7 @@ def test_check_of_dev_zero_stops_with_the_default_limit():
         proc = subprocess.run([sys.executable, "-m", "notecheck", "check", "-"], stdin=zero, capture_output=True,
                               timeout=120)
     assert proc.returncode == 1, proc.stderr
-    assert b"NC001 not checked: more than max-file-size (16 MiB) on standard input" in proc.stdout
+    assert b"NC001 [error] not checked: more than max-file-size (16 MiB) on standard input" in proc.stdout
 
 
 def test_fix_of_stdin_larger_than_the_limit_passes_it_through_unchanged():
@@ -141,7 +141,7 @@ def test_fix_of_stdin_larger_than_the_limit_passes_it_through_unchanged():
                           input=data, capture_output=True, timeout=120)
     assert proc.returncode == 1
     assert proc.stdout == data  # nothing a user wrote is lost: the note comes out as it went in
-    assert b"NC001 not checked: more than max-file-size" in proc.stderr
+    assert b"NC001 [error] not checked: more than max-file-size" in proc.stderr
 
 
 # ---------------------------------------------------------------------------- sidecars

@@ -233,7 +233,7 @@ def _run(args, *, fix: bool) -> int:
         try:
             changes = collect(args.changed_since, ".", paths)
         except GitError as exc:
-            print(f"notecheck: error: --changed-since: {exc}", file=sys.stderr)
+            print(f"notecheck: error: --changed-since: {for_terminal(str(exc))}", file=sys.stderr)
             return EXIT_ERROR
     if args.statistics and args.output_format not in (*TEXT_FORMATS, "json"):
         print(f"notecheck: error: --statistics prints a table (full, concise) or JSON (json), "

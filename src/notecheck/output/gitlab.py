@@ -8,17 +8,19 @@ findings from old ones, so the fingerprint is notecheck's line-independent one
 (``notecheck.fingerprint``: code, offending text and its line), with the path, made unique
 within the report by the finding's order among identical ones. Paths are relative, with
 ``/``, no ``./``; an absolute path inside ``$CI_PROJECT_DIR`` is made relative to it.
+Text is exact, JSON-escaped as in the JSON output (a non-UTF-8 name's byte 0xff is
+``"\\udcff"``; control and bidi characters are ``\\u`` escapes; notecheck.escape).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 from collections import Counter
 from typing import IO, Sequence
 
+from ..escape import json_dumps
 from ..fingerprint import fingerprints
 
 SEVERITY = {"error": "major", "warning": "minor"}
@@ -62,5 +64,5 @@ def build(results: Sequence) -> list[dict]:
 
 
 def write(results: Sequence, stream: IO[str], options) -> None:
-    json.dump(build(results), stream, indent=2, ensure_ascii=False)
+    stream.write(json_dumps(build(results), indent=2))
     stream.write("\n")

@@ -10,7 +10,7 @@ else written ``path:12``.
 Messages quote the note (headlines, quotes, labels): they are user data. Every character
 that can start markup (``\\ ` * _ [ ] < > & | ~ $``) is backslash-escaped (CommonMark
 renders ``\\*`` as ``*``), so no text can open a link, an HTML tag, an entity, a table
-cell or GitHub's ``$math$``; line breaks become spaces and control characters are shown
+cell or GitHub's ``$math$``; line breaks become spaces and control and bidi characters are shown
 as ``\\xNN``.
 """
 
@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections import Counter
 from typing import Sequence
 from urllib.parse import quote
+
+from ..escape import for_terminal
 
 MAX_FINDINGS = 30  # findings listed one by one
 MAX_FILES = 50  # rows of the per-file table
@@ -30,7 +31,6 @@ MAX_MESSAGE = 300  # characters of a message in the findings table
 # what can start markup inline or in a table cell: emphasis, code, links, HTML, entities,
 # cells, strikethrough and GitHub's $math$ (``!`` and ``(`` only act after an escaped ``[``)
 _SPECIAL = frozenset("\\`*_[]<>&|~$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _printable(text: str) -> str:
@@ -45,7 +45,7 @@ def _printable(text: str) -> str:
 def escape(text: str) -> str:
     """``text`` as inert Markdown for a table cell (see the module docstring)."""
     text = _printable(text).replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = for_terminal(text)  # control and bidi characters shown, as everywhere (notecheck.escape)
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in text)
 
 
