@@ -56,6 +56,12 @@ def test_max_file_size_refuses_what_is_not_a_positive_size(value):
         from_mapping({"max-file-size": value})
 
 
+def test_config_built_by_hand_validates_max_file_size_as_the_file_does():
+    assert Config(max_file_size="1 MiB").max_file_size == MiB
+    with pytest.raises(ConfigError, match="max_file_size: expected a size in bytes"):  # named as the field
+        Config(max_file_size=0)
+
+
 def test_max_file_size_from_the_config_file_and_the_command_line(tmp_path):
     note = tmp_path / "n.md"
     note.write_bytes(CLEAN_BYTES)
