@@ -367,10 +367,25 @@ def _parse_youtube_url(url: str, url_start: int) -> tuple[str | None, int | None
     return vid, vid_start, t_text, t_start
 
 
-def _line_starts(text: str, chunk: int = 1 << 16) -> array:
-    """Offsets of the line starts of ``text`` (after each ``\n``), built at C speed a chunk at a time."""
-    starts = array("q", [0])
-    pos, n = 0, len(text)
+_MANY_LINES = 1 << 16
+
+
+def _line_starts(text: str, chunk: int = 1 << 16) -> list[int] | array:
+    """Offsets of the line starts of ``text`` (after each ``\n``).
+
+    A note's few thousand lines: a list (the quickest to build and to bisect). Past
+    ``_MANY_LINES``: an array('q') built at C speed a chunk at a time, 8 bytes a line (a list
+    holds an int object per line: 50 MB of newlines made one of 2 GB)."""
+    first = [0]
+    find = text.find
+    i = find("\n")
+    for _ in range(_MANY_LINES):
+        if i < 0:
+            return first
+        first.append(i + 1)
+        i = find("\n", i + 1)
+    starts = array("q", first)
+    pos, n = first[-1], len(text)
     one_more = (1).__add__
     while pos < n:
         end = text.rfind("\n", pos, min(n, pos + chunk))
@@ -408,8 +423,8 @@ class Note:
 
     # -- positions ------------------------------------------------------------------
     @cached_property
-    def line_starts(self) -> array:
-        """The offset where each line starts: 8 bytes a line (50 MB of newlines made a list of 2 GB)."""
+    def line_starts(self) -> list[int] | array:
+        """The offset where each line starts (a list; an array of 8 bytes a line past 65,536 lines)."""
         return _line_starts(self.text)
 
     def position(self, offset: int) -> tuple[int, int]:
