@@ -471,6 +471,7 @@ def _sidecar_records(path: str, note, config, t0: int) -> list[dict] | None:
     """Where the note's sidecar was looked for, as ``sidecar.load_for`` does: each candidate up to
     the first regular file, that one with its stat data and hash; None if it cannot be cached."""
     from . import sidecar
+    from .config import DEFAULT_MAX_FILE_SIZE
 
     if not getattr(config, "use_sidecar", True):
         return []
@@ -480,8 +481,8 @@ def _sidecar_records(path: str, note, config, t0: int) -> list[dict] | None:
         if st is None:
             records.append({"path": cand, "stat": None, "hash": None})
             continue
-        if st.st_size > sidecar.MAX_SIDECAR_BYTES:
-            return None  # refused unread by the check; not worth reading here
+        if st.st_size > (getattr(config, "max_file_size", None) or DEFAULT_MAX_FILE_SIZE):
+            return None  # refused unread by the check (max-file-size); not worth reading here
         data = _read(cand)
         if data is None:
             return None
@@ -500,7 +501,7 @@ def check_and_store(cache: ResultCache, path: str, config, shown: str):
         return check_file(path, config, shown)
     t0 = time.time_ns()
     st = _stat(path)  # before the read: a later change then shows in the stat data
-    data, error = read_bytes(path)
+    data, error = read_bytes(path, config.max_file_size)
     if data is None:
         return unreadable_result(shown, error or "cannot read", config)
     note = parse_bytes(data, path)
