@@ -161,22 +161,25 @@ _FILLER_PAIRS = (("you", "know"), ("i", "mean"))
 def clean_words(words: str) -> str:
     """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim).
 
-    Built from C-speed string operations (str.replace on whole words, itertools.groupby):
+    Built from C-speed operations (str.replace on whole words, itertools over the word list):
     this runs over every transcript word."""
     if not words:
         return words
-    # every word between its own two blanks: a replace finds whole words, left to right, without overlap
-    spaced = " " + words.replace(" ", "  ") + " "
-    for first, second in _FILLER_PAIRS:
-        spaced = spaced.replace(f" {first}  {second} ", "")
-    for filler in _FILLER_WORDS:
-        spaced = spaced.replace(f" {filler} ", "")
-    toks = spaced.split()
+    if "you know" in words or "i mean" in words:
+        # every word between its own two blanks: a replace finds whole words, left to right, without overlap
+        spaced = " " + words.replace(" ", "  ") + " "
+        for first, second in _FILLER_PAIRS:
+            spaced = spaced.replace(f" {first}  {second} ", "")
+        toks = spaced.split()
+    else:
+        toks = words.split(" ")
+    if not _FILLER_WORDS.isdisjoint(toks):
+        toks = list(itertools.filterfalse(_FILLER_WORDS.__contains__, toks))
     if any(map(operator.eq, toks, itertools.islice(toks, 1, None))):
-        collapsed = list(map(operator.itemgetter(0), itertools.groupby(toks)))
-        if collapsed.count("\x00") != toks.count("\x00"):  # empty passages: their separators stay apart
-            collapsed = [t for t, before in zip(toks, itertools.chain((None,), toks)) if t != before or t == "\x00"]
-        toks = collapsed
+        kept = list(itertools.compress(toks, map(operator.ne, toks, itertools.chain(("",), toks))))
+        if kept.count("\x00") != toks.count("\x00"):  # empty passages: their separators stay apart
+            kept = [t for t, before in zip(toks, itertools.chain((None,), toks)) if t != before or t == "\x00"]
+        toks = kept
     return " ".join(toks)
 
 
