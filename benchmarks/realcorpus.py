@@ -1398,7 +1398,7 @@ def _title(rng: random.Random, prof: Profile, lex: Lexicon, headline: str) -> tu
     return base, h1, None
 
 
-def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float) -> NoteOut:
+def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float, misquote_rate: float = 0.0) -> NoteOut:
     rng = random.Random(f"realcorpus:{seed}:{index}")
     prof = pick_profile(rng)
     speakers = [prof.host, prof.guest] if prof.interview else [prof.host]
@@ -1519,6 +1519,13 @@ def make_note(seed: int, index: int, defect_rate: float, sidecar_rate: float) ->
         for other in fallbacks:  # this note cannot take that kind: another one
             if other not in planned and defects.plant(other, highlights, surprising, keypoints):
                 break
+    # misquotes as real archives have them (about 3 NC501 a note in 615 real notes): a share of the
+    # remaining quotes gets one sentence edited, paraphrased or invented (recorded as defects)
+    if misquote_rate > 0 and not resegmented:
+        for q in highlights + surprising:
+            if q.defect is None and rng.random() < misquote_rate:
+                kind = rng.choices(["quote-edited", "quote-paraphrased", "quote-invented"], [5, 3, 2])[0]
+                defects.misquote(q, kind)
     problems = [(q.lines.get("heading"), pr) for q in highlights
                 for pr in timeline_problems(q, video, sidecar, resegmented)]
     if problems:
@@ -1925,15 +1932,16 @@ def _render_highlight(w: NoteWriter, rng: random.Random, prof: Profile, q: Quote
 # ---------------------------------------------------------------------------- corpus
 
 
-def generate(out: Path, notes: int, seed: int, defect_rate: float = 0.3, sidecar_rate: float = 0.45) -> dict:
+def generate(out: Path, notes: int, seed: int, defect_rate: float = 0.3, sidecar_rate: float = 0.45,
+             misquote_rate: float = 0.0) -> dict:
     """Write ``notes`` notes (and their sidecars) under ``out`` and ``out/manifest.json``; return the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict] = {}
     seen_ids: set[str] = set()
     for i in range(notes):
-        note = make_note(seed, i, defect_rate, sidecar_rate)
+        note = make_note(seed, i, defect_rate, sidecar_rate, misquote_rate)
         if note.manifest["video_id"] in seen_ids:  # ~never: a second draw for this index
-            note = make_note(seed, i + 1_000_000, defect_rate, sidecar_rate)
+            note = make_note(seed, i + 1_000_000, defect_rate, sidecar_rate, misquote_rate)
         seen_ids.add(note.manifest["video_id"])
         path = out / note.name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -1943,7 +1951,7 @@ def generate(out: Path, notes: int, seed: int, defect_rate: float = 0.3, sidecar
         files[note.name] = note.manifest
     manifest = {
         "generator": "benchmarks/realcorpus.py", "version": GENERATOR_VERSION, "seed": seed, "notes": notes,
-        "defect_rate": defect_rate, "sidecar_rate": sidecar_rate,
+        "defect_rate": defect_rate, "sidecar_rate": sidecar_rate, "misquote_rate": misquote_rate,
         "codes": {k: {"expected": v[0], "allowed": v[1], "what": v[2]} for k, v in DEFECTS.items()},
         "files": files,
     }
@@ -2000,13 +2008,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of notes with planted defects, 1-3 each (default 0.3; 0 = all clean)")
     ap.add_argument("--sidecar-rate", type=float, default=0.45,
                     help="chance a note has a sidecar (notes over 950 segments never do; default 0.45)")
+    ap.add_argument("--misquote-rate", type=float, default=0.0,
+                    help="share of the other quotes given one edited, paraphrased or invented sentence "
+                         "(real archives: about 0.3; default 0)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-    if args.notes < 0 or not 0 <= args.defect_rate <= 1 or not 0 <= args.sidecar_rate <= 1:
+    if args.notes < 0 or not all(0 <= r <= 1 for r in (args.defect_rate, args.sidecar_rate, args.misquote_rate)):
         ap.error("--notes must be >= 0, rates between 0 and 1")
     if args.out.exists() and any(args.out.iterdir()) and not (args.out / "manifest.json").is_file():
         ap.error(f"{args.out} is not empty and holds no manifest.json: refusing to write into it")
-    manifest = generate(args.out, args.notes, args.seed, args.defect_rate, args.sidecar_rate)
+    manifest = generate(args.out, args.notes, args.seed, args.defect_rate, args.sidecar_rate, args.misquote_rate)
     if not args.quiet:
         print(f"wrote {args.out}/ (manifest.json beside the notes)")
         print(describe(manifest))

@@ -212,7 +212,7 @@ def build_corpus(notes: int, samples: int, seed: int) -> list[Path]:
     return sorted(folder.rglob("*.md"))
 
 
-REAL_DEFAULTS = {"notes": 615, "seed": 1, "defect_rate": 0.3}
+REAL_DEFAULTS = {"notes": 615, "seed": 1, "defect_rate": 0.3, "misquote_rate": 0.3}
 
 
 def make_walkable(folder: Path) -> None:
@@ -227,20 +227,22 @@ def make_walkable(folder: Path) -> None:
     subprocess.run(["git", "init", "-q", str(folder)], check=False, capture_output=True)
 
 
-def build_real_corpus(notes: int, seed: int, defect_rate: float) -> tuple[list[Path], Path]:
+def build_real_corpus(notes: int, seed: int, defect_rate: float,
+                      misquote_rate: float = REAL_DEFAULTS["misquote_rate"]) -> tuple[list[Path], Path]:
     """The real-like corpus (benchmarks/realcorpus.py), regenerated only when its settings or generator changed."""
     sys.path.insert(0, str(HERE))
     import realcorpus
 
-    folder = CORPUS / f"real-{notes}-{seed}-{defect_rate:g}"
+    folder = CORPUS / f"real-{notes}-{seed}-{defect_rate:g}-{misquote_rate:g}"
     stamp = CORPUS / f"stamp-{folder.name}.json"
     source = hashlib.sha256(b"".join((HERE / name).read_bytes()
                                      for name in ("realcorpus.py", "realcorpus_vocab.py"))).hexdigest()
-    want = {"notes": notes, "seed": seed, "defect_rate": defect_rate, "generator": source}
+    want = {"notes": notes, "seed": seed, "defect_rate": defect_rate, "misquote_rate": misquote_rate,
+            "generator": source}
     if not (stamp.is_file() and json.loads(stamp.read_text()) == want and (folder / "manifest.json").is_file()):
         if folder.exists():
             shutil.rmtree(folder)
-        realcorpus.generate(folder, notes, seed, defect_rate)
+        realcorpus.generate(folder, notes, seed, defect_rate, misquote_rate=misquote_rate)
         stamp.write_text(json.dumps(want))
     make_walkable(folder)
     return sorted(folder.rglob("*.md")), folder
@@ -345,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-seed", type=int, default=REAL_DEFAULTS["seed"], help="real-like corpus: the seed")
     ap.add_argument("--defect-rate", type=float, default=REAL_DEFAULTS["defect_rate"],
                     help="real-like corpus: share of notes with planted defects (default 0.3)")
+    ap.add_argument("--misquote-rate", type=float, default=REAL_DEFAULTS["misquote_rate"],
+                    help="real-like corpus: share of quotes with a misquoted sentence (default 0.3: the "
+                         "archive's ~3 NC501 a note)")
     ap.add_argument("--repeat", type=int, default=3, help="take the best of N runs (default 3)")
     ap.add_argument("--mistune-notes", type=int, default=150,
                     help="how many notes the (slow) mistune parse times (default 150)")
@@ -385,7 +390,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     """Every row for one corpus ("old" or "real"); prints its table and returns a summary."""
     t0 = time.perf_counter()
     if kind == "real":
-        files, folder = build_real_corpus(args.real_notes, args.real_seed, args.defect_rate)
+        files, folder = build_real_corpus(args.real_notes, args.real_seed, args.defect_rate, args.misquote_rate)
         sidecar_args: list[str] = []  # the real archive's sidecars are read, as a user's run reads them
     else:
         files = build_corpus(args.notes, args.samples, args.seed)
