@@ -312,6 +312,23 @@ def test_nc603_fix_takes_the_occurrence_of_the_first_words_nearest_the_paragraph
     assert [e.content for e in diag.fix.edits] == ["5:58", "358s"]
 
 
+def test_with_a_sidecar_the_note_paragraph_holding_the_words_is_found_by_text_nearest_the_segment(note_text):
+    # the note paragraph at 2:30 moved to 2:50 and the dialogue cited there; the same words also
+    # said (in the note only) at 31:14: the paragraph nearest the sidecar's 2:30 is the one that counts
+    text = note_text.replace(f"[2:30]({URL}&t=150s) So when", f"[2:50]({URL}&t=170s) So when", 1)
+    text = text.replace(f"Tomás Reyes, [2:30]({URL}&t=150s)", f"Tomás Reyes, [2:50]({URL}&t=170s)", 1)
+    last = text.rindex("\n[")
+    para_end = text.index("\n", last + 1)
+    text = text[:para_end] + " So when people say save the bees, they mean the wrong bees?" + text[para_end:]
+    assert found(check(text), "NC") == [("NC603", line_of(text, "[2:50]", 2))]
+
+
+def test_with_a_sidecar_a_citation_outside_the_note_paragraph_is_nc502_and_names_it(note_text):
+    text = note_text.replace(f"Tomás Reyes, [2:30]({URL}&t=150s)", f"Tomás Reyes, [3:20]({URL}&t=200s)", 1)
+    diags = [d for d in check(text) if d.code == "NC502"]
+    assert [d.message for d in diags] == ["quote is at 2:30, cited 3:20"]
+
+
 def test_name_helpers():
     assert normalize_name(" Andrej  KARPATHY (quoted by Dwarkesh) ") == "andrej karpathy"
     assert attributed_names("Dana Whitfield and Tomás Reyes") == ["dana whitfield", "tomas reyes"]

@@ -429,3 +429,21 @@ def test_a_moved_thumbnail_keeps_its_t_form():
     assert f"&t={moved['t']})\n" in text
     fixed = fix_text(text, Config(), unsafe=True).text
     assert fixed == tn.note().replace("&t=510s)\n<details>", "&t=510)\n<details>")
+
+
+def test_findings_on_a_later_line_of_a_multi_line_quote_point_at_the_sentence():
+    two_lines = tn.MHM_QUOTE.replace(" Nobody", '"\n> "Nobody')
+    text = tn.note(highlights={"mhm": dict(quote=two_lines.replace("Nobody believed us", "Nobody trusted us"))})
+    (diag,) = check(text)
+    line = text.splitlines()[diag.line - 1]
+    assert diag.code == "NC501" and line.startswith('> "Nobody trusted us')
+    assert (diag.column, diag.end_column) == (4, len(line))  # the sentence, without the quotation marks
+
+
+def test_the_rebuild_leaves_a_wrong_tag_to_nc407():
+    # the tag already differs from the clip start: moving the clip does not touch it (NC407 rewrites it, safely)
+    moved = {**shifted("mhm", 300), "tag": "1m00s"}
+    text = tn.note(highlights={"mhm": moved})
+    (nc502,) = [d for d in check(text) if d.code == "NC502"]
+    assert "1m00s" in text and not any(text[e.start:e.end] == "1m00s" for e in nc502.fix.edits)
+    assert fix_text(text, Config(), unsafe=True).text == tn.note()

@@ -760,18 +760,10 @@ class QuoteIndex:
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
         """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter."""
-        if self._inverted is None:
-            inverted: dict[str, list[int]] = {}
-            stream = self.stream
-            for i in range(len(self.passages)):
-                a, b = self.passage_span(i)
-                for w in set(stream[a:b].split()):
-                    inverted.setdefault(w, []).append(i)
-            self._inverted = inverted
         n = max(1, len(self.passages))
         weights: dict[int, list[float]] = {}
         for w in set(words):
-            hits = self._inverted.get(w)
+            hits = self._postings(w)
             if not hits:
                 continue
             weight = math.log(1 + n / len(hits))
@@ -780,6 +772,31 @@ class QuoteIndex:
         # fsum: the exact sum, so the ranking does not depend on the set's (hash-seeded) order
         scores = {i: math.fsum(ws) for i, ws in weights.items()}
         return sorted(scores, key=lambda i: (-scores[i], i))[:k]
+
+    def _postings(self, word: str) -> list[int]:
+        """The passages holding ``word``, in order: found in the stream when first asked for.
+
+        Only the words of sentences not found are ever asked for, so no index of every word
+        is built (that cost more than all the lookups of a note)."""
+        inverted = self._inverted
+        if inverted is None:
+            inverted = self._inverted = {}
+        got = inverted.get(word)
+        if got is None:
+            stream, starts = self.stream, self._starts
+            needle = " " + word + " "
+            step = len(word) + 1  # the next occurrence may share this one's closing blank
+            got = []
+            last = -1
+            i = stream.find(needle)
+            while i >= 0:
+                passage = bisect.bisect_right(starts, i + 1) - 1
+                if passage != last:
+                    got.append(passage)
+                    last = passage
+                i = stream.find(needle, i + step)
+            inverted[word] = got
+        return got
 
     def closest(self, words: str, near_passage: int | None = None,
                 k: int = 5) -> tuple[float, int, int, float] | None:
@@ -828,6 +845,7 @@ class QuoteIndex:
         best similarity found and the stretch chosen as below (``_SKIPPED_WORD_COST``).
         """
         from rapidfuzz import fuzz
+        from rapidfuzz.distance import LCSseq
 
         stream = self.stream
         a, b = _snap(stream, a, b)
@@ -842,18 +860,35 @@ class QuoteIndex:
         starts.update(x for x, y in near_a if stream[x:y] in heads)
         ends = {y for _, y in spans[max(0, last - 1):last + 4]}
         ends.update(y for x, y in near_b if stream[x:y] in tails)
-        best_ratio = 0.0
-        best = (-math.inf, -1.0, a, b)  # (word score, similarity, start, end)
-        for x in sorted(starts):
-            for y in sorted(ends):
-                if y > x:
-                    stretch = stream[x:y]
-                    score = fuzz.ratio(words, stretch) / 100.0
-                    best_ratio = max(best_ratio, score)
-                    ranked = _alignment_score(qwords, stretch.split())
-                    if (ranked, score) > best[:2]:
-                        best = (ranked, score, x, y)
-        return best_ratio, best[2], best[3]
+        # every (start, end) pair in this order; the chosen one has the highest (word score,
+        # similarity), the first such on a tie. Word scores are computed best-bound first: a
+        # pair whose bound (no run of skipped words) is below the best score found cannot win.
+        index_of_start = {x: i for i, (x, _) in enumerate(spans)}
+        index_of_end = {y: i for i, (_, y) in enumerate(spans)}
+        region = [stream[x:y] for x, y in spans]
+        pairs = [(x, y) for x in sorted(starts) for y in sorted(ends) if y > x]
+        if not pairs:
+            return 0.0, a, b
+        nq = len(qwords)
+        ratio = fuzz.ratio
+        scored = []  # (bound, -order, similarity, x, y, stretch words)
+        for order, (x, y) in enumerate(pairs):
+            stretch_words = region[index_of_start[x]:index_of_end[y] + 1]
+            matched = LCSseq.similarity(qwords, stretch_words)
+            skipped = len(stretch_words) - matched
+            bound = (matched - _MISSING_WORD_COST * (nq - matched) - _SKIPPED_WORD_COST * skipped
+                     - (_SKIPPED_RUN_COST if skipped else 0.0))
+            scored.append((bound, -order, ratio(words, stream[x:y]) / 100.0, x, y, stretch_words))
+        best_ratio = max(item[2] for item in scored)
+        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        best = None  # (word score, similarity, -order, x, y)
+        for bound, neg_order, similarity, x, y, stretch_words in scored:
+            if best is not None and bound < best[0]:
+                break
+            key = (_alignment_score(qwords, stretch_words), similarity, neg_order, x, y)
+            if best is None or key[:3] > best[:3]:
+                best = key
+        return best_ratio, best[3], best[4]
 
 
 # Which stretch a quote sentence is compared with: the one holding the most of its words in
