@@ -565,7 +565,7 @@ class QuoteIndex:
     _starts: list[int] = field(init=False)  # stream offset where each passage's words begin
     _sentences: dict[int, dict[int, int]] = field(init=False, default_factory=dict)  # passage -> {start: length}
     _inverted: dict[str, list[int]] | None = field(init=False, default=None)
-    _joined: tuple[str, list[int], list[int]] | None = field(init=False, default=None)
+    _joined: tuple[str, list[int] | None, list[int] | None] | None = field(init=False, default=None)
     _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
     _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
 
@@ -734,21 +734,28 @@ class QuoteIndex:
         return [(pos, pos + n) for pos in (exact or every[:limit])]
 
     def _find_joined(self, words: str, limit: int) -> list[tuple[int, int]]:
-        """``find_spans`` on the words joined without blanks or apostrophes (built on the first call)."""
+        """``find_spans`` on the words joined without blanks or apostrophes.
+
+        The joined text is one C pass, built on the first call; where its words begin is worked
+        out only once a needle is found in it (for most sentences not found as written, it is not)."""
+        needle = words.replace(" ", "").replace("'", "")
+        if not needle:
+            return []
         if self._joined is None:
+            self._joined = (self.stream.replace(" ", "").replace("'", ""), None, None)
+        joined, joined_starts, lengths = self._joined
+        i = joined.find(needle)
+        if i < 0:
+            return []
+        if joined_starts is None:
             toks = self.stream.split()
             lengths = list(itertools.accumulate(map(len, toks), initial=0))  # the words' lengths before each
             if "'" in self.stream:
                 toks = self.stream.replace("'", "").split()
             joined_starts = list(itertools.accumulate(map(len, toks), initial=0))
-            self._joined = ("".join(toks), joined_starts, lengths)
-        joined, joined_starts, lengths = self._joined
-        needle = words.replace(" ", "").replace("'", "")
-        if not needle:
-            return []
+            self._joined = (joined, joined_starts, lengths)
         out: list[tuple[int, int]] = []
         find = joined.find
-        i = find(needle)
         while i >= 0 and len(out) < limit:
             a = bisect.bisect_left(joined_starts, i)
             b = bisect.bisect_left(joined_starts, i + len(needle))
