@@ -113,6 +113,8 @@ _PASSAGE_BREAK = "\n\x00\n"
 _ASCII_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS, 0: "\x00"}
 _ASCII_FOLD_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS_BUT_NUL, ord("`"): "'",
                                   **{c: chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}}
+# the same, as a byte table: bytes.translate is a plain table lookup per byte (str.translate with a dict is not)
+_ASCII_FOLD_BYTES = bytes(ord(_ASCII_FOLD_SEPARATORS_BUT_NUL.get(c, chr(c))) if c < 128 else c for c in range(256))
 
 
 def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str]:
@@ -121,20 +123,20 @@ def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str
     if whole.count("\x00") != len(passages) - 1:  # a NUL in the text itself (or no passage): one at a time
         words = [_words(_clean(p.text)) for p in passages]
         return [clean_words(w) for w in words] if clean else words
-    if whole.isascii():  # casefold, "`" -> "'" and the separators in one translate (ASCII: casefold is lower)
+    if whole.isascii():  # casefold, "`" -> "'" and the separators in one byte translate (ASCII: casefold is lower)
         if "[" in whole:
             whole = _ANNOTATION_RE.sub(" ", whole)
-        text = whole.translate(_ASCII_FOLD_SEPARATORS_BUT_NUL)
+        text = whole.encode("ascii").translate(_ASCII_FOLD_BYTES).decode("ascii")
     else:
         text = _clean(whole).translate(_ASCII_SEPARATORS_BUT_NUL)
     if not text.isascii():
         text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
-    text = _BLANKS_RE.sub(" ", text)
-    if clean:  # the NUL is a word of its own: no disfluency or repeat is removed across it
-        text = clean_words(text.strip(" "))
-    return [piece.strip(" ") for piece in text.split("\x00")]
+    toks = text.split()  # only blanks are left to split at; the NUL between passages is a word of its own
+    if clean:  # no disfluency or repeat is removed across the NUL
+        toks = _clean_tokens(toks)
+    return [piece.strip(" ") for piece in " ".join(toks).split("\x00")]
 
 
 def _clean(text: str) -> str:
@@ -159,20 +161,14 @@ _FILLER_PAIRS = (("you", "know"), ("i", "mean"))
 
 
 def clean_words(words: str) -> str:
-    """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim).
+    """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim)."""
+    return " ".join(_clean_tokens(words.split(" "))) if words else words
 
-    Built from C-speed operations (str.replace on whole words, itertools over the word list):
-    this runs over every transcript word."""
-    if not words:
-        return words
-    if "you know" in words or "i mean" in words:
-        # every word between its own two blanks: a replace finds whole words, left to right, without overlap
-        spaced = " " + words.replace(" ", "  ") + " "
-        for first, second in _FILLER_PAIRS:
-            spaced = spaced.replace(f" {first}  {second} ", "")
-        toks = spaced.split()
-    else:
-        toks = words.split(" ")
+
+def _clean_tokens(toks: list[str]) -> list[str]:
+    """``clean_words`` on a word list, from C-speed list operations: this runs over every transcript word."""
+    for first, second in _FILLER_PAIRS:
+        toks = _drop_pairs(toks, first, second)
     if not _FILLER_WORDS.isdisjoint(toks):
         toks = list(itertools.filterfalse(_FILLER_WORDS.__contains__, toks))
     if any(map(operator.eq, toks, itertools.islice(toks, 1, None))):
@@ -180,7 +176,27 @@ def clean_words(words: str) -> str:
         if kept.count("\x00") != toks.count("\x00"):  # empty passages: their separators stay apart
             kept = [t for t, before in zip(toks, itertools.chain((None,), toks)) if t != before or t == "\x00"]
         toks = kept
-    return " ".join(toks)
+    return toks
+
+
+def _drop_pairs(toks: list[str], first: str, second: str) -> list[str]:
+    """``toks`` without each ``first`` directly followed by ``second`` (two different words: no overlap)."""
+    drops: list[int] = []
+    index = toks.index
+    i = -1
+    while True:
+        try:
+            i = index(second, i + 1)
+        except ValueError:
+            break
+        if i and toks[i - 1] == first:
+            drops.append(i - 1)
+    if not drops:
+        return toks
+    keep = bytearray(b"\x01") * len(toks)
+    for j in drops:
+        keep[j] = keep[j + 1] = 0
+    return list(itertools.compress(toks, keep))
 
 
 def _clean_token_list(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
