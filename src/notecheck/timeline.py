@@ -57,6 +57,7 @@ class CheckedQuote:
     cited: int | None  # seconds (label when valid, else t=)
     cited_link: YouTubeLink | None
     highlight: Highlight | None
+    placed_as: tuple | None = None  # (how, Placement): ``place``'s answer, kept
 
     def note_offset(self, pos: int) -> int:
         """Offset in the note of position ``pos`` of the quote text (its lines joined by blanks)."""
@@ -138,7 +139,17 @@ class Placement:
 
 
 def place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
-    """The quote's placement, or None when no verbatim sentence places it (SPEC §2)."""
+    """The quote's placement, or None when no verbatim sentence places it (SPEC §2); worked out
+    once per quote (NC403/NC409/NC502/NC601/NC602 all ask)."""
+    key = ("placement", sidecar_used)
+    if cq.placed_as is not None and cq.placed_as[0] == key:
+        return cq.placed_as[1]
+    placement = _place(cq, note, sidecar_used)
+    cq.placed_as = (key, placement)
+    return placement
+
+
+def _place(cq: CheckedQuote, note: Note, sidecar_used: bool) -> Placement | None:
     match = cq.match
     first = match.first_found
     if first is None or first.pos is None:

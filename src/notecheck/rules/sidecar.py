@@ -131,7 +131,7 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
     if not _usable(sidecar):
         return
     style = note_label_style(note, ctx.config)
-    known = {normalize_name(s.speaker) for s in sidecar.segments if s.speaker}
+    known = {normalize_name(who) for who in {s.speaker for s in sidecar.segments} if who}
     known = {k for k in known if k and not _is_generic(k)}
     if not known:
         return  # the sidecar names nobody
