@@ -20,6 +20,23 @@ FORMATS = {
 TEXT_FORMATS = ("full", "concise", "text")
 
 
+def workspace_relative(path: str, root: str | None) -> str:
+    """``path`` as CI annotations want it: relative to the checkout ``root`` (GitHub's
+    GITHUB_WORKSPACE, GitLab's CI_PROJECT_DIR) when absolute and inside it, with ``/`` separators."""
+    import os
+    import posixpath
+
+    if root and os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path, root)
+        except ValueError:  # another drive
+            rel = path
+        if not rel.startswith(".."):
+            path = rel
+    path = path.replace("\\", "/")
+    return posixpath.normpath(path) if path else path
+
+
 @dataclass(frozen=True)
 class OutputOptions:
     show_source: bool = True

@@ -13,10 +13,10 @@ inside ``$GITHUB_WORKSPACE`` is made relative to it.
 from __future__ import annotations
 
 import os
-import posixpath
 from typing import IO, Sequence
 
 from ..escape import for_terminal
+from . import workspace_relative
 
 
 def escape_data(text: str) -> str:
@@ -28,16 +28,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation_path(path: str) -> str:
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace and os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path, workspace)
-        except ValueError:  # another drive
-            rel = path
-        if not rel.startswith(".."):
-            path = rel
-    path = path.replace("\\", "/")
-    return posixpath.normpath(path) if path else path
+    return workspace_relative(path, os.environ.get("GITHUB_WORKSPACE"))
 
 
 def command(diag) -> str:

@@ -16,27 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import posixpath
 from collections import Counter
 from typing import IO, Sequence
 
 from ..escape import json_dumps
 from ..fingerprint import fingerprints
+from . import workspace_relative
 
 SEVERITY = {"error": "major", "warning": "minor"}
 
 
 def report_path(path: str) -> str:
-    project = os.environ.get("CI_PROJECT_DIR")
-    if project and os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path, project)
-        except ValueError:  # another drive
-            rel = path
-        if not rel.startswith(".."):
-            path = rel
-    path = path.replace("\\", "/")
-    return posixpath.normpath(path) if path else path
+    return workspace_relative(path, os.environ.get("CI_PROJECT_DIR"))
 
 
 def build(results: Sequence) -> list[dict]:
