@@ -13,7 +13,6 @@ JSON output (notecheck.escape).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
