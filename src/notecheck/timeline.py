@@ -29,6 +29,7 @@ returns it as one unsafe Fix, or None when the result would not be clean.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass, field
@@ -97,6 +98,19 @@ def checked_quotes(note: Note, ctx) -> list[CheckedQuote]:
                 out.append(CheckedQuote(quote, lines, locate(text, index, near=cited), index, cited, link, highlight))
     note.__dict__["_checked_quotes"] = (key, out)
     return out
+
+
+def with_located(note: Note, ctx, located: CheckedQuote) -> Note:
+    """A view of ``note`` in which ``located.quote`` is located as ``located`` says (a fix's what-if).
+
+    The rules run on the view judge every quote and highlight as they would once the quote
+    reads so (NC501's repair checks that nothing new appears); nothing is re-parsed, and the
+    view shares everything else with ``note``."""
+    quotes = [located if cq.quote is located.quote else cq for cq in checked_quotes(note, ctx)]
+    view = copy.copy(note)  # its own __dict__: the caches below are the view's alone
+    view.__dict__.pop("_timelines", None)
+    view.__dict__["_checked_quotes"] = (note.__dict__["_checked_quotes"][0], quotes)
+    return view
 
 
 def is_speech(quote: Quote) -> bool:

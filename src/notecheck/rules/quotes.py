@@ -12,6 +12,7 @@ from typing import Iterator
 from ..diagnostic import Finding
 from ..note import Note, YouTubeLink
 from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable
+from ..repair import repair
 from ..timeline import CheckedQuote, checked_quotes, place, quote_fix, timelines
 from . import rule
 
@@ -72,7 +73,7 @@ def _shared_share(s: SentenceMatch) -> float:
     return (words - differing) / words if words else 0.0
 
 
-@rule("NC501", "quote-not-in-transcript", severity="error",
+@rule("NC501", "quote-not-in-transcript", severity="error", fix="unsafe",
       summary="a quote's words are not in the transcript (reports what differs from the closest passage)")
 def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
     """
@@ -107,6 +108,21 @@ def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
         > "In RL, you're given a problem, you try hundreds of solutions."
         > "In RL, [...] you try hundreds of solutions."
         > "In RL, um, you're given a problem, you try -- you try hundreds of solutions."
+
+    Fix (unsafe, with --unsafe-fixes):
+        Puts the sentence back in the transcript's words: words the note changed take
+        the transcript's, added words go, left-out words come back (a gap of more than 3
+        words becomes an ellipsis, ... or … as the note writes it); disfluencies stay
+        out, and the note's quote marks, dashes (-- or —), first capital and line breaks
+        stay. Its title shows each edit ("a whole year" → "a full year"). Offered only
+        when every sentence of the quote that is not verbatim is at least
+        quote-similarity alike to its closest transcript text, that text is clearly the
+        closest (the next candidate at least twice as far: similarity − runner-up ≥
+        1 − similarity), and it lies where the rest of the quote is (after the sentence
+        before it, before the one after it, in the same or the next paragraph; without a
+        verbatim sentence, in the cited paragraph or the next), and only when the
+        repaired quote raises no other finding. Unsafe because the matcher chose the
+        passage: read the result.
     """
     threshold = ctx.config.quote_similarity
     for cq in checked_quotes(note, ctx):
@@ -133,7 +149,7 @@ def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
                 message += f" and {len(missing) - 3} more"
         severity = "error" if match.similarity < threshold else "warning"
         yield Finding(cq.note_offset(worst.start), message, end=cq.note_offset(worst.end),
-                      severity=severity)
+                      fix=repair(cq, note, ctx), severity=severity)
 
 
 @rule("NC502", "quote-not-at-cited-time", severity="error", fix="unsafe",

@@ -1,0 +1,525 @@
+"""NC501's unsafe fix: a misquoted sentence put back in the speaker's words (SPEC §3, NC501).
+
+``repair(cq, note, ctx) -> Fix | None``, called by NC501 for a quote with sentences that are
+not in the transcript. The fix is offered only when every such sentence of the quote can
+be put back (a quote that also holds a paraphrase or an invented sentence needs a person
+anyway, and its NC501 stays report-only), each one:
+
+* alike enough: its closest transcript stretch is at least ``quote-similarity`` alike;
+* clearly that stretch (``clearly_closest``): the best other place in the transcript
+  (``SentenceMatch.runner_up``) is at least twice as far from the sentence, i.e.
+  ``similarity - runner_up >= 1 - similarity`` (in thousandths, as the matcher rounds):
+  a one-word change in a long sentence (0.96) is not clear of a place two words off (0.92),
+  and two places about as close leave the choice to a person;
+* where the rest of the quote is (``_in_place``): after the sentence before it and before
+  the one after it, each in the same or the next paragraph (paragraphs sharing a start are
+  one; with a sidecar, the note's paragraphs); a quote without a verbatim sentence must lie
+  in the paragraph it cites or the next one.
+
+What it writes, inside the sentence only, from the word diff ``quotematch.word_changes``
+makes (the one the message shows), on the closest stretch widened to the start and end of
+its transcript sentence when they are at most ``EDGE_REACH`` words away:
+
+* words the note changed take the transcript's words, with the transcript's punctuation
+  between and around them; words the note added go; words it left out come back when the
+  gap is at most ``SHORT_GAP`` words, a longer gap becomes an ellipsis in the note's style
+  (``...`` or ``…``, spaced as the note writes it; ``...`` when it has none);
+* at the sentence's edges: left-out words stay out (a quote may begin or end anywhere in
+  what was said); added words go only where the speaker's sentence begins (or ends) there,
+  and changed words pair with at most one more transcript word, else no fix (was "Nobody"
+  an added word, or "No one" changed? the widened stretch tells; else a person does);
+  transcript words across a sentence break are the neighbouring sentence's, never pulled in;
+* disfluencies, repeats and annotations (``[laughter]``) of the transcript stay out (clean
+  verbatim), with the commas or dashes around them; with ``quote-match = "strict"`` they count;
+* the note's typography: the sentence's first letter keeps its case (a transcript word
+  capitalised mid-sentence, and "I", keep theirs); dashes (``--`` / ``—``), double quotation
+  marks and apostrophes in the words put back follow the quote (else its attribution, else
+  the note's other quotes); an edit that would cross a line's ``> `` is split at blanks,
+  one per line. Markdown links, brackets or emphasis where an edit would land: no fix.
+
+And it checks what it wrote: the repaired quote, located again, is verbatim, and the rules
+that judge quotes and highlights (NC4xx, NC5xx, NC6xx) find nothing on the repaired note
+that they do not find now (``timeline.with_located``, a what-if without re-parsing), so the
+fix never trades a misquote for a timing or speaker finding, and a second run has nothing
+left to do.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from .diagnostic import UNSAFE, Edit, Fix
+from .note import Note
+from .quotematch import QuoteIndex, SentenceMatch, locate, passages_from_transcript, sidecar_usable, tokens
+from .timeline import CheckedQuote
+
+__all__ = ["SHORT_GAP", "repair", "clearly_closest"]
+
+# Left-out words up to this many come back; a longer gap becomes an ellipsis.
+SHORT_GAP = 3
+# The rule families that judge where quotes are: a repair must add none of their findings.
+_JUDGES = ("NC4", "NC5", "NC6")
+# Markup a repair does not edit through: links, brackets, emphasis, code, HTML.
+_MARKUP = frozenset("[]*_`<>")
+
+# A transcript stretch's words as QuoteIndex.window_tokens gives them: (word, passage, start, end in its text)
+_Window = Sequence[tuple[str, int, int, int]]
+
+
+def clearly_closest(s: SentenceMatch, threshold: float) -> bool:
+    """The sentence's closest stretch is at least ``threshold`` alike, and the best other place is
+    at least twice as far from it: ``similarity - runner_up >= 1 - similarity``."""
+    if s.found or s.pos is None or s.end_pos is None:
+        return False
+    similarity, runner_up = round(s.similarity * 1000), round(s.runner_up * 1000)
+    return s.similarity >= threshold and similarity - runner_up >= 1000 - similarity
+
+
+def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
+    """The unsafe fix that puts the quote's misquoted sentences back in the transcript's words;
+    None when it is not offered (see the module docstring)."""
+    sentences = cq.match.sentences
+    todo = [k for k, s in enumerate(sentences) if not s.found]
+    threshold = ctx.config.quote_similarity
+    if not todo or not all(clearly_closest(sentences[k], threshold) for k in todo):
+        return None
+    if not _in_place(cq, note, ctx, todo):
+        return None
+    style = _style(note, cq)
+    regions: list[_Region] = []
+    for k in todo:
+        got = _sentence_regions(sentences[k], cq.index, style)
+        if not got:
+            return None
+        regions.extend(got)
+    edits: list[Edit] = []
+    for r in regions:
+        split = _line_edits(cq.lines, r.start, r.end, r.content)
+        if split is None:
+            return None
+        edits.extend(split)
+    lines = _edited_lines(cq.lines, edits)
+    if lines is None:
+        return None
+    relocated = locate(" ".join(text for _, text in lines), cq.index, near=cq.cited)
+    if not relocated.verbatim:
+        return None
+    if not _judged_alike(note, ctx, replace(cq, lines=lines, match=relocated)):
+        return None
+    edits = [e for e in edits if note.text[e.start:e.end] != e.content]
+    return Fix(tuple(sorted(edits, key=lambda e: e.start)), UNSAFE, _describe(regions))
+
+
+# --------------------------------------------------------------------------- where
+
+
+def _in_place(cq: CheckedQuote, note: Note, ctx, todo: list[int]) -> bool:
+    """Each sentence to repair follows the sentence before it and precedes the one after it,
+    in the same or the next paragraph; without a verbatim sentence, the first lies in the
+    cited paragraph or the next."""
+    index = cq.index
+    grid = passages_from_transcript(note) if sidecar_usable(ctx.sidecar) and note.transcript else index.passages
+    starts = sorted({p.start for p in grid})
+
+    def para(pos: int) -> int:
+        return bisect.bisect_right(starts, index.passages[index.passage_at(pos)].start) - 1
+
+    def next_to(earlier: int, later: int) -> bool:
+        return 0 <= later - earlier <= 1
+
+    ss = cq.match.sentences
+    for k in todo:
+        s = ss[k]
+        if k > 0:
+            before = ss[k - 1]
+            if before.end_pos > s.pos or not next_to(para(before.end_pos - 1), para(s.pos)):
+                return False
+        if k + 1 < len(ss):
+            after = ss[k + 1]
+            if s.end_pos > after.pos or not next_to(para(s.end_pos - 1), para(after.pos)):
+                return False
+    if not any(s.found for s in ss):
+        if cq.cited is None:
+            return False
+        return next_to(bisect.bisect_right(starts, cq.cited) - 1, para(ss[0].pos))
+    return True
+
+
+def _judged_alike(note: Note, ctx, repaired: CheckedQuote) -> bool:
+    """The quote and highlight rules find nothing on the repaired quote they do not find now."""
+    from .rules import all_rules
+    from .timeline import with_located
+
+    judges = [r for r in all_rules() if r.code.startswith(_JUDGES) and r.code != "NC501"]
+    view = with_located(note, ctx, repaired)
+    after = Counter((r.code, f.message) for r in judges for f in r.check(view, ctx))
+    return not after or not after - _judged(note, ctx, judges)
+
+
+def _judged(note: Note, ctx, judges) -> Counter:
+    """What the judges find on the note as it is (once per check)."""
+    memo = getattr(ctx, "extra", None)
+    key = ("repair.judged", id(note))
+    if memo is not None and key in memo and memo[key][0] is note:
+        return memo[key][1]
+    found = Counter((r.code, f.message) for r in judges for f in r.check(note, ctx))
+    if memo is not None:
+        memo[key] = (note, found)
+    return found
+
+
+# --------------------------------------------------------------------------- what
+
+
+@dataclass(frozen=True)
+class _Region:
+    """Replace quote text [start, end) (offsets in the quote's lines joined by blanks) with ``content``."""
+
+    start: int
+    end: int
+    content: str
+    before: str  # the words around the edit, before and after it (for the fix's title)
+    after: str
+
+
+def _sentence_regions(s: SentenceMatch, index: QuoteIndex, style: _Style) -> list[_Region] | None:
+    """The edits that make sentence ``s`` quote its closest stretch (None: none that can be offered)."""
+    text = s.text
+    if "](" in text:
+        return None
+    quote = tokens(text, index.clean, annotations=False)
+    window, starts, ends = _to_sentence_edges(index, index.window_tokens(s.pos, s.end_pos))
+    if not quote or not window:
+        return None
+    n = len(quote)
+    out: list[_Region] = []
+    ops = difflib.SequenceMatcher(None, [t[0] for t in quote], [t[0] for t in window], autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:  # the diff of quotematch.word_changes (the message's)
+        if tag == "equal" or tag == "replace" and _joined(quote[i1:i2]) == _joined(window[j1:j2]):
+            continue
+        if tag == "insert" and (i1 == 0 or i1 == n):
+            continue  # left out before the first word or after the last: the quote begins or ends there
+        if i1 == 0 and tag != "insert":  # transcript words of the sentence before are not this one's
+            cut = max((j for j in range(j1 + 1, j2 + 1) if _breaks_before(index, window, j)), default=None)
+            if cut is not None:
+                j1, starts = cut, True
+        if i2 == n and tag != "insert":  # nor those of the sentence after
+            cut = min((j for j in range(max(j1, 1), j2) if _breaks_before(index, window, j)), default=None)
+            if cut is not None:
+                j2, ends = cut, True
+        tag = tag if j2 > j1 else "delete"
+        gap = (j2 - j1) - (i2 - i1)  # words the transcript has beyond the quote's
+        if i1 == 0 or i2 == n:
+            # at the sentence's edge: added words go only where the speaker's sentence begins (or
+            # ends); changed words only for about as many (the rest is a person's call)
+            if i1 == 0 and i2 == n or tag == "delete" and not (starts if i1 == 0 else ends) or gap > 1:
+                return None
+        if i1 == 0:  # the sentence's first words: keep its first letter's case
+            a, b = quote[0][1], quote[i2][1]
+            content = style.typeset(_compose(index, window, j1, j2, lead=False, trail=True))
+            if not content:  # the first words go: the next one starts the sentence
+                b = quote[i2][2]
+                content = _recase(text[quote[i2][1]:b], text[a], proper=False)
+            else:
+                content = _recase(content, text[a], proper=_capitalised_mid_sentence(index, window[j1]))
+        elif i2 == n:
+            a, b = quote[i1 - 1][2], quote[n - 1][2]
+            content = style.typeset(_compose(index, window, j1, j2, lead=True, trail=False))
+        else:
+            a, b = quote[i1 - 1][2], quote[i2][1]
+            if gap > SHORT_GAP:
+                content = style.ellipsis
+            else:
+                content = style.typeset(_compose(index, window, j1, j2, lead=True, trail=True))
+        if _MARKUP.intersection(text[a:b]):
+            return None
+        d0 = _WORD_BEFORE_RE.search(text, 0, quote[i1 - 1][1] if i1 > 0 else a).start()
+        d1 = _WORD_AFTER_RE.match(text, max(quote[i2][2] if i2 < n else b, b)).end()
+        out.append(_Region(s.start + a, s.start + b, content,
+                           text[d0:d1], text[d0:a] + content + text[b:d1]))
+    return out
+
+
+# How far (in words) the closest stretch is widened to the start and end of the transcript sentence it is in.
+EDGE_REACH = 6
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]")
+
+
+def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, bool]:
+    """``window`` widened back to the start of its transcript sentence and on to its end, each when
+    at most ``EDGE_REACH`` words away in its passage; and whether it now starts and ends a sentence.
+
+    The matcher's stretch leaves out the transcript words a quote changed at its edges ("Nobody"
+    for "No one"): widened, the diff pairs them, and words left out there are never restored."""
+    if not window:
+        return window, False, False
+
+    def breaks(text: str, a: int, b: int) -> bool:
+        return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", text[a:b])) is not None
+
+    _, p, a, _b = window[0]
+    toks, text = index.passage_tokens(p), index.passages[p].text
+    k = next((i for i, t in enumerate(toks) if t[1] == a), None)
+    head: list = []
+    starts = False
+    for _ in range(EDGE_REACH + 1):
+        if k is None or k == 0 or breaks(text, toks[k - 1][2], toks[k][1]):
+            starts = k is not None
+            break
+        k -= 1
+        head.insert(0, (toks[k][0], p, toks[k][1], toks[k][2]))
+    if not starts:
+        head = []
+    _, p, _a, b = window[-1]
+    toks, text = index.passage_tokens(p), index.passages[p].text
+    k = next((i for i, t in enumerate(toks) if t[2] == b), None)
+    tail: list = []
+    ends = False
+    for _ in range(EDGE_REACH + 1):
+        if k is None or k == len(toks) - 1 or breaks(text, toks[k][2], toks[k + 1][1]):
+            ends = k is not None
+            break
+        k += 1
+        tail.append((toks[k][0], p, toks[k][1], toks[k][2]))
+    if not ends:
+        tail = []
+    return head + list(window) + tail, starts, ends
+
+
+# the rest of a word written with a hyphen or an apostrophe ("no-till"), for the fix's title
+_WORD_BEFORE_RE = re.compile(r"(?:[^\W_]+[-'\u2019])*$")
+_WORD_AFTER_RE = re.compile(r"(?:[-'\u2019][^\W_]+)*")
+
+
+def _joined(toks: Sequence[tuple]) -> str:
+    return "".join(t[0] for t in toks).replace("'", "")
+
+
+def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool, trail: bool) -> str:
+    """Transcript words ``window[j1:j2]`` as written, with what stands between them; ``lead``/``trail``:
+    with what stands between them and the words before/after (an empty range: between those two)."""
+    if j1 == j2:
+        return _between(index, window[j1 - 1], window[j1]) if lead and trail else ""
+    out = [_between(index, window[j1 - 1], window[j1])] if lead else []
+    for j in range(j1, j2):
+        if j > j1:
+            out.append(_between(index, window[j - 1], window[j]))
+        out.append(_word(index, window[j]))
+    if trail:
+        out.append(_between(index, window[j2 - 1], window[j2]))
+    return "".join(out)
+
+
+def _word(index: QuoteIndex, tok: tuple[str, int, int, int]) -> str:
+    """A transcript word as written (of a repeat, as in ``I -- I``, the first)."""
+    _, passage, a, b = tok
+    written = index.passages[passage].text[a:b]
+    raw = tokens(written, clean=False)
+    return written[raw[0][1]:raw[0][2]] if len(raw) > 1 else written
+
+
+def _between(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[str, int, int, int]) -> str:
+    """What the transcript has between two neighbouring words, without disfluencies or annotations."""
+    return _clean_separator(_gap_text(index, left, right))
+
+
+def _gap_text(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[str, int, int, int]) -> str:
+    """The transcript text between two neighbouring words as written (across two passages: the end of
+    one, a blank, the start of the next)."""
+    if left[1] == right[1]:
+        return index.passages[left[1]].text[left[3]:right[2]]
+    return index.passages[left[1]].text[left[3]:] + " " + index.passages[right[1]].text[:right[2]]
+
+
+def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
+    """A transcript sentence ends between ``window[j - 1]`` and ``window[j]``."""
+    if j <= 0 or j >= len(window):
+        return False
+    return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", _gap_text(index, window[j - 1], window[j]))) is not None
+
+
+_ANNOTATION_RE = re.compile(r"\[[^\[\]\n]*\]")
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_BLANKS_RE = re.compile(r"\s+")
+_DASHES = ("--", "\u2014", "\u2013", "-")
+
+
+def _clean_separator(sep: str) -> str:
+    """``sep`` with annotations and dropped words (disfluencies, repeats) taken out, with the commas
+    around them, and any run of blank space as one blank."""
+    sep = _ANNOTATION_RE.sub(" ", sep)
+    words = list(_WORD_RE.finditer(sep))
+    if words:  # the punctuation around them goes with them ("status -- you know -- quo"), a sentence end stays
+        marks = (sep[:words[0].start()].strip(), sep[words[-1].end():].strip())
+        mark = "" if marks[0] == marks[1] else next((m for m in marks if m.strip(",")), "")
+        sep = f" {mark} " if mark in _DASHES else (mark + " " if mark else " ")
+    return _BLANKS_RE.sub(" ", sep)
+
+
+def _recase(text: str, like: str, *, proper: bool) -> str:
+    """``text`` with its first letter in the case of ``like`` (a lower case never for "I" or a name)."""
+    i = next((k for k, c in enumerate(text) if c.isalpha()), None)
+    if i is None or not like.isalpha():
+        return text
+    if like.isupper():
+        return text[:i] + text[i].upper() + text[i + 1:]
+    word = _WORD_RE.match(text, i)
+    first = word.group(0) if word else text[i]
+    if proper or first == "I" or first.startswith(("I'", "I\u2019")):
+        return text
+    return text[:i] + text[i].lower() + text[i + 1:]
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
+
+
+def _capitalised_mid_sentence(index: QuoteIndex, tok: tuple[str, int, int, int]) -> bool:
+    """A transcript word written with a capital where no sentence begins: a name."""
+    _, passage, a, _b = tok
+    text = index.passages[passage].text
+    if not text[a:a + 1].isupper():
+        return False
+    before = _ANNOTATION_RE.sub(" ", text[:a]).rstrip()
+    return bool(before) and _SENTENCE_END_RE.search(before) is None
+
+
+# --------------------------------------------------------------------------- the note's typography
+
+
+@dataclass(frozen=True)
+class _Style:
+    ellipsis: str  # " ... ", "... ", " … " or "… "
+    dash: str | None  # "--" or "—"; None: as the transcript writes it
+    curly: bool | None  # double quotation marks “ ” (True) or " (False)
+    apostrophe: str | None  # "’" or "'"
+
+    def typeset(self, text: str) -> str:
+        """Transcript words in the note's dashes, quotation marks and apostrophes."""
+        if self.dash == "--":
+            text = text.replace("\u2014", "--")
+        elif self.dash == "\u2014":
+            text = re.sub(r"(?<!-)--(?!-)", "\u2014", text)
+        if self.curly is True:
+            text = re.sub(r"(?:(?<=^)|(?<=[\s(\[]))\"", "\u201c", text).replace("\"", "\u201d")
+        elif self.curly is False:
+            text = re.sub("[\u201c\u201d\u201e]", "\"", text)
+        if self.apostrophe == "\u2019":
+            text = re.sub(r"(?<=\w)'", "\u2019", text)
+        elif self.apostrophe == "'":
+            text = re.sub(r"(?<=\w)\u2019", "'", text)
+        return text
+
+
+_ELLIPSIS_RE = re.compile(r"(\S?)(\.\.\.|\u2026)")
+
+
+def _style(note: Note, cq: CheckedQuote) -> _Style:
+    """The typography of the quote (its lines, then its attribution), else of the note's other quotes."""
+    own = " ".join(text for _, text in cq.lines)
+    attribution = cq.quote.attribution
+    signed = note.text[attribution.start:attribution.end] if attribution is not None else ""
+    others = " ".join(line.text for q in note.quotes for line in q.lines)
+    m = _ELLIPSIS_RE.search(own) or _ELLIPSIS_RE.search(others)
+    if m is None:
+        ellipsis = " ... "
+    else:
+        ellipsis = (m.group(2) + " ") if m.group(1) not in ("", "[", "(") else f" {m.group(2)} "
+    dash = None
+    for text in (own, signed, others):
+        dashes = re.findall(r"(?<!-)--(?!-)|\u2014", text)
+        if dashes:
+            dash = dashes[0]
+            break
+    opening = own.lstrip()[:1]
+    curly = True if opening == "\u201c" else (False if opening == "\"" else None)
+    apostrophe = None
+    for text in (own, others):
+        straight, bent = bool(re.search(r"\w'\w", text)), bool(re.search(r"\w\u2019\w", text))
+        if straight != bent:
+            apostrophe = "'" if straight else "\u2019"
+            break
+    return _Style(ellipsis, dash, curly, apostrophe)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _line_edits(lines: list[tuple[int, str]], start: int, end: int, content: str) -> list[Edit] | None:
+    """Edits in the note replacing quote text [start, end) with ``content``, one per line: an edit
+    that would cross a line break is split at blanks of ``content`` (the line break stands for
+    one); None when ``content`` has too few blanks."""
+    spans = []  # (first, end) in the quote text, and the line's offset in the note
+    at = 0
+    for offset, text in lines:
+        spans.append((at, at + len(text), offset))
+        at += len(text) + 1
+    first = next(k for k, (a, b, _) in enumerate(spans) if a <= start <= b)
+    last = next(k for k, (a, b, _) in enumerate(spans) if a <= end <= b)
+    if first == last:
+        a, _, offset = spans[first]
+        return [Edit(offset + start - a, offset + end - a, content)]
+    parts = [(max(start, a), min(end, b), a, offset) for a, b, offset in spans[first:last + 1]]
+    pieces = _split(content, [b - a for a, b, _, _ in parts])
+    if pieces is None:
+        return None
+    return [Edit(offset + a - line_at, offset + b - line_at, piece)
+            for (a, b, line_at, offset), piece in zip(parts, pieces)]
+
+
+def _split(content: str, lengths: list[int]) -> list[str] | None:
+    """``content`` cut at ``len(lengths) - 1`` of its blank runs, each cut where the text it
+    replaces had a line break (in proportion to the parts' lengths)."""
+    blanks = [m.span() for m in re.finditer(" +", content)]
+    cuts = len(lengths) - 1
+    if len(blanks) < cuts:
+        return None
+    total = sum(lengths) or 1
+    pieces: list[str] = []
+    pos, used, upto = 0, 0, 0
+    for i in range(cuts):
+        upto += lengths[i]
+        target = len(content) * upto / total
+        choices = range(used, len(blanks) - (cuts - i - 1))
+        k = min(choices, key=lambda c: (abs(blanks[c][0] - target), c))
+        pieces.append(content[pos:blanks[k][0]])
+        pos, used = blanks[k][1], k + 1
+    pieces.append(content[pos:])
+    return pieces
+
+
+def _edited_lines(lines: list[tuple[int, str]], edits: list[Edit]) -> list[tuple[int, str]] | None:
+    """The quote's lines after ``edits`` (as the parser will read them: without trailing blanks);
+    None when a line would be left empty."""
+    out = []
+    for offset, text in lines:
+        mine = sorted((e for e in edits if offset <= e.start and e.end <= offset + len(text)),
+                      key=lambda e: e.start, reverse=True)
+        for e in mine:
+            text = text[:e.start - offset] + e.content + text[e.end - offset:]
+        text = text.rstrip()
+        if not text.strip():
+            return None
+        out.append((offset, text))
+    return out
+
+
+# --------------------------------------------------------------------------- the title
+
+SHOWN = 3  # edits named in the fix's title; the rest are counted
+_SHOWN_CHARS = 60
+
+
+def _describe(regions: list[_Region]) -> str:
+    """``quote the transcript: "a whole year" → "a full year"`` (and how many more)."""
+    def short(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS - 1].rstrip() + "\u2026"
+
+    shown = "; ".join(f"\"{short(r.before)}\" \u2192 \"{short(r.after)}\"" for r in regions[:SHOWN])
+    more = f" and {len(regions) - SHOWN} more" if len(regions) > SHOWN else ""
+    return f"quote the transcript: {shown}{more}"
