@@ -186,6 +186,67 @@ def test_words_changed_at_the_start_pair_with_the_transcripts_first_words(clean_
     assert_repaired(text, expected, 'quote the transcript: "These no-till" \u2192 "The no-till"')
 
 
+def test_a_changed_word_at_the_sentences_end(clean_text):
+    text = misquote(clean_text, "to build it back.", "to build it up.")
+    assert_repaired(text, clean_text, 'quote the transcript: "it up" \u2192 "it back"')
+
+
+def test_an_added_word_at_the_sentences_end_goes_where_the_speakers_sentence_ends(clean_text):
+    text = misquote(clean_text, "The roots get the credit.", "The roots get the credit again.")
+    assert_repaired(text, clean_text, 'quote the transcript: "credit again" \u2192 "credit"')
+
+
+def test_an_added_word_at_the_end_of_a_sentence_that_goes_on_is_not_touched(clean_text):
+    # the speaker's sentence goes on for nine more words: was "honestly" added, or did it
+    # stand for the rest? a person decides
+    quote = '> "So when a farmer asks me what to do this season, I always say honestly."'
+    assert_not_repaired(surprising(clean_text, quote, 250, "4:10"))
+
+
+def test_an_added_word_after_a_comma_takes_the_transcripts_punctuation(clean_text):
+    text = misquote(clean_text, "and wait a full year", "and then wait a full year")
+    assert_repaired(text, clean_text, 'quote the transcript: "and then wait" \u2192 "and wait"')
+
+
+def test_words_of_the_sentence_before_are_not_pulled_in(clean_text):
+    # the transcript has "... just there. Soil is ...": the quote's "Just so," is its own, not "just there."
+    text = misquote(clean_text, '> "Soil is the slowest', '> "Just so, soil is the slowest')
+    assert_repaired(text, clean_text, 'quote the transcript: "Just so, soil" \u2192 "Soil"')
+
+
+def test_words_of_the_sentence_after_are_not_pulled_in(clean_text):
+    # "... we have. You can lose ...": the quote's ", you see" is its own, not "You can"
+    text = misquote(clean_text, "technology we have. You can", "technology we have, you see. You can")
+    assert_repaired(text, clean_text, 'quote the transcript: "have, you see" \u2192 "have"')
+
+
+def test_a_compound_written_apart_is_no_difference_and_stays(clean_text):
+    note = with_transcript(clean_text, "Bacteria get most of the attention,", "Bacteria get most of the attention at DeepMind,")
+    quote = '> "Bacteria get most of the attention at Deep Mind, but the fungi are the ones I find beautiful."'
+    text = surprising(note, quote, 2270, "37:50")
+    expected = surprising(note, quote.replace("find beautiful", "find most beautiful"), 2270, "37:50")
+    assert_repaired(text, expected, 'quote the transcript: "find beautiful" \u2192 "find most beautiful"')
+
+
+def test_the_occurrence_nearest_the_cited_time_is_the_one_repaired(clean_text):
+    # the opening sentence is said in a teaser at 0:00 too: the quote is still placed at 1:35
+    note = with_transcript(clean_text, "Welcome back to Field Notes.",
+                           "Soil is the slowest technology we have. Welcome back to Field Notes.")
+    assert notecheck.check_text(note, path="note.md") == []
+    text = misquote(note, "You can lose an inch", "You can easily lose an inch")
+    assert_repaired(text, note, 'quote the transcript: "can easily lose" \u2192 "can lose"')
+
+
+def test_a_finding_that_stays_does_not_stop_the_repair(clean_text):
+    # NC502 (the fungi quote cited ten minutes off) is there before and after: nothing new
+    note = clean_text.replace(FUNGI_LINK, f"> -- [31:30]({URL}&t=1890s)", 1)
+    text = misquote(note, "wait a full year", "wait a whole year")
+    assert sorted(d.code for d in notecheck.check_text(text, path="note.md")) == ["NC501", "NC502"]
+    assert nc501(text).fix is not None
+    result = fix_text(text, Config(select=("NC501",)), unsafe=True)
+    assert result.text == note
+
+
 def test_a_multi_line_quote_keeps_its_lines_and_prefixes(clean_text):
     two_lines = ('> "Soil is the slowest technology we have. You can lose an inch\n'
                  '> of topsoil in one bad winter. It takes a hundred years to build it back."')
@@ -286,6 +347,13 @@ def _sentence(similarity: float, runner_up: float) -> SentenceMatch:
 ])
 def test_clearly_closest_boundary(similarity, runner_up, clear):
     assert clearly_closest(_sentence(similarity, runner_up), 0.8) is clear
+
+
+def test_clearly_closest_needs_a_sentence_not_found_with_a_closest_stretch():
+    found = SentenceMatch(0, 10, "x", True, 0, 1.0, None, 0, 1, 5)
+    nowhere = SentenceMatch(0, 10, "x", False, None, 0.9, None, None, None, None)
+    assert not clearly_closest(found, 0.8)
+    assert not clearly_closest(nowhere, 0.8)
 
 
 @pytest.mark.parametrize("said_again", [MEASURE, MEASURE.replace("a full year", "a long year")])

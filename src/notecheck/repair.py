@@ -88,15 +88,17 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
     threshold = ctx.config.quote_similarity
     if not todo or not all(clearly_closest(sentences[k], threshold) for k in todo):
         return None
-    if not _in_place(cq, note, ctx, todo):
-        return None
     style = _style(note, cq)
     regions: list[_Region] = []
+    spans: dict[int, tuple[tuple, tuple]] = {}  # the transcript words each repaired sentence will quote
     for k in todo:
         got = _sentence_regions(sentences[k], cq.index, style)
-        if not got:
+        if got is None or not got[0]:
             return None
-        regions.extend(got)
+        regions.extend(got[0])
+        spans[k] = got[1]
+    if not _in_place(cq, note, ctx, spans):
+        return None
     edits: list[Edit] = []
     for r in regions:
         split = _line_edits(cq.lines, r.start, r.end, r.content)
@@ -118,35 +120,40 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
 # --------------------------------------------------------------------------- where
 
 
-def _in_place(cq: CheckedQuote, note: Note, ctx, todo: list[int]) -> bool:
-    """Each sentence to repair follows the sentence before it and precedes the one after it,
-    in the same or the next paragraph; without a verbatim sentence, the first lies in the
-    cited paragraph or the next."""
+def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, tuple]]) -> bool:
+    """Each sentence to repair (``spans``: the first and last transcript word it will quote) comes
+    after the sentence before it and before the one after it, in the same or the next paragraph;
+    without a verbatim sentence, the first lies in the cited paragraph or the next."""
     index = cq.index
     grid = passages_from_transcript(note) if sidecar_usable(ctx.sidecar) and note.transcript else index.passages
     starts = sorted({p.start for p in grid})
 
-    def para(pos: int) -> int:
-        return bisect.bisect_right(starts, index.passages[index.passage_at(pos)].start) - 1
+    def para(tok: tuple) -> int:
+        return bisect.bisect_right(starts, index.passages[tok[1]].start) - 1
 
-    def next_to(earlier: int, later: int) -> bool:
-        return 0 <= later - earlier <= 1
+    def span(k: int) -> tuple[tuple, tuple] | None:
+        if k in spans:
+            return spans[k]
+        s = ss[k]
+        words = index.window_tokens(s.pos, s.end_pos) if s.pos is not None else []
+        return (words[0], words[-1]) if words else None
+
+    def in_order(earlier: tuple[tuple, tuple] | None, later: tuple[tuple, tuple] | None) -> bool:
+        if earlier is None or later is None:
+            return False
+        (_, last), (first, _) = earlier, later
+        return (last[1], last[3]) <= (first[1], first[2]) and 0 <= para(first) - para(last) <= 1
 
     ss = cq.match.sentences
-    for k in todo:
-        s = ss[k]
-        if k > 0:
-            before = ss[k - 1]
-            if before.end_pos > s.pos or not next_to(para(before.end_pos - 1), para(s.pos)):
-                return False
-        if k + 1 < len(ss):
-            after = ss[k + 1]
-            if s.end_pos > after.pos or not next_to(para(s.end_pos - 1), para(after.pos)):
-                return False
-    if not any(s.found for s in ss):
-        if cq.cited is None:
+    for k in spans:
+        if k > 0 and not in_order(span(k - 1), span(k)):
             return False
-        return next_to(bisect.bisect_right(starts, cq.cited) - 1, para(ss[0].pos))
+        if k + 1 < len(ss) and not in_order(span(k), span(k + 1)):
+            return False
+    if not any(s.found for s in ss):
+        first = span(0)
+        return cq.cited is not None and first is not None and \
+            0 <= para(first[0]) - (bisect.bisect_right(starts, cq.cited) - 1) <= 1
     return True
 
 
@@ -187,8 +194,10 @@ class _Region:
     after: str
 
 
-def _sentence_regions(s: SentenceMatch, index: QuoteIndex, style: _Style) -> list[_Region] | None:
-    """The edits that make sentence ``s`` quote its closest stretch (None: none that can be offered)."""
+def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
+                      style: _Style) -> tuple[list[_Region], tuple[tuple, tuple]] | None:
+    """The edits that make sentence ``s`` quote its closest stretch, and the first and last
+    transcript word it then quotes (None: no edit that can be offered)."""
     text = s.text
     if "](" in text:
         return None
@@ -196,23 +205,17 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex, style: _Style) -> lis
     window, starts, ends = _to_sentence_edges(index, index.window_tokens(s.pos, s.end_pos))
     if not quote or not window:
         return None
+    window, starts, ends = _own_sentence(index, quote, window, starts, ends)
     n = len(quote)
     out: list[_Region] = []
-    ops = difflib.SequenceMatcher(None, [t[0] for t in quote], [t[0] for t in window], autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:  # the diff of quotematch.word_changes (the message's)
-        if tag == "equal" or tag == "replace" and _joined(quote[i1:i2]) == _joined(window[j1:j2]):
-            continue
-        if tag == "insert" and (i1 == 0 or i1 == n):
+    used = [0, len(window)]  # the window's words the repaired sentence quotes
+    for tag, i1, i2, j1, j2 in _differences(quote, window):
+        if tag == "insert" and i1 == 0:
+            used[0] = j2
             continue  # left out before the first word or after the last: the quote begins or ends there
-        if i1 == 0 and tag != "insert":  # transcript words of the sentence before are not this one's
-            cut = max((j for j in range(j1 + 1, j2 + 1) if _breaks_before(index, window, j)), default=None)
-            if cut is not None:
-                j1, starts = cut, True
-        if i2 == n and tag != "insert":  # nor those of the sentence after
-            cut = min((j for j in range(max(j1, 1), j2) if _breaks_before(index, window, j)), default=None)
-            if cut is not None:
-                j2, ends = cut, True
-        tag = tag if j2 > j1 else "delete"
+        if tag == "insert" and i1 == n:
+            used[1] = j1
+            continue
         gap = (j2 - j1) - (i2 - i1)  # words the transcript has beyond the quote's
         if i1 == 0 or i2 == n:
             # at the sentence's edge: added words go only where the speaker's sentence begins (or
@@ -242,7 +245,9 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex, style: _Style) -> lis
         d1 = _WORD_AFTER_RE.match(text, max(quote[i2][2] if i2 < n else b, b)).end()
         out.append(_Region(s.start + a, s.start + b, content,
                            text[d0:d1], text[d0:a] + content + text[b:d1]))
-    return out
+    if used[0] >= used[1]:
+        return None
+    return out, (window[used[0]], window[used[1] - 1])
 
 
 # How far (in words) the closest stretch is widened to the start and end of the transcript sentence it is in.
@@ -289,6 +294,34 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
     if not ends:
         tail = []
     return head + list(window) + tail, starts, ends
+
+
+def _differences(quote: Sequence[tuple], window: _Window) -> list[tuple[str, int, int, int, int]]:
+    """The word diff of quotematch.word_changes (the message's): its opcodes that are differences
+    (a compound written with or without a blank, GPT5 / GPT-5, is none)."""
+    ops = difflib.SequenceMatcher(None, [t[0] for t in quote], [t[0] for t in window], autojunk=False).get_opcodes()
+    return [op for op in ops if op[0] != "equal"
+            and not (op[0] == "replace" and _joined(quote[op[1]:op[2]]) == _joined(window[op[3]:op[4]]))]
+
+
+def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, starts: bool,
+                  ends: bool) -> tuple[list, bool, bool]:
+    """``window`` without the words of a neighbouring transcript sentence at its start (or end):
+    a few words (at most ``SHORT_GAP``) the matcher's stretch spilled into and the quote differs
+    from; the quote's words there are its own, not a change of that sentence ("Just so, soil
+    is" is not "just there. Soil is")."""
+    breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)]
+    if not breaks:
+        return window, starts, ends
+    n = len(quote)
+    differing = [(j1, j2) for tag, i1, _i2, j1, j2 in _differences(quote, window)
+                 if not (tag == "insert" and (i1 == 0 or i1 == n))]
+    lo = breaks[0] if breaks[0] <= SHORT_GAP and any(j1 < breaks[0] for j1, _ in differing) else 0
+    hi = breaks[-1] if len(window) - breaks[-1] <= SHORT_GAP and any(j2 > breaks[-1] for _, j2 in differing) \
+        else len(window)
+    if lo >= hi:
+        return window, starts, ends
+    return window[lo:hi], starts or lo > 0, ends or hi < len(window)
 
 
 # the rest of a word written with a hyphen or an apostrophe ("no-till"), for the fix's title
