@@ -142,6 +142,17 @@ def test_a_sentence_running_on_into_the_next_paragraph(clean_text):
     text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build back.")
     assert_repaired(text, note, 'quote the transcript: "hundred to" \u2192 "hundred years to"; '
                                 '"build back" \u2192 "build it back"')
+    # a changed first word of a sentence that runs on into the next paragraph
+    text = misquote(note, "It takes a hundred years to build it back.", "That takes a hundred years to build it back.")
+    assert_repaired(text, note, 'quote the transcript: "That takes" \u2192 "It takes"')
+
+
+def test_words_put_back_across_a_paragraph_break_take_its_punctuation(clean_text):
+    note = with_transcript(clean_text, "It takes a hundred years to build it back.\n",
+                           f"It takes a hundred years,\n\n[2:20]({URL}&t=140s) to build it back.\n")
+    text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
+    expected = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred years, to build it back.")
+    assert_repaired(text, expected, 'quote the transcript: "hundred to" \u2192 "hundred years, to"')
 
 
 def test_curly_quotes_and_apostrophes_are_kept(clean_text):
@@ -172,7 +183,7 @@ def test_the_sentences_first_letter_keeps_its_case(clean_text):
 
 def test_a_quote_beginning_mid_sentence_keeps_its_beginning(clean_text):
     # left-out words before the quote's first word stay out: a quote may begin anywhere
-    quote = '> "the no-till plots lost less water in summer, even in the dry years."'
+    quote = '> "no-till plots lost less water in summer, even in the dry years."'
     text = surprising(clean_text, quote, 775, "12:55")
     expected = surprising(clean_text, quote.replace("the dry", "the driest"), 775, "12:55")
     assert_repaired(text, expected, 'quote the transcript: "the dry years" \u2192 "the driest years"')
@@ -222,16 +233,19 @@ def test_words_of_the_sentence_after_are_not_pulled_in(clean_text):
 
 def test_a_compound_written_apart_is_no_difference_and_stays(clean_text):
     note = with_transcript(clean_text, "Bacteria get most of the attention,", "Bacteria get most of the attention at DeepMind,")
-    quote = '> "Bacteria get most of the attention at Deep Mind, but the fungi are the ones I find beautiful."'
+    quote = '> "Bacteria get most of the attention at Deep Mind, but the fungi are the ones I dont find beautiful."'
+    note = with_transcript(note, "the ones I find most beautiful", "the ones I don't find most beautiful")
     text = surprising(note, quote, 2270, "37:50")
     expected = surprising(note, quote.replace("find beautiful", "find most beautiful"), 2270, "37:50")
+    # "Deep Mind" for "DeepMind" and "dont" for "don't" are no differences: they stay as written
     assert_repaired(text, expected, 'quote the transcript: "find beautiful" \u2192 "find most beautiful"')
 
 
 def test_the_occurrence_nearest_the_cited_time_is_the_one_repaired(clean_text):
-    # the opening sentence is said in a teaser at 0:00 too: the quote is still placed at 1:35
+    # the quote's longest sentence, which places it, is said in a teaser at 0:00 too: the
+    # repaired quote is still placed at 1:35, where it is cited
     note = with_transcript(clean_text, "Welcome back to Field Notes.",
-                           "Soil is the slowest technology we have. Welcome back to Field Notes.")
+                           "It takes a hundred years to build it back. Welcome back to Field Notes.")
     assert notecheck.check_text(note, path="note.md") == []
     text = misquote(note, "You can lose an inch", "You can easily lose an inch")
     assert_repaired(text, note, 'quote the transcript: "can easily lose" \u2192 "can lose"')
@@ -245,6 +259,79 @@ def test_a_finding_that_stays_does_not_stop_the_repair(clean_text):
     assert nc501(text).fix is not None
     result = fix_text(text, Config(select=("NC501",)), unsafe=True)
     assert result.text == note
+
+
+def test_an_edit_at_the_second_word_is_titled_with_the_first(clean_text):
+    text = misquote(clean_text, '> "Measure before you change', '> "Measure carefully before you change')
+    assert_repaired(text, clean_text, 'quote the transcript: "Measure carefully before" \u2192 "Measure before"')
+
+
+def test_an_added_word_after_a_dash(clean_text):
+    note = with_transcript(clean_text, "The word was never the point; the soil was the point.",
+                           "The word was never the point \u2014 the soil was the point.")
+    quoted = "The word was never the point -- the soil was the point."
+    note = misquote(note, "The word was never the point; the soil was the point.", quoted)
+    text = misquote(note, quoted, quoted.replace("the soil", "the very soil"))
+    assert_repaired(text, note, 'quote the transcript: "the very soil" \u2192 "the soil"')
+
+
+def test_a_quote_ending_before_the_speakers_sentence_keeps_its_end(clean_text):
+    # "back" is left out after the quote's last word: it stays out, the changed word comes back
+    text = misquote(clean_text, "It takes a hundred years to build it back.", "It takes a thousand years to build it.")
+    expected = misquote(clean_text, "It takes a hundred years to build it back.", "It takes a hundred years to build it.")
+    assert_repaired(text, expected, 'quote the transcript: "a thousand years" \u2192 "a hundred years"')
+
+
+def test_an_added_word_at_the_start_of_a_sentence_that_began_earlier_is_not_touched(clean_text):
+    # the speaker's sentence began eleven words before "I always say": was "Honestly" added, or
+    # did it stand for them? a person decides
+    quote = '> "Honestly, I always say the answer depends on what the last thirty seasons did."'
+    assert_not_repaired(surprising(clean_text, quote, 250, "4:10"))
+
+
+def test_an_added_word_before_the_speakers_sentence_goes_though_the_quote_stops_early(clean_text):
+    quote = '> "Honestly, so when a farmer asks me what to do."'
+    text = surprising(clean_text, quote, 250, "4:10")
+    expected = surprising(clean_text, '> "So when a farmer asks me what to do."', 250, "4:10")
+    assert_repaired(text, expected, 'quote the transcript: "Honestly, so" \u2192 "So"')
+
+
+def test_a_first_word_standing_for_two_of_the_speakers(clean_text):
+    quote = ('> "Whenever a farmer asks me what to do this season, I always say the answer depends on what '
+             'the last thirty seasons did."')
+    text = surprising(clean_text, quote, 250, "4:10")
+    expected = surprising(clean_text, quote.replace("Whenever", "So when"), 250, "4:10")
+    assert_repaired(text, expected, 'quote the transcript: "Whenever a" \u2192 "So when a"')
+
+
+def test_a_first_word_standing_for_three_of_the_speakers_is_not_touched(clean_text):
+    note = with_transcript(clean_text, "In the fourth year the yields", "In year four the yields")
+    quote = '> "Then the yields cross over, and after that they stay ahead."'
+    assert_not_repaired(surprising(note, quote, 1065, "17:45"))
+
+
+def test_a_name_keeps_its_capital_where_the_quote_begins_in_lower_case(clean_text):
+    note = with_transcript(clean_text, "Sometimes you have no other way to deal with weeds.",
+                           "Sometimes you have no other way to deal with weeds. We drove to Seville every spring "
+                           "to measure the fields again.")
+    quote = '> "sevilla every spring to measure the fields again."'
+    text = surprising(note, quote, 3300, "55:00")
+    expected = surprising(note, quote.replace("sevilla", "Seville"), 3300, "55:00")
+    assert_repaired(text, expected, 'quote the transcript: "sevilla every" \u2192 "Seville every"')
+
+
+def test_a_bracketed_letter_is_kept(clean_text):
+    text = misquote(clean_text, "The roots get the credit.", "[T]he roots get credit.")
+    expected = misquote(clean_text, "The roots get the credit.", "[T]he roots get the credit.")
+    assert_repaired(text, expected, 'quote the transcript: "get credit" \u2192 "get the credit"')
+
+
+def test_two_misquoted_quotes_of_one_note(clean_text):
+    text = misquote(clean_text, "wait a full year", "wait a whole year")
+    text = misquote(text, "The roots get the credit.", "The roots get credit.")
+    diags = [d for d in notecheck.check_text(text, path="note.md") if d.code == "NC501"]
+    assert [d.fix is not None for d in diags] == [True, True]
+    assert fix_text(text, Config(), unsafe=True).text == clean_text
 
 
 def test_a_multi_line_quote_keeps_its_lines_and_prefixes(clean_text):
@@ -268,6 +355,41 @@ def test_a_word_left_out_at_a_line_break_comes_back_without_crossing_the_prefix(
     assert len(lines) == 1  # one line edited: the "> " prefix is never inside an edit
     assert all(text[e.start:e.end] == "" for e in diag.fix.edits)
     assert_repaired(text, note, 'quote the transcript: "inch topsoil" \u2192 "inch of topsoil"')
+
+
+def test_a_changed_word_ending_a_line(clean_text):
+    two_lines = ('> "Soil is the slowest technology we have. You can lose an inch\n'
+                 '> of topsoil in one bad winter. It takes a hundred years to build it back."')
+    note = clean_text.replace(SOIL_QUOTE, two_lines, 1)
+    text = misquote(note, "lose an inch\n", "lose an ounce\n")
+    assert_repaired(text, note, 'quote the transcript: "an ounce of" \u2192 "an inch of"')
+
+
+def test_a_three_line_quote(clean_text):
+    three = ('> "Soil is the slowest technology\n'
+             '> we have. You can lose an inch of topsoil\n'
+             '> in one bad winter. It takes a hundred years to build it back."')
+    note = clean_text.replace(SOIL_QUOTE, three, 1)
+    assert notecheck.check_text(note, path="note.md") == []
+    # an edit on the third line, one across the first line break, and the second line's
+    # sentence losing its first word
+    text = misquote(note, "a hundred years", "a thousand years")
+    text = misquote(text, "technology\n> we have. You can lose", "technology\n> we own. Honestly, you can lose")
+    assert_repaired(text, note, 'quote the transcript: "we own" \u2192 "we have"; '
+                                '"Honestly, you" \u2192 "You"; "a thousand years" \u2192 "a hundred years"')
+
+
+def test_a_timing_finding_on_the_same_quote_stays(clean_text):
+    # the highlight's clip ends before its last sentence (NC502, before and after): the misquote
+    # in its first sentence is still repaired
+    import timeline_note as tn
+
+    quote = tn.MHM_QUOTE + " " + tn.LATER
+    note = tn.note(highlights={"mhm": dict(quote=quote, clip=("7:21", "7:35"))})
+    text = misquote(note, "plots we never ploughed", "plots we never tilled")
+    codes = sorted(d.code for d in notecheck.check_text(text, path="note.md"))
+    assert codes == ["NC501", "NC502"]
+    assert fix_text(text, Config(select=("NC501",)), unsafe=True).text == note
 
 
 @pytest.mark.parametrize("layout", ["lines", "one line"])
@@ -372,6 +494,45 @@ def test_a_sentence_whose_closest_passage_is_elsewhere_than_the_rest_of_the_quot
     assert_not_repaired(text)
 
 
+WEEDS = [(3360, "Weeds are a symptom, not the disease."), (3370, "They tell you what the soil is missing."),
+         (3380, "Read them before you pull them out of the ground.")]
+
+
+def _weeds(clean_text: str, quote: str) -> str:
+    paragraphs = "".join(f"[{t // 60}:{t % 60:02d}]({URL}&t={t}s) {words}\n\n" for t, words in WEEDS)
+    note = with_transcript(clean_text, f"[1:02:00]({URL}", paragraphs + f"[1:02:00]({URL}")
+    return surprising(note, quote, 3360, "56:00")
+
+
+def test_a_sentence_from_the_next_paragraph_is_repaired(clean_text):
+    quote = '> "Weeds are a symptom, not the disease. They tell you what the soil lacks."'
+    text = _weeds(clean_text, quote.replace("lacks", "is missing"))
+    assert notecheck.check_text(text, path="note.md") == []
+    assert_repaired(_weeds(clean_text, quote), text, 'quote the transcript: "soil lacks" \u2192 "soil is missing"')
+
+
+def test_a_sentence_from_two_paragraphs_on_is_not_touched(clean_text):
+    # twenty seconds on, so NC502 says nothing of it: only "the same or the next paragraph" does
+    quote = '> "Weeds are a symptom, not the disease. Read them before you yank them out of the ground."'
+    text = _weeds(clean_text, quote)
+    assert [d.code for d in notecheck.check_text(text, path="note.md")] == ["NC501"]
+    assert_not_repaired(text)
+
+
+def test_a_quote_with_no_verbatim_sentence_and_no_time_is_not_touched(clean_text):
+    text = clean_text.replace(FUNGI_QUOTE + "\n" + FUNGI_LINK, '> "The roots get credit."\n> -- Maria Lopez', 1)
+    assert_not_repaired(text)
+
+
+def test_a_stretch_running_into_the_sentence_before_is_not_touched(clean_text):
+    # the second sentence's closest stretch begins with the first one's last words ("we have"):
+    # repaired, the quote would say them twice
+    text = misquote(clean_text, "technology we have. You can lose an inch of topsoil in one bad winter.",
+                    "technology we have. We have, you can lose an inch of topsoil in one harsh winter.")
+    assert nc501(text).message.endswith('"harsh" where the transcript says "bad" (94% alike at 1:35)')
+    assert_not_repaired(text)
+
+
 def test_a_single_sentence_quote_cited_elsewhere_is_not_touched(clean_text):
     quote = '> "The roots get credit."'
     assert_not_repaired(surprising(clean_text, quote, 95, "1:35"))
@@ -427,3 +588,122 @@ def test_check_json_and_fix_diff_through_the_command_line(clean_text, tmp_path):
     assert path.read_text(encoding="utf-8") == clean_text
     code, out, _ = run_cli("fix", "--unsafe-fixes", str(path))
     assert path.read_text(encoding="utf-8") == clean_text
+
+
+# ------------------------------------------------------------------ the pieces: typography, separators, lines
+
+
+from notecheck.repair import _clean_separator, _describe, _recase, _Region, _split, _Style, _style  # noqa: E402
+
+
+@pytest.mark.parametrize("style, text, expected", [
+    # the note writes "--": an em dash in the transcript's words becomes "--"
+    (_Style(" ... ", "--", None, None), "the point \u2014 the soil", "the point -- the soil"),
+    # the note writes "—": a lone "--" becomes "—", a longer run of hyphens stays
+    (_Style(" ... ", "\u2014", None, None), "the point -- the soil --- x", "the point \u2014 the soil --- x"),
+    (_Style(" ... ", None, None, None), "a \u2014 b -- c", "a \u2014 b -- c"),  # the note has no dash: as said
+    # curly double quotes: opening after a blank, a bracket or at the start, closing elsewhere
+    (_Style(" ... ", None, True, None), '"word" and ("this") [\"x\"]', "\u201cword\u201d and (\u201cthis\u201d) [\u201cx\u201d]"),
+    (_Style(" ... ", None, False, None), "\u201cword\u201d \u201ethis\u201d", '"word" "this"'),
+    (_Style(" ... ", None, None, None), "\u201cword\u201d \"x\"", "\u201cword\u201d \"x\""),
+    # apostrophes inside words, not a quote's opening mark
+    (_Style(" ... ", None, None, "\u2019"), "don't 'x' it's", "don\u2019t 'x\u2019 it\u2019s"),
+    (_Style(" ... ", None, None, "'"), "don\u2019t \u2019x\u2019", "don't \u2019x'"),
+])
+def test_the_words_put_back_take_the_notes_typography(style, text, expected):
+    assert style.typeset(text) == expected
+
+
+def _styled(note_text: str, quote_line: str):
+    note = parse(note_text)
+    (cq,) = [cq for cq in checked_quotes(note, SimpleNamespace(config=Config(), sidecar=None))
+             if cq.lines[0][1] == quote_line[2:]]
+    return _style(note, cq)
+
+
+@pytest.mark.parametrize("quote, others, expected", [
+    # the quote's own marks, dashes, apostrophes and ellipsis come first
+    ('> \u201cIt\u2019s slow \u2014 so slow\u2026 really.\u201d', '',
+     _Style("\u2026 ", "\u2014", True, "\u2019")),
+    ('> "It\'s slow -- so slow ... really."', '', _Style(" ... ", "--", False, "'")),
+    ('> "Slow [...] really."', '', _Style(" [...] ", "--", False, None)),  # the attribution's "--"
+    # else the note's other quotes
+    ('> "Slow, really."', '> "It\u2019s as \u2026 said."', _Style(" \u2026 ", "--", False, "\u2019")),
+    ('> Slow, really.', '', _Style(" ... ", "--", None, None)),  # no quotation mark, nothing to learn from
+])
+def test_the_notes_typography_is_read_from_the_quote_then_the_note(clean_text, quote, others, expected):
+    text = surprising(clean_text, quote, 95, "1:35")
+    if others:
+        text = surprising(text, others, 95, "1:35")
+    assert _styled(text, quote) == expected
+
+
+def test_without_an_attribution_the_dash_comes_from_the_other_quotes(clean_text):
+    text = clean_text.replace("> -- ", "> \u2014 ").replace("## Transcript", '> "Slow, really."\n\n## Transcript', 1)
+    assert _styled(text, '> "Slow, really."').dash == "\u2014"
+
+
+@pytest.mark.parametrize("sep, expected", [
+    (", ", ", "),
+    (" ", " "),
+    ("; ", "; "),
+    (", um, ", " "),  # a filler goes with the commas around it
+    (" uh ", " "),
+    (" -- you know -- ", " "),  # and with the dashes around it
+    (". Um, ", ". "),  # a sentence end stays
+    (", um. ", ". "),
+    (", um ", " "),  # a comma before, nothing after: the comma goes too
+    (" -- uh, ", " -- "),
+    (" [laughter] ", " "),  # annotations are not words
+    (", [laughs] ", ", "),
+    ("  \n  ", " "),
+])
+def test_what_stands_between_transcript_words(sep, expected):
+    assert _clean_separator(sep) == expected
+
+
+@pytest.mark.parametrize("text, like, proper, expected", [
+    ("the model", "S", False, "The model"),
+    ("The model", "s", False, "the model"),
+    ("\u201cthe", "S", False, "\u201cThe"),  # the first letter, not the first character
+    ("I think", "s", False, "I think"),  # "I" keeps its capital
+    ("I'm sure", "s", False, "I'm sure"),
+    ("I\u2019ve", "s", False, "I\u2019ve"),
+    ("Ireland", "s", False, "ireland"),  # a word starting with I is no "I"
+    ("Ireland", "s", True, "Ireland"),  # a name keeps its capital
+    ("the model", "5", False, "the model"),  # the sentence began with no letter
+    ("2005 was", "S", False, "2005 Was"),
+    ("...", "S", False, "..."),
+    ("\u201cThe model", "s", False, "\u201cthe model"),
+])
+def test_the_sentences_first_letter(text, like, proper, expected):
+    assert _recase(text, like, proper=proper) == expected
+
+
+@pytest.mark.parametrize("content, lengths, expected", [
+    (" at a time, ", [1, 0], [" at a time,", ""]),  # the text replaced was all on the first line
+    (" of ", [0, 0], ["", "of "]),
+    (" full ", [6, 0], [" full", ""]),
+    ("one two three", [3, 9], ["one", "two three"]),  # cut where the old text had its line break
+    ("one two three", [9, 3], ["one two", "three"]),
+    ("a b c d", [1, 1, 1], ["a b", "c", "d"]),  # two line breaks: two cuts, in order
+    ("a b c d", [0, 0, 9], ["a", "b", "c d"]),
+    ("a b", [1, 1], ["a", "b"]),  # just enough blanks
+    ("a b c d e f g", [2, 2, 3], ["a b", "c d", "e f g"]),  # each cut where its line break was, counted from the start
+    ("great", [3, 3], None),  # no blank to cut at: no fix
+    ("a b", [1, 1, 1], None),
+])
+def test_an_edit_over_a_line_break_is_cut_at_blanks(content, lengths, expected):
+    assert _split(content, lengths) == expected
+
+
+def test_the_fix_title_names_three_edits_and_counts_the_rest():
+    regions = [_Region(0, 1, "", f"w{i} x", f"w{i} y") for i in range(5)]
+    assert _describe(regions[:3]) == 'quote the transcript: "w0 x" \u2192 "w0 y"; "w1 x" \u2192 "w1 y"; "w2 x" \u2192 "w2 y"'
+    assert _describe(regions[:4]).endswith('"w2 x" \u2192 "w2 y" and 1 more')
+    assert _describe(regions).endswith(" and 2 more")
+    long = "x" * 58 + " yyyy"
+    shown = _describe([_Region(0, 1, "", long, "a\n  b")])
+    assert shown == f'quote the transcript: "{"x" * 58}\u2026" \u2192 "a b"'
+    exactly = "x" * 60
+    assert _describe([_Region(0, 1, "", exactly, "y")]) == f'quote the transcript: "{exactly}" \u2192 "y"'

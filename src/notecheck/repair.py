@@ -74,7 +74,7 @@ _Window = Sequence[tuple[str, int, int, int]]
 def clearly_closest(s: SentenceMatch, threshold: float) -> bool:
     """The sentence's closest stretch is at least ``threshold`` alike, and the best other place is
     at least twice as far from it: ``similarity - runner_up >= 1 - similarity``."""
-    if s.found or s.pos is None or s.end_pos is None:
+    if s.found or s.pos is None:
         return False
     similarity, runner_up = round(s.similarity * 1000), round(s.runner_up * 1000)
     return s.similarity >= threshold and similarity - runner_up >= 1000 - similarity
@@ -93,7 +93,7 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
     spans: dict[int, tuple[tuple, tuple]] = {}  # the transcript words each repaired sentence will quote
     for k in todo:
         got = _sentence_regions(sentences[k], cq.index, style)
-        if got is None or not got[0]:
+        if got is None:
             return None
         regions.extend(got[0])
         spans[k] = got[1]
@@ -122,8 +122,10 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
 
 def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, tuple]]) -> bool:
     """Each sentence to repair (``spans``: the first and last transcript word it will quote) comes
-    after the sentence before it and before the one after it, in the same or the next paragraph;
-    without a verbatim sentence, the first lies in the cited paragraph or the next."""
+    after the sentence before it and before the one after it, in the same or the next paragraph.
+
+    A quote with no verbatim sentence has only its citation to say where it is: it must have one,
+    and once repaired be placed where it cites (the what-if finds a new NC502 otherwise)."""
     index = cq.index
     grid = passages_from_transcript(note) if sidecar_usable(ctx.sidecar) and note.transcript else index.passages
     starts = sorted({p.start for p in grid})
@@ -131,16 +133,13 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     def para(tok: tuple) -> int:
         return bisect.bisect_right(starts, index.passages[tok[1]].start) - 1
 
-    def span(k: int) -> tuple[tuple, tuple] | None:
+    def span(k: int) -> tuple[tuple, tuple]:
         if k in spans:
             return spans[k]
-        s = ss[k]
-        words = index.window_tokens(s.pos, s.end_pos) if s.pos is not None else []
-        return (words[0], words[-1]) if words else None
+        words = index.window_tokens(ss[k].pos, ss[k].end_pos)  # a verbatim sentence
+        return words[0], words[-1]
 
-    def in_order(earlier: tuple[tuple, tuple] | None, later: tuple[tuple, tuple] | None) -> bool:
-        if earlier is None or later is None:
-            return False
+    def in_order(earlier: tuple[tuple, tuple], later: tuple[tuple, tuple]) -> bool:
         (_, last), (first, _) = earlier, later
         return (last[1], last[3]) <= (first[1], first[2]) and 0 <= para(first) - para(last) <= 1
 
@@ -150,11 +149,7 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
             return False
         if k + 1 < len(ss) and not in_order(span(k), span(k + 1)):
             return False
-    if not any(s.found for s in ss):
-        first = span(0)
-        return cq.cited is not None and first is not None and \
-            0 <= para(first[0]) - (bisect.bisect_right(starts, cq.cited) - 1) <= 1
-    return True
+    return cq.cited is not None or any(s.found for s in ss)
 
 
 def _judged_alike(note: Note, ctx, repaired: CheckedQuote) -> bool:
@@ -199,12 +194,11 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
     """The edits that make sentence ``s`` quote its closest stretch, and the first and last
     transcript word it then quotes (None: no edit that can be offered)."""
     text = s.text
-    if "](" in text:
-        return None
-    quote = tokens(text, index.clean, annotations=False)
-    window, starts, ends = _to_sentence_edges(index, index.window_tokens(s.pos, s.end_pos))
+    quote = tokens(text, index.clean, annotations=False)  # as quotematch.locate reads a quote
+    window = index.window_tokens(s.pos, s.end_pos)
     if not quote or not window:
         return None
+    window, starts, ends = _to_sentence_edges(index, window)
     window, starts, ends = _own_sentence(index, quote, window, starts, ends)
     n = len(quote)
     out: list[_Region] = []
@@ -217,6 +211,11 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
             used[1] = j1
             continue
         gap = (j2 - j1) - (i2 - i1)  # words the transcript has beyond the quote's
+        if tag == "replace" and (i1 == 0 or i2 == n) and gap > 1:
+            # the quote's first (last) words for many of the speaker's: they stand for the nearest
+            # one or two of them when alike ("sevilla" for "We drove to Seville"), else no fix
+            j1, j2 = _edge_pairing(quote[i1:i2], window, j1, j2, at_start=i1 == 0)
+            gap = (j2 - j1) - (i2 - i1)
         if i1 == 0 or i2 == n:
             # at the sentence's edge: added words go only where the speaker's sentence begins (or
             # ends); changed words only for about as many (the rest is a person's call)
@@ -245,9 +244,29 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
         d1 = _WORD_AFTER_RE.match(text, max(quote[i2][2] if i2 < n else b, b)).end()
         out.append(_Region(s.start + a, s.start + b, content,
                            text[d0:d1], text[d0:a] + content + text[b:d1]))
-    if used[0] >= used[1]:
+    if not out or used[0] >= used[1]:
         return None
     return out, (window[used[0]], window[used[1] - 1])
+
+
+# How alike (0..1, characters) a quote's edge words must be to the nearest transcript words they stand for.
+EDGE_ALIKE = 0.5
+
+
+def _edge_pairing(words: Sequence[tuple], window: _Window, j1: int, j2: int, *, at_start: bool) -> tuple[int, int]:
+    """The transcript words ``window[j1:j2]`` that edge ``words`` stand for: the nearest
+    ``len(words)`` or one more (those more alike in characters), when at least ``EDGE_ALIKE``
+    alike; else the whole range (too many for the fix to be offered)."""
+    from rapidfuzz import fuzz
+
+    said = " ".join(w[0] for w in words)
+    best = (EDGE_ALIKE, j1, j2)
+    for m in (len(words), len(words) + 1):
+        a, b = (j2 - m, j2) if at_start else (j1, j1 + m)
+        alike = fuzz.ratio(said, " ".join(w[0] for w in window[a:b])) / 100
+        if alike >= best[0]:
+            best = (alike, a, b)
+    return best[1], best[2]
 
 
 # How far (in words) the closest stretch is widened to the start and end of the transcript sentence it is in.
@@ -256,44 +275,35 @@ _SENTENCE_BREAK_RE = re.compile(r"[.!?]")
 
 
 def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, bool]:
-    """``window`` widened back to the start of its transcript sentence and on to its end, each when
-    at most ``EDGE_REACH`` words away in its passage; and whether it now starts and ends a sentence.
+    """``window`` (not empty) widened back to the start of its transcript sentence and on to its
+    end, each when at most ``EDGE_REACH`` words away in its passage; and whether it now starts
+    and ends a sentence.
 
     The matcher's stretch leaves out the transcript words a quote changed at its edges ("Nobody"
     for "No one"): widened, the diff pairs them, and words left out there are never restored."""
-    if not window:
-        return window, False, False
-
-    def breaks(text: str, a: int, b: int) -> bool:
-        return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", text[a:b])) is not None
-
     _, p, a, _b = window[0]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next((i for i, t in enumerate(toks) if t[1] == a), None)
+    k = next(i for i, t in enumerate(toks) if t[1] == a)
     head: list = []
     starts = False
     for _ in range(EDGE_REACH + 1):
-        if k is None or k == 0 or breaks(text, toks[k - 1][2], toks[k][1]):
-            starts = k is not None
+        if k == 0 or _ends_sentence(text[toks[k - 1][2]:toks[k][1]]):
+            starts = True
             break
         k -= 1
         head.insert(0, (toks[k][0], p, toks[k][1], toks[k][2]))
-    if not starts:
-        head = []
     _, p, _a, b = window[-1]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next((i for i, t in enumerate(toks) if t[2] == b), None)
+    k = next(i for i, t in enumerate(toks) if t[2] == b)
     tail: list = []
     ends = False
     for _ in range(EDGE_REACH + 1):
-        if k is None or k == len(toks) - 1 or breaks(text, toks[k][2], toks[k + 1][1]):
-            ends = k is not None
+        if k == len(toks) - 1 or _ends_sentence(text[toks[k][2]:toks[k + 1][1]]):
+            ends = True
             break
         k += 1
         tail.append((toks[k][0], p, toks[k][1], toks[k][2]))
-    if not ends:
-        tail = []
-    return head + list(window) + tail, starts, ends
+    return (head if starts else []) + list(window) + (tail if ends else []), starts, ends
 
 
 def _differences(quote: Sequence[tuple], window: _Window) -> list[tuple[str, int, int, int, int]]:
@@ -352,8 +362,8 @@ def _word(index: QuoteIndex, tok: tuple[str, int, int, int]) -> str:
     """A transcript word as written (of a repeat, as in ``I -- I``, the first)."""
     _, passage, a, b = tok
     written = index.passages[passage].text[a:b]
-    raw = tokens(written, clean=False)
-    return written[raw[0][1]:raw[0][2]] if len(raw) > 1 else written
+    first = tokens(written, clean=False)[0]
+    return written[first[1]:first[2]]
 
 
 def _between(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[str, int, int, int]) -> str:
@@ -370,10 +380,13 @@ def _gap_text(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[s
 
 
 def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
-    """A transcript sentence ends between ``window[j - 1]`` and ``window[j]``."""
-    if j <= 0 or j >= len(window):
-        return False
-    return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", _gap_text(index, window[j - 1], window[j]))) is not None
+    """A transcript sentence ends between ``window[j - 1]`` and ``window[j]`` (0 < j < len(window))."""
+    return _ends_sentence(_gap_text(index, window[j - 1], window[j]))
+
+
+def _ends_sentence(between: str) -> bool:
+    """The text between two words ends a sentence (a ., ! or ? outside an annotation)."""
+    return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", between)) is not None
 
 
 _ANNOTATION_RE = re.compile(r"\[[^\[\]\n]*\]")
@@ -401,8 +414,7 @@ def _recase(text: str, like: str, *, proper: bool) -> str:
         return text
     if like.isupper():
         return text[:i] + text[i].upper() + text[i + 1:]
-    word = _WORD_RE.match(text, i)
-    first = word.group(0) if word else text[i]
+    first = _WORD_RE.match(text, i).group(0)  # type: ignore[union-attr]  # text[i] is a letter
     if proper or first == "I" or first.startswith(("I'", "I\u2019")):
         return text
     return text[:i] + text[i].lower() + text[i + 1:]
@@ -426,7 +438,7 @@ def _capitalised_mid_sentence(index: QuoteIndex, tok: tuple[str, int, int, int])
 
 @dataclass(frozen=True)
 class _Style:
-    ellipsis: str  # " ... ", "... ", " … " or "… "
+    ellipsis: str  # " ... ", "... ", " … ", "… ", " [...] "
     dash: str | None  # "--" or "—"; None: as the transcript writes it
     curly: bool | None  # double quotation marks “ ” (True) or " (False)
     apostrophe: str | None  # "’" or "'"
@@ -448,7 +460,7 @@ class _Style:
         return text
 
 
-_ELLIPSIS_RE = re.compile(r"(\S?)(\.\.\.|\u2026)")
+_ELLIPSIS_RE = re.compile(r"([^\s\[]?)(\[(?:\.\.\.|\u2026)\]|\.\.\.|\u2026)")
 
 
 def _style(note: Note, cq: CheckedQuote) -> _Style:
@@ -457,13 +469,14 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     attribution = cq.quote.attribution
     signed = note.text[attribution.start:attribution.end] if attribution is not None else ""
     others = " ".join(line.text for q in note.quotes for line in q.lines)
+    signatures = " ".join(note.text[q.attribution.start:q.attribution.end] for q in note.quotes if q.attribution)
     m = _ELLIPSIS_RE.search(own) or _ELLIPSIS_RE.search(others)
     if m is None:
         ellipsis = " ... "
     else:
-        ellipsis = (m.group(2) + " ") if m.group(1) not in ("", "[", "(") else f" {m.group(2)} "
+        ellipsis = (m.group(2) + " ") if m.group(1).isalnum() else f" {m.group(2)} "
     dash = None
-    for text in (own, signed, others):
+    for text in (own, signed, others, signatures):
         dashes = re.findall(r"(?<!-)--(?!-)|\u2014", text)
         if dashes:
             dash = dashes[0]
@@ -526,15 +539,13 @@ def _split(content: str, lengths: list[int]) -> list[str] | None:
 
 
 def _edited_lines(lines: list[tuple[int, str]], edits: list[Edit]) -> list[tuple[int, str]] | None:
-    """The quote's lines after ``edits`` (as the parser will read them: without trailing blanks);
-    None when a line would be left empty."""
+    """The quote's lines after ``edits``; None when a line would be left empty."""
     out = []
     for offset, text in lines:
         mine = sorted((e for e in edits if offset <= e.start and e.end <= offset + len(text)),
                       key=lambda e: e.start, reverse=True)
         for e in mine:
             text = text[:e.start - offset] + e.content + text[e.end - offset:]
-        text = text.rstrip()
         if not text.strip():
             return None
         out.append((offset, text))
