@@ -707,3 +707,143 @@ def test_the_fix_title_names_three_edits_and_counts_the_rest():
     assert shown == f'quote the transcript: "{"x" * 58}\u2026" \u2192 "a b"'
     exactly = "x" * 60
     assert _describe([_Region(0, 1, "", exactly, "y")]) == f'quote the transcript: "{exactly}" \u2192 "y"'
+
+
+# ------------------------------------------------------------------ the pieces: the transcript sentence around a stretch
+
+
+from notecheck.quotematch import Passage, QuoteIndex, tokens  # noqa: E402
+from notecheck.repair import (EDGE_REACH, _capitalised_mid_sentence, _edge_pairing, _ends_sentence,  # noqa: E402
+                              _own_sentence, _to_sentence_edges)
+
+
+def _index(*texts: str) -> QuoteIndex:
+    return QuoteIndex([Passage(i * 10, (i + 1) * 10, text) for i, text in enumerate(texts)], True, 100)
+
+
+def _words(index: QuoteIndex, passage: int, first: str, last: str) -> list:
+    """The window tokens of ``passage`` from the word ``first`` to the word ``last``."""
+    toks = index.passage_tokens(passage)
+    a = next(k for k, t in enumerate(toks) if t[0] == first)
+    b = next(k for k, t in enumerate(toks) if t[0] == last and k >= a)
+    return [(w, passage, x, y) for w, x, y in toks[a:b + 1]]
+
+
+def _said(window: list) -> list[str]:
+    return [t[0] for t in window]
+
+
+@pytest.mark.parametrize("text, first, last, said, starts, ends", [
+    # widened back to "four" and on to "eleven"
+    ("One two three. Four five six seven eight nine ten eleven. Twelve.", "six", "seven",
+     "four five six seven eight nine ten eleven", True, True),
+    # the sentence's start exactly EDGE_REACH words back: reached; one more: not
+    ("Alpha. a1 a2 a3 a4 a5 a6 x y.", "x", "y", "a1 a2 a3 a4 a5 a6 x y", True, True),
+    ("Alpha. a0 a1 a2 a3 a4 a5 a6 x y.", "x", "y", "x y", False, True),
+    # and its end
+    ("x b1 b2 b3 b4 b5 b6. Omega.", "x", "x", "x b1 b2 b3 b4 b5 b6", True, True),
+    ("x b1 b2 b3 b4 b5 b6 b7. Omega.", "x", "x", "x", True, False),
+    # a passage begins and ends sentences; a "?" inside an annotation ends none
+    ("one [laughs?] two three", "two", "two", "one two three", True, True),
+    ("first second. third? fourth", "second", "third", "first second third", True, True),
+])
+def test_a_stretch_is_widened_to_its_transcript_sentence(text, first, last, said, starts, ends):
+    assert EDGE_REACH == 6
+    index = _index(text)
+    window, s, e = _to_sentence_edges(index, _words(index, 0, first, last))
+    assert (" ".join(_said(window)), s, e) == (said, starts, ends)
+
+
+def _trimmed(text: str, quote: str, starts: bool = True, ends: bool = True):
+    index = _index(text)
+    toks = index.passage_tokens(0)
+    window = [(w, 0, a, b) for w, a, b in toks]
+    got, s, e = _own_sentence(index, tokens(quote), window, starts, ends)
+    return " ".join(_said(got)), s, e
+
+
+@pytest.mark.parametrize("text, quote, said, starts, ends", [
+    # the quote differs from the words before the break: they are the sentence before's
+    ("Just there. Soil is slow.", "just so soil is slow", "soil is slow", True, False),
+    ("a b c. Soil is very slow.", "x b c soil is very slow", "soil is very slow", True, False),  # three words
+    ("a b c d. Soil is very slow.", "x b c d soil is very slow", "a b c d soil is very slow", False, False),  # four
+    ("a b c. Soil is slow.", "x b c soil is slow", "a b c soil is slow", False, False),  # no fewer than the rest
+    # the difference lies after the break: nothing to trim
+    ("Just there. Soil is slow.", "just there the soil is slow", "just there soil is slow", False, False),
+    # words left out before the quote's first word are no difference
+    ("Just there. Soil is slow.", "there soil is very slow", "just there soil is slow", False, False),
+    # and after the break at the end: the sentence after's
+    ("Soil is slow. You can.", "soil is slow you see", "soil is slow", False, True),
+    ("Soil is slow. You can.", "soil is slow you", "soil is slow you can", False, False),
+    # a difference on each side of the only break: the quote spans both, nothing is trimmed
+    ("A b. C d.", "x b c y", "a b c d", False, False),
+    ("A b. C d e. F g.", "x b c d e f y", "c d e", True, True),  # both edges trimmed
+])
+def test_a_neighbouring_sentences_words_are_left_out(text, quote, said, starts, ends):
+    assert _trimmed(text, quote, starts=False, ends=False) == (said, starts, ends)
+
+
+def test_without_a_break_the_window_and_its_edges_are_kept():
+    assert _trimmed("Soil is very slow", "soil is slow", starts=False, ends=True) == ("soil is very slow", False, True)
+    assert _trimmed("Soil is. Very slow", "soil is very", starts=True, ends=False) == ("soil is very slow", True, False)
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("spain", True),  # a capital mid-sentence: a name
+    ("maria", True),
+    ("then", False),  # a capital after a sentence end
+    ("we", False),  # at the passage's start
+    ("went", False),  # no capital
+    ("okay", False),  # after an annotation that follows a sentence end
+    ("i", True),
+])
+def test_a_capital_mid_sentence(word, expected):
+    index = _index("We went to Spain. Then Maria said I was right. [laughs] Okay.")
+    (tok,) = _words(index, 0, word, word)
+    assert _capitalised_mid_sentence(index, tok) is expected
+
+
+@pytest.mark.parametrize("between, expected", [
+    (". ", True), ("? ", True), ("! ", True), ('." ', True), (", ", False), (" ", False), (" -- ", False),
+    (" [laughs?] ", False), (" [laughs] . ", True),
+])
+def test_what_ends_a_sentence(between, expected):
+    assert _ends_sentence(between) is expected
+
+
+@pytest.mark.parametrize("text, quote, at_start, expected", [
+    ("We drove to Seville every", "sevilla", True, "seville"),  # the nearest word, alike
+    ("So then no one asks", "nobody", True, "no one"),  # two words for one
+    ("And then after a while the", "really", True, "and then after a while"),  # nothing alike: all (no fix)
+    ("the release of the", "relese", False, "release"),  # at the end: the nearest after
+])
+def test_edge_words_stand_for_the_nearest_alike_transcript_words(text, quote, at_start, expected):
+    index = _index(text)
+    window = [(w, 0, a, b) for w, a, b in index.passage_tokens(0)]
+    words = tokens(quote)
+    j1, j2 = (0, len(window) - 1) if at_start else (1, len(window))
+    if text.startswith("the release"):
+        j1, j2 = 1, 4
+    a, b = _edge_pairing(words, window, j1, j2, at_start=at_start)
+    assert " ".join(_said(window[a:b])) == expected
+
+
+def test_with_a_sidecar_the_paragraphs_are_the_notes(clean_text, tmp_path):
+    # the sidecar has a segment per sentence; the quote skips one (two segments on), in one
+    # paragraph of the note: "the same paragraph", repaired
+    from notecheck.quotematch import passages_from_transcript
+
+    segments = []
+    for p in passages_from_transcript(parse(clean_text)):
+        sentences = [x for x in p.text.replace(". ", ".\n").split("\n") if x]
+        for i, sentence in enumerate(sentences):
+            t = p.start + 5 * i
+            segments.append({"timestamp": f"{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}",
+                             "speaker": "Maria Lopez", "text": sentence})
+    (tmp_path / "aBcD3fGh1jK.json").write_text(json.dumps(
+        {"video_id": "aBcD3fGh1jK", "duration": 4000, "full_transcript": segments}), encoding="utf-8")
+    quote = '> "People think of soil as something that is just there. You can lose an inch of topsoil in one harsh winter."'
+    note = tmp_path / "aBcD3fGh1jK.md"
+    note.write_text(surprising(clean_text, quote, 95, "1:35"), encoding="utf-8")
+    code, out, _ = run_cli("fix", "--unsafe-fixes", "--select", "NC501", str(note))
+    assert note.read_text(encoding="utf-8") == surprising(clean_text, quote.replace("harsh", "bad"), 95, "1:35"), out

@@ -317,20 +317,20 @@ def _differences(quote: Sequence[tuple], window: _Window) -> list[tuple[str, int
 def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, starts: bool,
                   ends: bool) -> tuple[list, bool, bool]:
     """``window`` without the words of a neighbouring transcript sentence at its start (or end):
-    a few words (at most ``SHORT_GAP``) the matcher's stretch spilled into and the quote differs
-    from; the quote's words there are its own, not a change of that sentence ("Just so, soil
-    is" is not "just there. Soil is")."""
+    a few words (at most ``SHORT_GAP``, and fewer than what remains) the matcher's stretch
+    spilled into and the quote differs from; the quote's words there are its own, not a change
+    of that sentence ("Just so, soil is" is not "just there. Soil is")."""
     breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)]
     if not breaks:
         return window, starts, ends
     n = len(quote)
     differing = [(j1, j2) for tag, i1, _i2, j1, j2 in _differences(quote, window)
                  if not (tag == "insert" and (i1 == 0 or i1 == n))]
-    lo = breaks[0] if breaks[0] <= SHORT_GAP and any(j1 < breaks[0] for j1, _ in differing) else 0
-    hi = breaks[-1] if len(window) - breaks[-1] <= SHORT_GAP and any(j2 > breaks[-1] for _, j2 in differing) \
-        else len(window)
-    if lo >= hi:
-        return window, starts, ends
+    first, last = breaks[0], breaks[-1]
+    lo = first if first <= SHORT_GAP and first < len(window) - first and any(j1 < first for j1, _ in differing) \
+        else 0
+    tail = len(window) - last
+    hi = last if tail <= SHORT_GAP and tail < last - lo and any(j2 > last for _, j2 in differing) else len(window)
     return window[lo:hi], starts or lo > 0, ends or hi < len(window)
 
 
