@@ -153,6 +153,12 @@ def test_words_put_back_across_a_paragraph_break_take_its_punctuation(clean_text
     text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
     expected = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred years, to build it back.")
     assert_repaired(text, expected, 'quote the transcript: "hundred to" \u2192 "hundred years, to"')
+    # a filler opening the next paragraph goes with the comma before it
+    note = with_transcript(note, f"[2:20]({URL}&t=140s) to build", f"[2:20]({URL}&t=140s) um, to build")
+    text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
+    assert_repaired(text, misquote(note, "It takes a hundred years to build it back.",
+                                   "It takes a hundred years to build it back."),
+                    'quote the transcript: "hundred to" \u2192 "hundred years to"')
 
 
 def test_curly_quotes_and_apostrophes_are_kept(clean_text):
@@ -245,10 +251,10 @@ def test_the_occurrence_nearest_the_cited_time_is_the_one_repaired(clean_text):
     # the quote's longest sentence, which places it, is said in a teaser at 0:00 too: the
     # repaired quote is still placed at 1:35, where it is cited
     note = with_transcript(clean_text, "Welcome back to Field Notes.",
-                           "It takes a hundred years to build it back. Welcome back to Field Notes.")
+                           "You can lose an inch of topsoil in one bad winter. Welcome back to Field Notes.")
     assert notecheck.check_text(note, path="note.md") == []
-    text = misquote(note, "You can lose an inch", "You can easily lose an inch")
-    assert_repaired(text, note, 'quote the transcript: "can easily lose" \u2192 "can lose"')
+    text = misquote(note, "a hundred years", "a thousand years")
+    assert_repaired(text, note, 'quote the transcript: "a thousand years" \u2192 "a hundred years"')
 
 
 def test_a_finding_that_stays_does_not_stop_the_repair(clean_text):
@@ -259,6 +265,28 @@ def test_a_finding_that_stays_does_not_stop_the_repair(clean_text):
     assert nc501(text).fix is not None
     result = fix_text(text, Config(select=("NC501",)), unsafe=True)
     assert result.text == note
+    # two of them (the rules' findings on the note as it is are read once)
+    text = misquote(text, "The roots get the credit.", "The roots get credit.")
+    assert fix_text(text, Config(select=("NC501",)), unsafe=True).text == note
+
+
+def test_a_changed_word_for_three_comes_back_as_three(clean_text):
+    text = misquote(clean_text, "one thing at a time, and", "one thing timely, and")
+    assert_repaired(text, clean_text, 'quote the transcript: "thing timely, and" \u2192 "thing at a time, and"')
+
+
+def test_a_last_word_standing_for_three_of_the_speakers_is_not_touched(clean_text):
+    text = misquote(clean_text, "It takes a hundred years to build it back.", "It takes a hundred years to fix.")
+    assert_not_repaired(text)
+
+
+def test_with_strict_quotes_the_transcripts_fillers_count(clean_text):
+    strict = Config(quote_match="strict")
+    note = with_transcript(clean_text, "Then change one thing at a time,", "Then change one thing, um, at a time,")
+    text = misquote(note, "and wait a full year", "and wait a whole year")
+    expected = misquote(note, "Then change one thing at a time,", "Then change one thing, um, at a time,")
+    assert_repaired(text, expected, 'quote the transcript: "thing at" \u2192 "thing, um, at"; '
+                                    '"a whole year" \u2192 "a full year"', config=strict)
 
 
 def test_an_edit_at_the_second_word_is_titled_with_the_first(clean_text):
@@ -273,6 +301,8 @@ def test_an_added_word_after_a_dash(clean_text):
     note = misquote(note, "The word was never the point; the soil was the point.", quoted)
     text = misquote(note, quoted, quoted.replace("the soil", "the very soil"))
     assert_repaired(text, note, 'quote the transcript: "the very soil" \u2192 "the soil"')
+    text = misquote(note, quoted, quoted.replace("the soil", "the dirt"))
+    assert_repaired(text, note, 'quote the transcript: "the dirt was" \u2192 "the soil was"')
 
 
 def test_a_quote_ending_before_the_speakers_sentence_keeps_its_end(clean_text):
@@ -312,9 +342,9 @@ def test_a_first_word_standing_for_three_of_the_speakers_is_not_touched(clean_te
 
 def test_a_name_keeps_its_capital_where_the_quote_begins_in_lower_case(clean_text):
     note = with_transcript(clean_text, "Sometimes you have no other way to deal with weeds.",
-                           "Sometimes you have no other way to deal with weeds. We drove to Seville every spring "
+                           "Sometimes you have no other way to deal with weeds. Then to Seville every spring, "
                            "to measure the fields again.")
-    quote = '> "sevilla every spring to measure the fields again."'
+    quote = '> "sevilla every spring, to measure the fields again."'
     text = surprising(note, quote, 3300, "55:00")
     expected = surprising(note, quote.replace("sevilla", "Seville"), 3300, "55:00")
     assert_repaired(text, expected, 'quote the transcript: "sevilla every" \u2192 "Seville every"')
@@ -374,9 +404,17 @@ def test_a_three_line_quote(clean_text):
     # an edit on the third line, one across the first line break, and the second line's
     # sentence losing its first word
     text = misquote(note, "a hundred years", "a thousand years")
-    text = misquote(text, "technology\n> we have. You can lose", "technology\n> we own. Honestly, you can lose")
-    assert_repaired(text, note, 'quote the transcript: "we own" \u2192 "we have"; '
-                                '"Honestly, you" \u2192 "You"; "a thousand years" \u2192 "a hundred years"')
+    text = misquote(text, "slowest technology\n> we have. You can lose", "slowest tech\n> we own. Honestly, you can lose")
+    assert_repaired(text, note, 'quote the transcript: "slowest tech we" \u2192 "slowest technology we"; '
+                                '"we own" \u2192 "we have"; "Honestly, you" \u2192 "You" and 1 more')
+
+
+def test_an_edit_at_the_start_of_a_line(clean_text):
+    lines = ('> "Soil is the slowest technology we have.\n'
+             '> You can lose an inch of topsoil in one bad winter. It takes a hundred years to build it back."')
+    note = clean_text.replace(SOIL_QUOTE, lines, 1)
+    text = misquote(note, "> You can lose", "> Sadly, you can lose")
+    assert_repaired(text, note, 'quote the transcript: "Sadly, you" \u2192 "You"')
 
 
 def test_a_timing_finding_on_the_same_quote_stays(clean_text):
@@ -524,13 +562,19 @@ def test_a_quote_with_no_verbatim_sentence_and_no_time_is_not_touched(clean_text
     assert_not_repaired(text)
 
 
-def test_a_stretch_running_into_the_sentence_before_is_not_touched(clean_text):
+@pytest.mark.parametrize("words", ["We have, you can lose", "Have, you can lose"])
+def test_a_stretch_running_into_the_sentence_before_is_not_touched(clean_text, words):
     # the second sentence's closest stretch begins with the first one's last words ("we have"):
     # repaired, the quote would say them twice
     text = misquote(clean_text, "technology we have. You can lose an inch of topsoil in one bad winter.",
-                    "technology we have. We have, you can lose an inch of topsoil in one harsh winter.")
-    assert nc501(text).message.endswith('"harsh" where the transcript says "bad" (94% alike at 1:35)')
+                    f"technology we have. {words} an inch of topsoil in one harsh winter.")
+    assert "\"harsh\" where the transcript says \"bad\"" in nc501(text).message
     assert_not_repaired(text)
+
+
+def test_a_stretch_running_into_the_sentence_after_is_not_touched(clean_text):
+    quote = '> "slowest technology we own, you. You can lose an inch of topsoil in one bad winter."'
+    assert_not_repaired(surprising(clean_text, quote, 95, "1:35"))
 
 
 def test_a_single_sentence_quote_cited_elsewhere_is_not_touched(clean_text):
@@ -638,6 +682,12 @@ def test_the_notes_typography_is_read_from_the_quote_then_the_note(clean_text, q
     assert _styled(text, quote) == expected
 
 
+def test_the_quotes_own_attribution_dash_comes_before_the_others(clean_text):
+    text = surprising(clean_text, '> "Slow, really."', 95, "1:35").replace(
+        '> "Slow, really."\n> -- Maria', '> "Slow, really."\n> \u2014 Maria', 1)
+    assert _styled(text, '> "Slow, really."').dash == "\u2014"
+
+
 def test_without_an_attribution_the_dash_comes_from_the_other_quotes(clean_text):
     text = clean_text.replace("> -- ", "> \u2014 ").replace("## Transcript", '> "Slow, really."\n\n## Transcript', 1)
     assert _styled(text, '> "Slow, really."').dash == "\u2014"
@@ -702,9 +752,10 @@ def test_the_fix_title_names_three_edits_and_counts_the_rest():
     assert _describe(regions[:3]) == 'quote the transcript: "w0 x" \u2192 "w0 y"; "w1 x" \u2192 "w1 y"; "w2 x" \u2192 "w2 y"'
     assert _describe(regions[:4]).endswith('"w2 x" \u2192 "w2 y" and 1 more')
     assert _describe(regions).endswith(" and 2 more")
-    long = "x" * 58 + " yyyy"
+    long = "x" * 58 + " yyyy"  # cut after a blank: the blank goes
     shown = _describe([_Region(0, 1, "", long, "a\n  b")])
     assert shown == f'quote the transcript: "{"x" * 58}\u2026" \u2192 "a b"'
+    assert _describe([_Region(0, 1, "", "x" * 59 + " yy", "")]) == f'quote the transcript: "{"x" * 59}\u2026" \u2192 ""'
     exactly = "x" * 60
     assert _describe([_Region(0, 1, "", exactly, "y")]) == f'quote the transcript: "{exactly}" \u2192 "y"'
 
@@ -778,6 +829,10 @@ def _trimmed(text: str, quote: str, starts: bool = True, ends: bool = True):
     # a difference on each side of the only break: the quote spans both, nothing is trimmed
     ("A b. C d.", "x b c y", "a b c d", False, False),
     ("A b. C d e. F g.", "x b c d e f y", "c d e", True, True),  # both edges trimmed
+    ("A. B c d e.", "x b c d e", "b c d e", True, False),  # a break after the first word
+    ("Soil is very slow now. You can do.", "soil is very slow now you can see", "soil is very slow now", False, True),
+    ("A b. C d. E f.", "x b c d e y", "c d e f", True, False),  # the tail is no fewer than what remains
+    ("Soil is slow. You can.", "soil is fast you can", "soil is slow you can", False, False),  # ends at the break
 ])
 def test_a_neighbouring_sentences_words_are_left_out(text, quote, said, starts, ends):
     assert _trimmed(text, quote, starts=False, ends=False) == (said, starts, ends)
@@ -847,3 +902,9 @@ def test_with_a_sidecar_the_paragraphs_are_the_notes(clean_text, tmp_path):
     note.write_text(surprising(clean_text, quote, 95, "1:35"), encoding="utf-8")
     code, out, _ = run_cli("fix", "--unsafe-fixes", "--select", "NC501", str(note))
     assert note.read_text(encoding="utf-8") == surprising(clean_text, quote.replace("harsh", "bad"), 95, "1:35"), out
+    # without the note's own paragraphs, the segments are the paragraphs: two on, not touched
+    bare = surprising(clean_text, quote, 95, "1:35")
+    bare = bare[:bare.index("## Transcript")]
+    note.write_text(bare, encoding="utf-8")
+    code, out, _ = run_cli("fix", "--unsafe-fixes", "--select", "NC501", str(note))
+    assert note.read_text(encoding="utf-8") == bare, out
