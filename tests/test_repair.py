@@ -153,6 +153,12 @@ def test_words_put_back_across_a_paragraph_break_take_its_punctuation(clean_text
     text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
     expected = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred years, to build it back.")
     assert_repaired(text, expected, 'quote the transcript: "hundred to" \u2192 "hundred years, to"')
+    # an annotation opening the next paragraph is no word: the comma before it stays
+    noted = with_transcript(note, f"[2:20]({URL}&t=140s) to build", f"[2:20]({URL}&t=140s) [laughs] to build")
+    text = misquote(noted, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
+    assert_repaired(text, misquote(noted, "It takes a hundred years to build it back.",
+                                   "It takes a hundred years, to build it back."),
+                    'quote the transcript: "hundred to" \u2192 "hundred years, to"')
     # a filler opening the next paragraph goes with the comma before it
     note = with_transcript(note, f"[2:20]({URL}&t=140s) to build", f"[2:20]({URL}&t=140s) um, to build")
     text = misquote(note, "It takes a hundred years to build it back.", "It takes a hundred to build it back.")
@@ -248,10 +254,11 @@ def test_a_compound_written_apart_is_no_difference_and_stays(clean_text):
 
 
 def test_the_occurrence_nearest_the_cited_time_is_the_one_repaired(clean_text):
-    # the quote's longest sentence, which places it, is said in a teaser at 0:00 too: the
-    # repaired quote is still placed at 1:35, where it is cited
+    # the quote's first sentence and its longest, which places it, are said in a teaser at 0:00
+    # too: the repaired quote is still placed at 1:35, where it is cited
     note = with_transcript(clean_text, "Welcome back to Field Notes.",
-                           "You can lose an inch of topsoil in one bad winter. Welcome back to Field Notes.")
+                           "Soil is the slowest technology we have. You can lose an inch of topsoil in one bad winter. "
+                           "Welcome back to Field Notes.")
     assert notecheck.check_text(note, path="note.md") == []
     text = misquote(note, "a hundred years", "a thousand years")
     assert_repaired(text, note, 'quote the transcript: "a thousand years" \u2192 "a hundred years"')
@@ -270,9 +277,11 @@ def test_a_finding_that_stays_does_not_stop_the_repair(clean_text):
     assert fix_text(text, Config(select=("NC501",)), unsafe=True).text == note
 
 
-def test_a_changed_word_for_three_comes_back_as_three(clean_text):
-    text = misquote(clean_text, "one thing at a time, and", "one thing timely, and")
-    assert_repaired(text, clean_text, 'quote the transcript: "thing timely, and" \u2192 "thing at a time, and"')
+@pytest.mark.parametrize("wrong", ["timely", "attime"])
+def test_a_changed_word_for_three_comes_back_as_three(clean_text, wrong):
+    # inside the sentence every word comes back, however alike the nearest ones are
+    text = misquote(clean_text, "one thing at a time, and", f"one thing {wrong}, and")
+    assert_repaired(text, clean_text, f'quote the transcript: "thing {wrong}, and" \u2192 "thing at a time, and"')
 
 
 def test_a_last_word_standing_for_three_of_the_speakers_is_not_touched(clean_text):
@@ -569,6 +578,16 @@ def test_a_stretch_running_into_the_sentence_before_is_not_touched(clean_text, w
     text = misquote(clean_text, "technology we have. You can lose an inch of topsoil in one bad winter.",
                     f"technology we have. {words} an inch of topsoil in one harsh winter.")
     assert "\"harsh\" where the transcript says \"bad\"" in nc501(text).message
+    assert_not_repaired(text)
+
+
+def test_a_stretch_starting_on_the_last_word_of_the_sentence_before_is_not_touched(clean_text):
+    # "...this season." then "Season, I always say ...": the second sentence's stretch starts on
+    # the first one's last word, eleven words into the speaker's sentence
+    quote = ('> "So when a farmer asks me what to do this season. Season, I always say the answer depends on '
+             'what the last forty seasons did."')
+    text = surprising(clean_text, quote, 250, "4:10")
+    assert '"forty" where the transcript says "thirty"' in nc501(text).message
     assert_not_repaired(text)
 
 
