@@ -12,9 +12,10 @@ anyway, and its NC501 stays report-only), each one:
   a one-word change in a long sentence (0.96) is not clear of a place two words off (0.92),
   and two places about as close leave the choice to a person;
 * where the rest of the quote is (``_in_place``): after the sentence before it and before
-  the one after it, each in the same or the next paragraph (paragraphs sharing a start are
-  one; with a sidecar, the note's paragraphs); a quote without a verbatim sentence must lie
-  in the paragraph it cites or the next one.
+  the one after it (never sharing a word with them), each in the same or the next paragraph
+  (paragraphs sharing a start are one; with a sidecar, the note's paragraphs). A quote with
+  no verbatim sentence has only its citation to place it: it must have one, and the what-if
+  below keeps the repaired quote where it is cited.
 
 What it writes, inside the sentence only, from the word diff ``quotematch.word_changes``
 makes (the one the message shows), on the closest stretch widened to the start and end of
@@ -23,12 +24,15 @@ its transcript sentence when they are at most ``EDGE_REACH`` words away:
 * words the note changed take the transcript's words, with the transcript's punctuation
   between and around them; words the note added go; words it left out come back when the
   gap is at most ``SHORT_GAP`` words, a longer gap becomes an ellipsis in the note's style
-  (``...`` or ``…``, spaced as the note writes it; ``...`` when it has none);
+  (``...``, ``…`` or ``[...]``, spaced as the note writes it; ``...`` when it has none);
 * at the sentence's edges: left-out words stay out (a quote may begin or end anywhere in
-  what was said); added words go only where the speaker's sentence begins (or ends) there,
-  and changed words pair with at most one more transcript word, else no fix (was "Nobody"
-  an added word, or "No one" changed? the widened stretch tells; else a person does);
-  transcript words across a sentence break are the neighbouring sentence's, never pulled in;
+  what was said); added words go only where the speaker's sentence begins (or ends) there;
+  changed words stand for as many transcript words or one more ("Nobody" for "No one"),
+  or for the nearest one or two when at least ``EDGE_ALIKE`` alike in characters
+  ("sevilla" for "to Seville"), else no fix: a person decides what they stood for; a few
+  words (at most ``SHORT_GAP``) of a neighbouring transcript sentence that the matcher's
+  stretch spilled into are that sentence's, never pulled in ("Just so, soil is" is not
+  "just there. Soil is");
 * disfluencies, repeats and annotations (``[laughter]``) of the transcript stay out (clean
   verbatim), with the commas or dashes around them; with ``quote-match = "strict"`` they count;
 * the note's typography: the sentence's first letter keeps its case (a transcript word

@@ -119,10 +119,10 @@ def quote_not_in_transcript(note: Note, ctx) -> Iterator[Finding]:
         quote-similarity alike to its closest transcript text, that text is clearly the
         closest (the next candidate at least twice as far: similarity − runner-up ≥
         1 − similarity), and it lies where the rest of the quote is (after the sentence
-        before it, before the one after it, in the same or the next paragraph; without a
-        verbatim sentence, in the cited paragraph or the next), and only when the
-        repaired quote raises no other finding. Unsafe because the matcher chose the
-        passage: read the result.
+        before it, before the one after it, in the same or the next paragraph; a quote
+        with no verbatim sentence needs a time link, and lands where it cites), and only
+        when the repaired quote raises no other finding. Unsafe because the matcher chose
+        the passage: read the result.
     """
     threshold = ctx.config.quote_similarity
     for cq in checked_quotes(note, ctx):
