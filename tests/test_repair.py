@@ -614,6 +614,20 @@ def test_a_repair_that_would_bring_a_new_finding_is_not_offered(clean_text):
     assert_repaired(right, expected, 'quote the transcript: "cut threads" \u2192 "cut those threads"')
 
 
+def test_a_highlight_quote_that_would_be_placed_away_from_its_citation_is_not_touched(clean_text):
+    # a one-sentence highlight cited (and clipped) at 21:30: unplaced, its clip holds its citation;
+    # repaired, the transcript would place it at 25:10 and NC502 would say so
+    measure = '> "Measure before you change anything. ' + MEASURE + '"'
+    one = '> "' + MEASURE.replace("a full year", "a whole year") + '"'
+    text = (clean_text.replace(measure, one, 1)
+            .replace("> -- Maria Lopez, [25:10](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=1510s)",
+                     "> -- Maria Lopez, [21:30](https://www.youtube.com/watch?v=aBcD3fGh1jK&t=1290s)", 1)
+            .replace('"*25:10-26:30"', '"*21:30-22:50"', 1).replace("-25m10s.mp4", "-21m30s.mp4", 1)
+            .replace("&t=1510s)\n<details>", "&t=1290s)\n<details>", 1))
+    assert [d.code for d in notecheck.check_text(text, path="note.md")] == ["NC501"]
+    assert_not_repaired(text)
+
+
 def test_a_quote_with_an_invented_sentence_as_well_is_not_touched(clean_text):
     text = misquote(clean_text, "The roots get the credit.",
                     "The roots get credit. Nobody should ever buy a bag of fertilizer again.")

@@ -54,7 +54,7 @@ import bisect
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 from .diagnostic import UNSAFE, Edit, Fix
@@ -115,7 +115,9 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
     relocated = locate(" ".join(text for _, text in lines), cq.index, near=cq.cited)
     if not relocated.verbatim:
         return None
-    if not _judged_alike(note, ctx, replace(cq, lines=lines, match=relocated)):
+    # a new CheckedQuote, not a copy: nothing the old one worked out (its placement) carries over
+    repaired = CheckedQuote(cq.quote, lines, relocated, cq.index, cq.cited, cq.cited_link, cq.highlight)
+    if not _judged_alike(note, ctx, repaired):
         return None
     edits = [e for e in edits if note.text[e.start:e.end] != e.content]
     return Fix(tuple(sorted(edits, key=lambda e: e.start)), UNSAFE, _describe(regions))
