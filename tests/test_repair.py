@@ -105,6 +105,15 @@ def test_a_gap_of_three_words_comes_back_with_the_transcripts_punctuation(clean_
     assert_repaired(text, expected, 'quote the transcript: "tilled fields" \u2192 "tilled fields, no-till fields"')
 
 
+def test_a_word_dropped_between_two_alike_is_put_back_between_them(clean_text):
+    # "tilled fields, no-till fields" without "no-till" reads "fields, fields": a repeat clean
+    # verbatim forgives, but the edit made it, and it is written once again
+    quote = '> "We compare tilled fields, no-till fields and cover-cropped fields, side by side, on the same slope."'
+    text = surprising(clean_text, quote.replace("fields, no-till fields", "fields, fields"), 500, "8:20")
+    expected = surprising(clean_text, quote, 500, "8:20")
+    assert_repaired(text, expected, 'quote the transcript: "tilled fields, fields" \u2192 "tilled fields, no-till fields"')
+
+
 def test_a_dropped_clause_of_four_words_becomes_an_ellipsis(clean_text):
     # "the ones I find" is four words: past SHORT_GAP, the cut is marked, not filled in
     quote = '> "Bacteria get most of the attention, but the fungi are most beautiful."'
@@ -941,3 +950,17 @@ def test_with_a_sidecar_the_paragraphs_are_the_notes(clean_text, tmp_path):
     note.write_text(bare, encoding="utf-8")
     code, out, _ = run_cli("fix", "--unsafe-fixes", "--select", "NC501", str(note))
     assert note.read_text(encoding="utf-8") == bare, out
+
+
+def test_the_judges_are_every_rule_that_reads_where_quotes_are():
+    # a rule reading checked_quotes, timelines or place can change when a quote is repaired:
+    # the what-if must run it (NC501 itself is the one repairing)
+    import inspect
+    import re
+
+    from notecheck.repair import JUDGES
+    from notecheck.rules import all_rules
+
+    readers = {r.code for r in all_rules()
+               if re.search(r"\b(checked_quotes|timelines|place|_placed_quotes)\(", inspect.getsource(r.check))}
+    assert readers - {"NC501"} == JUDGES

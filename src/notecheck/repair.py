@@ -42,10 +42,11 @@ its transcript sentence when they are at most ``EDGE_REACH`` words away:
   one per line. Markdown links, brackets or emphasis where an edit would land: no fix.
 
 And it checks what it wrote: the repaired quote, located again, is verbatim, and the rules
-that judge quotes and highlights (NC4xx, NC5xx, NC6xx) find nothing on the repaired note
-that they do not find now (``timeline.with_located``, a what-if without re-parsing), so the
-fix never trades a misquote for a timing or speaker finding, and a second run has nothing
-left to do.
+that read where quotes are (``JUDGES``: NC403, NC407-NC409, NC502, NC601, NC602) find
+nothing on the repaired quote and its highlight that they do not find on it now (run on a
+view of the note holding just that quote, as it is and as repaired: ``timeline.quote_view``,
+no re-parsing), so the fix never trades a misquote for a timing or speaker finding, and a
+second run has nothing left to do.
 """
 
 from __future__ import annotations
@@ -62,12 +63,13 @@ from .note import Note
 from .quotematch import QuoteIndex, SentenceMatch, locate, passages_from_transcript, sidecar_usable, tokens
 from .timeline import CheckedQuote
 
-__all__ = ["SHORT_GAP", "repair", "clearly_closest"]
+__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest"]
 
 # Left-out words up to this many come back; a longer gap becomes an ellipsis.
 SHORT_GAP = 3
-# The rule families that judge where quotes are: a repair must add none of their findings.
-_JUDGES = ("NC4", "NC5", "NC6")
+# The rules that read where quotes are (timeline.checked_quotes, timelines, place): a repair
+# must add none of their findings (tests/test_repair.py finds them in the rules' sources).
+JUDGES = frozenset({"NC403", "NC407", "NC408", "NC409", "NC502", "NC601", "NC602"})
 # Markup a repair does not edit through: links, brackets, emphasis, code, HTML.
 _MARKUP = frozenset("[]*_`<>")
 
@@ -117,7 +119,7 @@ def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
         return None
     # a new CheckedQuote, not a copy: nothing the old one worked out (its placement) carries over
     repaired = CheckedQuote(cq.quote, lines, relocated, cq.index, cq.cited, cq.cited_link, cq.highlight)
-    if not _judged_alike(note, ctx, repaired):
+    if not _judged_alike(note, ctx, cq, repaired):
         return None
     edits = [e for e in edits if note.text[e.start:e.end] != e.content]
     return Fix(tuple(sorted(edits, key=lambda e: e.start)), UNSAFE, _describe(regions))
@@ -158,27 +160,20 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     return cq.cited is not None or any(s.found for s in ss)
 
 
-def _judged_alike(note: Note, ctx, repaired: CheckedQuote) -> bool:
-    """The quote and highlight rules find nothing on the repaired quote they do not find now."""
+def _judged_alike(note: Note, ctx, quote: CheckedQuote, repaired: CheckedQuote) -> bool:
+    """The rules that read where quotes are find nothing on the repaired quote (or its highlight)
+    that they do not find on it now."""
     from .rules import all_rules
-    from .timeline import with_located
+    from .timeline import quote_view
 
-    judges = [r for r in all_rules() if r.code.startswith(_JUDGES) and r.code != "NC501"]
-    view = with_located(note, ctx, repaired)
-    after = Counter((r.code, f.message) for r in judges for f in r.check(view, ctx))
-    return not after or not after - _judged(note, ctx, judges)
+    judges = [r for r in all_rules() if r.code in JUDGES]
 
+    def judged(cq: CheckedQuote) -> Counter:
+        view = quote_view(note, ctx, cq)
+        return Counter((r.code, f.message) for r in judges for f in r.check(view, ctx))
 
-def _judged(note: Note, ctx, judges) -> Counter:
-    """What the judges find on the note as it is (once per check)."""
-    memo = getattr(ctx, "extra", None)
-    key = ("repair.judged", id(note))
-    if memo is not None and key in memo and memo[key][0] is note:
-        return memo[key][1]
-    found = Counter((r.code, f.message) for r in judges for f in r.check(note, ctx))
-    if memo is not None:
-        memo[key] = (note, found)
-    return found
+    after = judged(repaired)
+    return not after or not after - judged(quote)
 
 
 # --------------------------------------------------------------------------- what
@@ -244,6 +239,14 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
                 content = style.ellipsis
             else:
                 content = style.typeset(_compose(index, window, j1, j2, lead=True, trail=True))
+        # a word the quote repeats ("at the the rule") next to the edit: the edit made it, most
+        # likely (a word dropped between two alike), so it is written once, as the transcript does
+        if i1 > 0 and a == quote[i1 - 1][2] and _repeated(text, quote[i1 - 1]):
+            a = quote[i1 - 1][1]
+            content = style.typeset(_word(index, window[j1 - 1])) + content
+        if i2 < n and b == quote[i2][1] and _repeated(text, quote[i2]):
+            b = quote[i2][2]
+            content += style.typeset(_word(index, window[j2]))
         if _MARKUP.intersection(text[a:b]):
             return None
         d0 = _WORD_BEFORE_RE.search(text, 0, quote[i1 - 1][1] if i1 > 0 else a).start()
@@ -343,6 +346,11 @@ def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, start
 # the rest of a word written with a hyphen or an apostrophe ("no-till"), for the fix's title
 _WORD_BEFORE_RE = re.compile(r"(?:[^\W_]+[-'\u2019])*$")
 _WORD_AFTER_RE = re.compile(r"(?:[-'\u2019][^\W_]+)*")
+
+
+def _repeated(text: str, tok: tuple[str, int, int]) -> bool:
+    """The quote token stands for a word said twice or more in a row (clean verbatim keeps one)."""
+    return len(tokens(text[tok[1]:tok[2]], clean=False)) > 1
 
 
 def _joined(toks: Sequence[tuple]) -> str:
@@ -466,6 +474,9 @@ class _Style:
         return text
 
 
+_DASH_RE = re.compile(r"(?<!-)--(?!-)|\u2014")
+_STRAIGHT_RE = re.compile(r"\w'\w")
+_BENT_RE = re.compile(r"\w\u2019\w")
 _ELLIPSIS_RE = re.compile(r"([^\s\[]?)(\[(?:\.\.\.|\u2026)\]|\.\.\.|\u2026)")
 
 
@@ -483,7 +494,7 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
         ellipsis = (m.group(2) + " ") if m.group(1).isalnum() else f" {m.group(2)} "
     dash = None
     for text in (own, signed, others, signatures):
-        dashes = re.findall(r"(?<!-)--(?!-)|\u2014", text)
+        dashes = _DASH_RE.findall(text)
         if dashes:
             dash = dashes[0]
             break
@@ -491,7 +502,7 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     curly = True if opening == "\u201c" else (False if opening == "\"" else None)
     apostrophe = None
     for text in (own, others):
-        straight, bent = bool(re.search(r"\w'\w", text)), bool(re.search(r"\w\u2019\w", text))
+        straight, bent = _STRAIGHT_RE.search(text) is not None, _BENT_RE.search(text) is not None
         if straight != bent:
             apostrophe = "'" if straight else "\u2019"
             break

@@ -100,16 +100,17 @@ def checked_quotes(note: Note, ctx) -> list[CheckedQuote]:
     return out
 
 
-def with_located(note: Note, ctx, located: CheckedQuote) -> Note:
-    """A view of ``note`` in which ``located.quote`` is located as ``located`` says (a fix's what-if).
+def quote_view(note: Note, ctx, located: CheckedQuote) -> Note:
+    """A view of ``note`` holding one quote, located as ``located`` says, and the highlight it is in.
 
-    The rules run on the view judge every quote and highlight as they would once the quote
-    reads so (NC501's repair checks that nothing new appears); nothing is re-parsed, and the
-    view shares everything else with ``note``."""
-    quotes = [located if cq.quote is located.quote else cq for cq in checked_quotes(note, ctx)]
-    view = copy.copy(note)  # its own __dict__: the caches below are the view's alone
+    The rules run on the view judge that quote (and its highlight's timeline) as they would in
+    the note, and nothing else: NC501's repair compares their findings on the quote as it is and
+    as repaired, without re-parsing. Everything else is shared with ``note``."""
+    view = copy.copy(note)  # its own __dict__: the fields and caches set below are the view's alone
+    view.quotes = [located.quote]
+    view.highlights = [hl for hl in note.highlights if any(q is located.quote for q in hl.quotes)]
     view.__dict__.pop("_timelines", None)
-    view.__dict__["_checked_quotes"] = (note.__dict__["_checked_quotes"][0], quotes)
+    view.__dict__["_checked_quotes"] = (note.__dict__["_checked_quotes"][0], [located])
     return view
 
 
