@@ -114,6 +114,12 @@ def test_a_word_dropped_between_two_alike_is_put_back_between_them(clean_text):
     assert_repaired(text, expected, 'quote the transcript: "tilled fields, fields" \u2192 "tilled fields, no-till fields"')
 
 
+def test_a_word_dropped_after_a_repeat_it_made(clean_text):
+    # "never the point; the soil" without "point;" reads "never the the soil"
+    text = misquote(clean_text, "never the point; the soil", "never the the soil")
+    assert_repaired(text, clean_text, 'quote the transcript: "the the soil" \u2192 "the point; the soil"')
+
+
 def test_a_dropped_clause_of_four_words_becomes_an_ellipsis(clean_text):
     # "the ones I find" is four words: past SHORT_GAP, the cut is marked, not filled in
     quote = '> "Bacteria get most of the attention, but the fungi are most beautiful."'
