@@ -115,9 +115,12 @@ def test_a_word_dropped_between_two_alike_is_put_back_between_them(clean_text):
 
 
 def test_a_word_dropped_after_a_repeat_it_made(clean_text):
-    # "never the point; the soil" without "point;" reads "never the the soil"
-    text = misquote(clean_text, "never the point; the soil", "never the the soil")
-    assert_repaired(text, clean_text, 'quote the transcript: "the the soil" \u2192 "the point; the soil"')
+    # "never the point; The soil" without "point;" reads "never the The soil": the first "the"
+    # is the one written once, as the transcript writes it
+    note = with_transcript(clean_text, "never the point; the soil", "never the point; The soil")
+    text = misquote(note, "never the point; the soil", "never the The soil")
+    expected = misquote(note, "never the point; the soil", "never the point; The soil")
+    assert_repaired(text, expected, 'quote the transcript: "the The soil" \u2192 "the point; The soil"')
 
 
 def test_a_dropped_clause_of_four_words_becomes_an_ellipsis(clean_text):

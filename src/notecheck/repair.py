@@ -169,7 +169,7 @@ def _judged_alike(note: Note, ctx, quote: CheckedQuote, repaired: CheckedQuote) 
     judges = [r for r in all_rules() if r.code in JUDGES]
 
     def judged(cq: CheckedQuote) -> Counter:
-        view = quote_view(note, ctx, cq)
+        view = quote_view(note, cq)
         return Counter((r.code, f.message) for r in judges for f in r.check(view, ctx))
 
     after = judged(repaired)

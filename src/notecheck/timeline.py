@@ -100,7 +100,7 @@ def checked_quotes(note: Note, ctx) -> list[CheckedQuote]:
     return out
 
 
-def quote_view(note: Note, ctx, located: CheckedQuote) -> Note:
+def quote_view(note: Note, located: CheckedQuote) -> Note:
     """A view of ``note`` holding one quote, located as ``located`` says, and the highlight it is in.
 
     The rules run on the view judge that quote (and its highlight's timeline) as they would in
