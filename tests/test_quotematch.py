@@ -465,3 +465,16 @@ def test_a_long_sentence_is_found_inside_a_longer_one_too():
     assert [index.passage_at(p) for p in index.find("the setlist will test the mix within three years")] == [0, 1]
     m = locate("The setlist will test the mix within three years.", index, near=1414)
     assert m.sentences[0].passage == 1
+
+
+def test_runner_up_sees_the_same_words_said_again_in_the_next_paragraph():
+    index = QuoteIndex([Passage(0, 60, "So the roots were twice as deep in the plots we never ploughed."),
+                        Passage(60, 120, "Yes. The roots were twice as deep in the plots we never ploughed, I said.")],
+                       clean=True)
+    (miss,) = locate("The roots were twice as deep in the plots we never tilled.", index).missing
+    assert miss.similarity > 0.9 and miss.runner_up > 0.9
+    # and the same sentence said twice within one paragraph
+    index = QuoteIndex([Passage(0, 60, "The roots were twice as deep in the plots we never ploughed. Really. "
+                                       "The roots were twice as deep in the plots we never ploughed.")], clean=True)
+    (miss,) = locate("The roots were twice as deep in the plots we never tilled.", index).missing
+    assert miss.runner_up > 0.9

@@ -832,7 +832,7 @@ class QuoteIndex:
             for j in (near_passage - 1, near_passage, near_passage + 1):
                 if 0 <= j < len(self.passages) and j not in cands:
                     cands.append(j)
-        scored: list[tuple[float, int, int, int]] = []  # (partial score, candidate, start, end)
+        scored: list[tuple[float, int, int, int, int, int]] = []  # (partial score, candidate, start, end, region)
         margin = len(words) + 1
         for i in cands:
             p_start, p_end = self.passage_span(i)
@@ -842,12 +842,12 @@ class QuoteIndex:
             hi = min(len(self.stream) - 1, p_end + margin)
             al = fuzz.partial_ratio_alignment(words, self.stream[lo:hi])
             if al is not None:
-                scored.append((al.score, i, lo + al.dest_start, lo + al.dest_end))
+                scored.append((al.score, i, lo + al.dest_start, lo + al.dest_end, lo, hi))
         if not scored:
             return None
         scored.sort(key=lambda x: -x[0])
         refined = []  # (score, -distance, start, end)
-        for _score, _i, a, b in scored[:3]:
+        for _score, _i, a, b, _lo, _hi in scored[:3]:
             score, a, b = self._refine(words, a, b)
             dist = abs(self.passage_at(a) - near_passage) if near_passage is not None else 0
             refined.append((round(score, 3), -dist, a, b))
@@ -855,9 +855,22 @@ class QuoteIndex:
         for key in refined[1:]:
             if key[:2] > best[:2]:
                 best = key
-        # the runner-up: the best stretch elsewhere (not overlapping the chosen one)
-        runner_up = max((k[0] for k in refined if k[3] <= best[2] or k[2] >= best[3]), default=0.0)
-        return best[0], best[2], best[3], runner_up
+        # the runner-up: the best stretch elsewhere (not overlapping the chosen one), also in what
+        # is left of a candidate's passage beside the chosen stretch (the same words said again
+        # in the same or the next paragraph)
+        best_a, best_b = best[2], best[3]
+        runner_up = max((k[0] for k in refined if k[3] <= best_a or k[2] >= best_b), default=0.0)
+        for _score, _i, _a, _b, lo, hi in scored[:3]:
+            for x, y in ((lo, min(hi, best_a)), (max(lo, best_b), hi)):
+                if y - x < len(words) // 2:
+                    continue
+                al = fuzz.partial_ratio_alignment(words, self.stream[x:y])
+                if al is None or al.score / 100 <= runner_up:
+                    continue
+                score, a, b = self._refine(words, x + al.dest_start, x + al.dest_end)
+                if b <= best_a or a >= best_b:
+                    runner_up = max(runner_up, round(score, 3))
+        return best[0], best_a, best_b, runner_up
 
     def _refine(self, words: str, a: int, b: int) -> tuple[float, int, int]:
         """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b).
