@@ -294,6 +294,26 @@ def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, subpro
     return seconds, proc
 
 
+def best_of_process(repeat: int, argv: list[str], name: str) -> tuple[float, subprocess.CompletedProcess]:
+    """The best wall time of ``repeat`` runs of ``argv``, and the last run; the best run's CPU goes to CPU[name]."""
+    times = []
+    for _ in range(repeat):
+        seconds, proc = run_process(argv)
+        times.append(seconds)
+        if seconds == min(times):
+            CPU[name] = LAST_CHILD_CPU[0]
+    return min(times), proc
+
+
+def exit_remark(proc: subprocess.CompletedProcess) -> str:
+    """``exit N``, and for an exit other than 0 or 1 the end of the last line of stderr."""
+    remark = f"exit {proc.returncode}"
+    if proc.returncode not in (0, 1):
+        lines = proc.stderr.decode(errors="replace").strip().splitlines()
+        remark += ": " + (lines[-1][-100:] if lines else "")
+    return remark
+
+
 RSS: dict[str, float] = {}  # row name -> peak resident MB (its largest process: the parent or a worker)
 
 # Peak RSS is read from wait4 in a small go-between process: a child of this (large) process
@@ -491,26 +511,16 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
         argv_ = [*cmd, "check", "--output-format", "json", *sidecar_args, "--no-cache", target]
         if jobs:
             argv_[2:2] = ["--jobs", str(jobs)]
-        times = []
-        proc = None
-        for _ in range(args.repeat):
-            seconds, proc = run_process(argv_)
-            times.append(seconds)
-            if seconds == min(times):
-                CPU[name] = LAST_CHILD_CPU[0]
+        seconds, proc = best_of_process(args.repeat, argv_, name)
         RSS[name] = peak_rss_mb(argv_)
-        assert proc is not None
-        remark = f"exit {proc.returncode}"
-        if proc.returncode not in (0, 1):
-            lines = proc.stderr.decode(errors="replace").strip().splitlines()
-            remark += ": " + (lines[-1][-100:] if lines else "")
-        else:
+        remark = exit_remark(proc)
+        if proc.returncode in (0, 1):
             try:
                 for d in json.loads(proc.stdout or b"[]"):
                     check_codes[d["code"]] = check_codes.get(d["code"], 0) + 1
             except ValueError:
                 remark += ", output is not JSON"
-        add(name, min(times), total_bytes, n, remark)
+        add(name, seconds, total_bytes, n, remark)
 
     # notecheck fix on a copy ----------------------------------------------------------------
     copy = CORPUS / "fix-copy"
@@ -519,10 +529,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     shutil.copytree(folder, copy)
     seconds, proc = run_process([*cmd, "fix", "--output-format", "json", *sidecar_args, "--no-cache", str(copy)])
     CPU["notecheck fix (copy)"] = LAST_CHILD_CPU[0]
-    remark = f"exit {proc.returncode}"
-    if proc.returncode not in (0, 1):
-        lines = proc.stderr.decode(errors="replace").strip().splitlines()
-        remark += ": " + (lines[-1][-100:] if lines else "")
+    remark = exit_remark(proc)
     changed = sum(1 for f in files if (copy / f.relative_to(folder)).read_bytes() != f.read_bytes())
     add("notecheck fix (copy)", seconds, total_bytes, n, remark + f", {changed} files changed")
     # the promises of fix, checked on the whole copy: nothing fixable remains, a second run changes nothing
@@ -551,15 +558,10 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     cache_mb = sum(p.stat().st_size for p in cache.rglob("*")) / 1e6
     add(cold_name, seconds, total_bytes, n, f"exit {proc.returncode}, wrote {entries} entries ({cache_mb:.1f} MB)")
     cold_output = proc.stdout
-    times = []
-    for _ in range(args.repeat):
-        seconds, proc = run_process(cache_argv)
-        times.append(seconds)
-        if seconds == min(times):
-            CPU[cached_name] = LAST_CHILD_CPU[0]
+    seconds, proc = best_of_process(args.repeat, cache_argv, cached_name)
     RSS[cached_name] = peak_rss_mb(cache_argv)
     same = "same output as cold" if proc.stdout == cold_output else "OUTPUT DIFFERS FROM COLD"
-    add(cached_name, min(times), total_bytes, n, f"exit {proc.returncode}, {same}")
+    add(cached_name, seconds, total_bytes, n, f"exit {proc.returncode}, {same}")
 
     # start-up for one note --------------------------------------------------------------------
     one = next((f for f in files if SAMPLE.name not in f.name), files[0])
