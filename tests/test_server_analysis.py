@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT, SAMPLES, line_of, run_cli
-from notecheck.server.analysis import (Settings, TextChange, analyze, fix_all, minimal_change, settings_from,
-                                       suppression_comment)
+from notecheck.server.analysis import Settings, TextChange, analyze, fix_all, minimal_change, settings_from
 from notecheck.server.positions import LineIndex
+from notecheck.suppressions import suppression_comment
 
 EXAMPLE = ROOT / "examples" / "aBcD3fGh1jK.md"
 SAMPLE = SAMPLES / "lXUZvyajciY.md"

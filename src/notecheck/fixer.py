@@ -84,6 +84,14 @@ def _adapt_newlines(content: str, newline: str) -> str:
     return normalized.replace("\n", newline)
 
 
+def edit_content(text: str, edit: Edit) -> str:
+    """What ``edit`` writes into ``text``: its content with the line ending of the line it lands on."""
+    content = edit.content
+    if "\n" in content or "\r" in content:  # only then the line's ending matters (finding it scans the line)
+        content = _adapt_newlines(content, _newline_at(text, edit.start))
+    return content
+
+
 def _overlaps(a: Edit, b: Edit) -> bool:
     """Two edits conflict when their ranges intersect, or both start at the same place."""
     if a.start == b.start:
@@ -164,10 +172,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     last = 0
     for e in edits:
         out.append(text[last:e.start])
-        content = e.content
-        if "\n" in content or "\r" in content:  # only then the line's ending matters (finding it scans the line)
-            content = _adapt_newlines(content, _newline_at(text, e.start))
-        out.append(content)
+        out.append(edit_content(text, e))
         last = e.end
     out.append(text[last:])
     return "".join(out)

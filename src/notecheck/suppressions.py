@@ -166,6 +166,18 @@ def _unused(note: Note, sup, used_codes: set[str], known: list[str], ran: list[s
 _KIND_RE = re.compile(r"<!--\s*notecheck:\s*([\w-]+)")
 
 
+def suppression_comment(kind: str, codes: tuple[str, ...] | list[str]) -> str:
+    """A comment the suppression parser (note.py's _SUPPRESS_RE) reads."""
+    return f"<!-- notecheck: {kind}={','.join(codes)} -->"
+
+
+def comment_with_codes(text: str, sup, codes: tuple[str, ...] | list[str]) -> str:
+    """The suppression comment ``sup`` of ``text`` rewritten to silence ``codes``, of the same kind."""
+    m = _KIND_RE.match(text, sup.start)
+    kind = m.group(1) if m else ("disable-file" if sup.file_level else "disable")
+    return suppression_comment(kind, codes)
+
+
 def _diagnostic(note: Note, sup, path: str, message: str, keep: tuple[str, ...]) -> Diagnostic:
     line, col = note.position(sup.start)
     end_line, end_col = note.position(sup.end)
@@ -177,9 +189,7 @@ def _diagnostic(note: Note, sup, path: str, message: str, keep: tuple[str, ...])
 def _fix(note: Note, sup, keep: tuple[str, ...]) -> Fix:
     text = note.text
     if keep:
-        m = _KIND_RE.match(text, sup.start)
-        kind = m.group(1) if m else ("disable-file" if sup.file_level else "disable")
-        return Fix.replace(sup.start, sup.end, f"<!-- notecheck: {kind}={','.join(keep)} -->",
+        return Fix.replace(sup.start, sup.end, comment_with_codes(text, sup, keep),
                            applicability=UNSAFE, description="remove the unused codes")
     line_start = text.rfind("\n", 0, sup.start) + 1
     newline = text.find("\n", sup.end)

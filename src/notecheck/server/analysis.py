@@ -139,7 +139,7 @@ def fix_all(text: str, path: str | None, settings: Settings = Settings(), *, roo
             encoding: str = UTF16) -> TextChange | None:
     """The safe fixes of ``notecheck fix`` as one edit: the smallest range holding every
     change (None when nothing changes). Raises ConfigError for a broken config."""
-    from ..fixer import fix_text
+    from ..fixer import fix_note
 
     config = config_for(path, settings, root)
     if path is not None and config.is_excluded(path):
@@ -147,7 +147,7 @@ def fix_all(text: str, path: str | None, settings: Settings = Settings(), *, roo
     note, sidecar = _load(text, path, config)
     if note.text != text:  # undecodable (NC001): never rewritten
         return None
-    fixed = fix_text(text, config, unsafe=False, path=path, sidecar=sidecar).text
+    fixed = fix_note(text, config, path, unsafe=False, sidecar=sidecar, note=note).text
     return minimal_change(text, fixed, LineIndex(text), encoding)
 
 
@@ -230,15 +230,14 @@ def _word_end(text: str, start: int) -> int:
 
 def _quick_fix(text: str, index: LineIndex, diag: Diagnostic, encoding: str) -> Action | None:
     """The finding's own edits, with line endings adapted as ``notecheck fix`` adapts them."""
-    from ..fixer import _adapt_newlines, _newline_at
+    from ..fixer import edit_content
 
     fix = diag.fix
     assert fix is not None
     edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
     if not edits or any(e.end > len(text) for e in edits):
         return None
-    changes = tuple(TextChange(_range(index, e.start, e.end, encoding),
-                               _adapt_newlines(e.content, _newline_at(text, e.start)))
+    changes = tuple(TextChange(_range(index, e.start, e.end, encoding), edit_content(text, e))
                     for e in edits if text[e.start:e.end] != e.content)
     if not changes:
         return None
@@ -248,11 +247,6 @@ def _quick_fix(text: str, index: LineIndex, diag: Diagnostic, encoding: str) -> 
     return Action(title, changes)
 
 
-def suppression_comment(kind: str, codes: tuple[str, ...] | list[str]) -> str:
-    """A comment the suppression parser (note.py's _SUPPRESS_RE) reads."""
-    return f"<!-- notecheck: {kind}={','.join(codes)} -->"
-
-
 def _disable(note, text: str, index: LineIndex, diag: Diagnostic, start: int, encoding: str) -> Action:
     """Silence this finding: a comment alone on the line before its line, or, where a
     comment cannot stand (in the front matter's YAML, in a fenced code block such as a
@@ -260,7 +254,7 @@ def _disable(note, text: str, index: LineIndex, diag: Diagnostic, start: int, en
     comment for the same line (or file) gets the code added."""
     from ..fixer import _newline_at
     from ..note import BOM
-    from ..suppressions import _KIND_RE
+    from ..suppressions import comment_with_codes, suppression_comment
 
     code = diag.code
     fm = note.front_matter
@@ -273,9 +267,7 @@ def _disable(note, text: str, index: LineIndex, diag: Diagnostic, start: int, en
         same = [s for s in note.suppressions if s.file_level and s.codes]
     if same:
         sup = same[0]
-        m = _KIND_RE.match(text, sup.start)
-        kind = m.group(1) if m else ("disable-file" if file_level else "disable")
-        comment = suppression_comment(kind, (*sup.codes, code))
+        comment = comment_with_codes(text, sup, (*sup.codes, code))
         return Action(title, (TextChange(_range(index, sup.start, sup.end, encoding), comment),))
     if file_level:
         at = fm.end if fm is not None else (1 if text.startswith(BOM) else 0)
