@@ -16,7 +16,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp import client as plc
 
 from conftest import FIXTURES, ROOT, run_cli
-from notecheck.server.lsp import explain_text
+from notecheck.explain import explain
 from notecheck.server.analysis import analyze
 from notecheck.server.positions import UTF8, UTF16, LineIndex
 from test_server_analysis import URL, defective
@@ -310,7 +310,7 @@ async def test_hover_on_a_finding_shows_its_explanation(vscode, tmp_path):
         types.TextDocumentIdentifier(uri), nc301.range.start))
     assert hover.contents.kind == types.MarkupKind.Markdown
     assert hover.contents.value.startswith("**NC301** label 8:20 is 500 s but t=520s is 8:40\n\n")
-    assert f"```text\n{explain_text('NC301')}\n```" in hover.contents.value
+    assert f"```text\n{explain('NC301')}\n```" in hover.contents.value
     assert hover.range == nc301.range
     nothing = await client.text_document_hover_async(types.HoverParams(
         types.TextDocumentIdentifier(uri), types.Position(nc301.range.start.line, 2)))

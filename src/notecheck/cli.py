@@ -315,10 +315,7 @@ def _run(args, *, fix: bool) -> int:
         if args.statistics:
             _statistics(results, stream, args.output_format)
         else:
-            from .output.text import use_color
-
-            options = OutputOptions(show_source=args.show_source, statistics=args.statistics, quiet=quiet,
-                                    show_fixes=args.show_fixes, color=use_color(stream))
+            options = OutputOptions(show_source=args.show_source, quiet=quiet, show_fixes=args.show_fixes)
             write(args.output_format, results, stream, options)
     if not args.diff and not _summary(args, results, changes, hidden):
         return EXIT_ERROR
@@ -460,14 +457,13 @@ def _rules(args) -> int:
 
 
 def _explain(code: str) -> int:
-    from .explain import render
-    from .suppressions import describe
+    from .explain import explain
 
-    rule = describe(code)  # a registered rule, or NC009 (unused-suppression)
-    if rule is None:
+    page = explain(code)
+    if page is None:
         print(f"notecheck: error: unknown rule code {code!r}; 'notecheck rules' lists them", file=sys.stderr)
         return EXIT_ERROR
-    print(render(rule))
+    print(page)
     return EXIT_OK
 
 

@@ -24,6 +24,14 @@ def plain_text(text: str) -> str:
     return _CODE.sub(lambda m: next(g for g in m.groups() if g is not None), text)
 
 
+def explain(code: str) -> str | None:
+    """What ``notecheck explain CODE`` prints; None for an unknown code."""
+    from .suppressions import describe
+
+    rule = describe(code)  # a registered rule, or NC009 (unused-suppression)
+    return render(rule) if rule is not None else None
+
+
 def render(rule) -> str:
     """The whole ``explain`` page of a rule: title line, summary, documentation."""
     fix = {"safe": "fixable (safe: applied by notecheck fix)",

@@ -20,6 +20,18 @@ FORMATS = {
 TEXT_FORMATS = ("full", "concise", "text")
 
 
+def plural(n: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def applicability(diag) -> str | None:
+    """How a finding's fix applies: ``"safe"``, ``"unsafe"``, or None when it has no fix."""
+    if not diag.fixable:
+        return None
+    return "unsafe" if getattr(diag.fix, "applicability", "safe") == "unsafe" else "safe"
+
+
 def workspace_relative(path: str, root: str | None) -> str:
     """``path`` as CI annotations want it: relative to the checkout ``root`` (GitHub's
     GITHUB_WORKSPACE, GitLab's CI_PROJECT_DIR) when absolute and inside it, with ``/`` separators."""
@@ -40,7 +52,6 @@ def workspace_relative(path: str, root: str | None) -> str:
 @dataclass(frozen=True)
 class OutputOptions:
     show_source: bool = True
-    statistics: bool = False
     quiet: bool = False
     show_fixes: bool = False
     color: bool | None = None  # None: decided by output.text.use_color (environment, terminal)

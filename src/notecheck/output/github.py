@@ -16,7 +16,7 @@ import os
 from typing import IO, Sequence
 
 from ..escape import for_terminal
-from . import workspace_relative
+from . import applicability, workspace_relative
 
 
 def escape_data(text: str) -> str:
@@ -40,7 +40,7 @@ def command(diag) -> str:
     rendered = ",".join(f"{key}={escape_property(str(value))}" for key, value in props)
     fixable = ""
     if diag.fixable:
-        unsafe = getattr(diag.fix, "applicability", "safe") == "unsafe"
+        unsafe = applicability(diag) == "unsafe"
         fixable = f" (fixable with `notecheck fix{' --unsafe-fixes' if unsafe else ''}`)"
     return f"::{kind} {rendered}::{escape_data(for_terminal(diag.message) + fixable)}"
 

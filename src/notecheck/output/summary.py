@@ -23,6 +23,7 @@ from typing import Sequence
 from urllib.parse import quote
 
 from ..escape import for_terminal
+from . import applicability, plural
 
 MAX_FINDINGS = 30  # findings listed one by one
 MAX_FILES = 50  # rows of the per-file table
@@ -95,16 +96,6 @@ def _file_link(path: str) -> str:
     return f"[{label}]({url.rsplit('#', 1)[0]})" if url else label
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _applicability(diag) -> str | None:
-    if not diag.fixable:
-        return None
-    return "unsafe" if getattr(diag.fix, "applicability", "safe") == "unsafe" else "safe"
-
-
 def _message(text: str) -> str:
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE - 1] + "…"
@@ -113,7 +104,7 @@ def _message(text: str) -> str:
 
 def summary_markdown(results: Sequence, *, changed_since: str | None = None, hidden: int = 0) -> str:
     """The Markdown summary of ``results`` (FileResults), ending with a blank line."""
-    from ..suppressions import describe
+    from .text import statistics
 
     diags = [d for r in results for d in r.diagnostics]
     errors = [r for r in results if r.error is not None]
@@ -124,11 +115,11 @@ def summary_markdown(results: Sequence, *, changed_since: str | None = None, hid
     if diags:
         n_err = sum(1 for d in diags if d.severity == "error")
         n_warn = len(diags) - n_err
-        out.append(f"❌ **{_plural(len(diags), 'problem')}** in {_plural(len(files), 'note')} "
-                   f"({checked} checked): {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}.")
+        out.append(f"❌ **{plural(len(diags), 'problem')}** in {plural(len(files), 'note')} "
+                   f"({checked} checked): {plural(n_err, 'error')}, {plural(n_warn, 'warning')}.")
     else:
-        out.append(f"✅ No problems in {_plural(checked, 'note')} checked.")
-    kinds = Counter(_applicability(d) for d in diags)
+        out.append(f"✅ No problems in {plural(checked, 'note')} checked.")
+    kinds = Counter(applicability(d) for d in diags)
     if diags:
         out.append("")
         out.append(f"Fixable: **{kinds['safe']}** with `notecheck fix`, **{kinds['unsafe']}** more with "
@@ -137,19 +128,19 @@ def summary_markdown(results: Sequence, *, changed_since: str | None = None, hid
     if changed_since is not None:
         out.append("")
         shown = f"Only findings on lines changed since `{changed_since.replace('`', '')}` are shown"
-        out.append(shown + (f" ({_plural(hidden, 'other finding')} on unchanged lines not shown)." if hidden else "."))
+        out.append(shown + (f" ({plural(hidden, 'other finding')} on unchanged lines not shown)." if hidden else "."))
     if errors:
         out.append("")
-        out.append(f"**{_plural(len(errors), 'path')} could not be checked:** "
+        out.append(f"**{plural(len(errors), 'path')} could not be checked:** "
                    + "; ".join(f"{escape(r.path)}: {escape(r.error)}" for r in errors))
 
     if diags:
-        by_code = Counter(d.code for d in diags)
+        fixes = Counter((d.code, applicability(d)) for d in diags)
         out += ["", "| Rule | Name | Findings | Safe fix | Unsafe fix |", "|---|---|--:|--:|--:|"]
-        for code, n in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
-            rule = describe(code)
-            fix = Counter(_applicability(d) for d in diags if d.code == code)
-            out.append(f"| {escape(code)} | {escape(rule.name) if rule else ''} | {n} | {fix['safe']} | {fix['unsafe']} |")
+        for s in statistics(results):
+            code = s["code"]
+            out.append(f"| {escape(code)} | {escape(s['name'])} | {s['count']} | {fixes[code, 'safe']} | "
+                       f"{fixes[code, 'unsafe']} |")
 
         out += ["", "| File | Findings | Errors | Warnings | Fixable |", "|---|--:|--:|--:|--:|"]
         ranked = sorted(files, key=lambda r: (-len(r.diagnostics), r.path))
@@ -160,14 +151,14 @@ def summary_markdown(results: Sequence, *, changed_since: str | None = None, hid
                        f"{len(r.diagnostics) - n_err} | {fixable} |")
         if len(ranked) > MAX_FILES:
             rest = ranked[MAX_FILES:]
-            out.append(f"| … and {_plural(len(rest), 'more file')} | {sum(len(r.diagnostics) for r in rest)} | | | |")
+            out.append(f"| … and {plural(len(rest), 'more file')} | {sum(len(r.diagnostics) for r in rest)} | | | |")
 
         first = diags[:MAX_FINDINGS]
-        title = (f"All {_plural(len(diags), 'finding')}" if len(diags) <= MAX_FINDINGS
+        title = (f"All {plural(len(diags), 'finding')}" if len(diags) <= MAX_FINDINGS
                  else f"The first {len(first)} of {len(diags)} findings")
         out += ["", f"**{title}**", "", "| Where | Rule | Severity | Message |", "|---|---|---|---|"]
         for d in first:
-            fix = _applicability(d)
+            fix = applicability(d)
             mark = {"safe": " (fix)", "unsafe": " (unsafe fix)"}.get(fix or "", "")
             out.append(f"| {_location(d.path, d.line)} | {escape(d.code)} | {d.severity}{mark} | {_message(d.message)} |")
     out.append("")

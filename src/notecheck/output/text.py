@@ -14,6 +14,7 @@ from collections import Counter
 from typing import IO, Mapping, Sequence
 
 from ..escape import excerpt_for_terminal, for_terminal
+from . import applicability, plural
 
 _MAX_EXCERPT = 160
 
@@ -67,32 +68,28 @@ def _excerpt(line_text: str, column: int) -> tuple[str, int]:
     return prefix + text + suffix, col + len(prefix)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def summary_line(results: Sequence) -> str:
     diags = [d for r in results for d in r.diagnostics]
     fixed = sum(len(r.fixed) for r in results)
     files = sum(1 for r in results if r.diagnostics)
     checked = sum(1 for r in results if r.error is None or r.diagnostics)  # a fix not written was checked
     unchecked = sum(1 for r in results if r.error is not None and not r.diagnostics)
-    not_checked = f"{_plural(unchecked, 'path')} could not be checked" if unchecked else ""
+    not_checked = f"{plural(unchecked, 'path')} could not be checked" if unchecked else ""
     if not diags:
         if unchecked:  # never "All checks passed" when a path was missing or unreadable
-            base = f"No problems found in {_plural(checked, 'file')} checked; {not_checked}."
+            base = f"No problems found in {plural(checked, 'file')} checked; {not_checked}."
         else:
-            base = f"All checks passed ({_plural(checked, 'file')} checked)."
+            base = f"All checks passed ({plural(checked, 'file')} checked)."
     else:
         warnings = sum(1 for d in diags if d.severity == "warning")
         levels = ""
         if warnings:
             errors = len(diags) - warnings
-            levels = " (" + ", ".join(([_plural(errors, "error")] if errors else [])
-                                      + [_plural(warnings, "warning")]) + ")"
-        unsafe = sum(1 for d in diags if d.fixable and getattr(d.fix, "applicability", "safe") == "unsafe")
+            levels = " (" + ", ".join(([plural(errors, "error")] if errors else [])
+                                      + [plural(warnings, "warning")]) + ")"
+        unsafe = sum(1 for d in diags if applicability(d) == "unsafe")
         fixable = sum(1 for d in diags if d.fixable) - unsafe
-        base = f"Found {_plural(len(diags), 'problem')}{levels} in {_plural(files, 'file')} ({checked} checked)"
+        base = f"Found {plural(len(diags), 'problem')}{levels} in {plural(files, 'file')} ({checked} checked)"
         if not_checked:
             base += f"; {not_checked}"
         if fixable:
@@ -101,7 +98,7 @@ def summary_line(results: Sequence) -> str:
             base += f"; {unsafe} {'more ' if fixable else ''}with `notecheck fix --unsafe-fixes`"
         base += "."
     if fixed:
-        base = f"Fixed {_plural(fixed, 'problem')}. " + base
+        base = f"Fixed {plural(fixed, 'problem')}. " + base
     return base
 
 

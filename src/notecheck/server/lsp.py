@@ -31,6 +31,7 @@ from pygls.workspace import TextDocument
 from .. import __version__
 from ..config import ConfigError
 from ..diagnostic import SAFE
+from ..explain import explain
 from . import analysis
 from .analysis import Analysis, Item, Settings, TextChange
 from .positions import UTF16
@@ -278,13 +279,10 @@ class NotecheckServer(LanguageServer):
             state.analysis, state.epoch = result, epoch  # for the next request (the editor asks often)
         return doc, result
 
-    def apply_settings(self, data: Any) -> bool:
-        new, problems = analysis.settings_from(data, self.settings)
+    def apply_settings(self, data: Any) -> None:
+        self.settings, problems = analysis.settings_from(data, self.settings)
         for problem in problems:
             self.show_once(f"notecheck: {problem}", types.MessageType.Warning)
-        changed = new != self.settings
-        self.settings = new
-        return changed
 
     # -- capabilities --------------------------------------------------------------------
     def client_can(self, dotted: str) -> Any:
@@ -333,19 +331,10 @@ def _contains(r: tuple[int, int, int, int], pos: types.Position) -> bool:
     return (r[0], r[1]) <= (pos.line, pos.character) <= (r[2], r[3])
 
 
-def explain_text(code: str) -> str | None:
-    """What ``notecheck explain CODE`` prints; None for an unknown code."""
-    from ..explain import render
-    from ..suppressions import describe
-
-    rule = describe(code)
-    return render(rule) if rule is not None else None
-
-
 def hover_text(items: list[Item], markdown: bool) -> str:
     parts = []
     for item in items:
-        explanation = explain_text(item.code) or item.code
+        explanation = explain(item.code) or item.code
         if markdown:
             parts.append(f"**{item.code}** {item.message}\n\n[{item.code} in the README]({rule_url(item.code)})"
                          f"\n\n```text\n{explanation}\n```")
