@@ -354,6 +354,15 @@ class Passage:
     def covers(self, seconds: float) -> bool:
         return self.start <= seconds and (self.end is None or seconds < self.end)
 
+    @property
+    def shown_label(self) -> str:
+        """The passage's time for a message: as the note writes it, else rendered."""
+        if self.label:
+            return self.label
+        from .times import render_label
+
+        return render_label(self.start)
+
 
 def link_seconds(link: Any) -> int | None:
     """A link's time: from its label when valid, else from ``t=`` (SPEC §2); None if neither."""
@@ -445,6 +454,11 @@ def passages_from_sidecar(sidecar: Any) -> list[Passage]:
 
 def sidecar_usable(sidecar: Any) -> bool:
     return sidecar is not None and getattr(sidecar, "error", None) is None and bool(getattr(sidecar, "segments", None))
+
+
+def window_passages(note: Any, index: QuoteIndex, sidecar_used: bool) -> list[Passage]:
+    """The passages a citation points into: the note's paragraphs (finer sidecar segments hold the words)."""
+    return passages_from_transcript(note) if sidecar_used and note.transcript else index.passages
 
 
 def passages_for(note: Any, sidecar: Any = None) -> list[Passage]:
@@ -1001,18 +1015,23 @@ def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
 def word_changes(quote_tokens: Sequence[tuple[str, int, int]], quote_text: str,
                  window: Sequence[tuple[str, int, int, int]], index: QuoteIndex) -> tuple[WordChange, ...]:
     """The differences between a quote sentence's words and a transcript window's, as written."""
-    import difflib
-
-    a = [t[0] for t in quote_tokens]
-    b = [t[0] for t in window]
     out: list[WordChange] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal" or op == "replace" and _joined(a[i1:i2]) == _joined(b[j1:j2]):
-            continue  # the same words, or a compound written with or without a blank (GPT5, GPT-5)
+    for op, i1, i2, j1, j2 in word_diff([t[0] for t in quote_tokens], [t[0] for t in window]):
         q = quote_text[quote_tokens[i1][1]:quote_tokens[i2 - 1][2]] if i2 > i1 else ""
         t = _window_text(window[j1:j2], index) if j2 > j1 else ""
         out.append(WordChange({"replace": "changed", "delete": "added", "insert": "left out"}[op], q, t))
     return tuple(out)
+
+
+def word_diff(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """The difflib opcodes turning words ``a`` into ``b`` that are differences: not the same
+    words, nor a compound written with or without a blank (GPT5, GPT-5). The repair edits
+    what the message names."""
+    import difflib
+
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return [op for op in ops
+            if op[0] != "equal" and not (op[0] == "replace" and _joined(a[op[1]:op[2]]) == _joined(b[op[3]:op[4]]))]
 
 
 def _joined(words: Sequence[str]) -> str:
@@ -1089,10 +1108,7 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
         out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
                                  index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
                                  key=f.words, runner_up=runner_up))
-    placed = None
-    if anchor_fragment is not None:
-        placed = anchor_fragment
-    return QuoteMatch(tuple(out), placed)
+    return QuoteMatch(tuple(out), anchor_fragment)
 
 
 def _cleaned(f: Fragment) -> Fragment:
@@ -1129,18 +1145,21 @@ _CACHE_KEY = "_quote_index"
 
 
 def index_for(note: Any, sidecar: Any = None, clean: bool = True) -> QuoteIndex:
-    """The note's QuoteIndex (over the sidecar's segments when usable), built once and cached on the note."""
+    """The note's QuoteIndex (over the sidecar's segments when usable), built once and cached on the note.
+
+    One note may ask for two (the sidecar's and, for a paragraph of its own, the transcript's):
+    each is kept, so asking in turn never builds one again."""
     use_sidecar = sidecar_usable(sidecar)
     key = (id(sidecar) if use_sidecar else None, clean)
-    cache = getattr(note, "__dict__", {}).get(_CACHE_KEY)
-    if cache is not None and cache[0] == key:
-        return cache[1]
+    try:
+        cache = note.__dict__.setdefault(_CACHE_KEY, {})
+    except (AttributeError, TypeError):
+        cache = {}
+    index = cache.get(key)
+    if index is not None:
+        return index
     duration = getattr(sidecar, "duration", None) if use_sidecar else None
     if duration is None:
         duration = getattr(note, "duration", None)
-    index = QuoteIndex(passages_for(note, sidecar), clean, duration)
-    try:
-        note.__dict__[_CACHE_KEY] = (key, index)
-    except (AttributeError, TypeError):
-        pass
+    index = cache[key] = QuoteIndex(passages_for(note, sidecar), clean, duration)
     return index

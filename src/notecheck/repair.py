@@ -52,7 +52,6 @@ second run has nothing left to do.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ from typing import Sequence
 
 from .diagnostic import UNSAFE, Edit, Fix
 from .note import Note
-from .quotematch import QuoteIndex, SentenceMatch, locate, passages_from_transcript, sidecar_usable, tokens
+from .quotematch import _ANNOTATION_RE, QuoteIndex, SentenceMatch, locate, sidecar_usable, tokens, window_passages, word_diff
 from .timeline import CheckedQuote
 
 __all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest"]
@@ -135,7 +134,7 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     A quote with no verbatim sentence has only its citation to say where it is: it must have one,
     and once repaired be placed where it cites (the what-if finds a new NC502 otherwise)."""
     index = cq.index
-    grid = passages_from_transcript(note) if sidecar_usable(ctx.sidecar) and note.transcript else index.passages
+    grid = window_passages(note, index, sidecar_usable(ctx.sidecar))
     starts = sorted({p.start for p in grid})
 
     def para(tok: tuple) -> int:
@@ -316,11 +315,8 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
 
 
 def _differences(quote: Sequence[tuple], window: _Window) -> list[tuple[str, int, int, int, int]]:
-    """The word diff of quotematch.word_changes (the message's): its opcodes that are differences
-    (a compound written with or without a blank, GPT5 / GPT-5, is none)."""
-    ops = difflib.SequenceMatcher(None, [t[0] for t in quote], [t[0] for t in window], autojunk=False).get_opcodes()
-    return [op for op in ops if op[0] != "equal"
-            and not (op[0] == "replace" and _joined(quote[op[1]:op[2]]) == _joined(window[op[3]:op[4]]))]
+    """The word diff of quotematch.word_changes (the message's), on tokens."""
+    return word_diff([t[0] for t in quote], [t[0] for t in window])
 
 
 def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, starts: bool,
@@ -351,10 +347,6 @@ _WORD_AFTER_RE = re.compile(r"(?:[-'\u2019][^\W_]+)*")
 def _repeated(text: str, tok: tuple[str, int, int]) -> bool:
     """The quote token stands for a word said twice or more in a row (clean verbatim keeps one)."""
     return len(tokens(text[tok[1]:tok[2]], clean=False)) > 1
-
-
-def _joined(toks: Sequence[tuple]) -> str:
-    return "".join(t[0] for t in toks).replace("'", "")
 
 
 def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool, trail: bool) -> str:
@@ -403,7 +395,6 @@ def _ends_sentence(between: str) -> bool:
     return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", between)) is not None
 
 
-_ANNOTATION_RE = re.compile(r"\[[^\[\]\n]*\]")
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _BLANKS_RE = re.compile(r"\s+")
 _DASHES = ("--", "\u2014", "\u2013", "-")

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 
 from .diagnostic import UNSAFE, Edit, Fix
 from .note import Highlight, Note, Quote, YouTubeLink
-from .quotematch import QuoteIndex, QuoteMatch, SentenceMatch, TimeEstimate, index_for, link_seconds, locate
+from .quotematch import (QuoteIndex, QuoteMatch, SentenceMatch, TimeEstimate, index_for, link_seconds, locate,
+                         passages_from_transcript, sidecar_usable, window_passages)
 from .times import note_label_style, render_bound_like, render_label, render_t, render_tag
 
 _OPENING_QUOTE = ("\"", "\u201c", "\u201e", "'", "\u2018", "\u00ab")
@@ -211,10 +212,7 @@ def _said_where_cited(cq: CheckedQuote, note: Note, sidecar_used: bool, cited: f
 
 
 def _passage_label(index: QuoteIndex, i: int | None) -> str:
-    if i is None:
-        return "?"
-    passage = index.passages[i]
-    return passage.label if passage.label else render_label(passage.start)
+    return index.passages[i].shown_label if i is not None else "?"
 
 
 def _note_paragraph(note: Note, cq: CheckedQuote, first: SentenceMatch,
@@ -232,12 +230,10 @@ def _note_paragraph(note: Note, cq: CheckedQuote, first: SentenceMatch,
     para = _paragraph_covering(note, seconds)
     if para is None:
         return None
-    return para.start, (para.end if para.end is not None else math.inf), para.label or render_label(para.start)
+    return para.start, (para.end if para.end is not None else math.inf), para.shown_label
 
 
 def _paragraph_covering(note: Note, seconds: float):
-    from .quotematch import passages_from_transcript
-
     for p in passages_from_transcript(note):
         if p.covers(seconds):
             return p
@@ -246,10 +242,7 @@ def _paragraph_covering(note: Note, seconds: float):
 
 def _previous_start(index: QuoteIndex, note: Note, sidecar_used: bool, lo: float) -> float:
     """The distinct start before ``lo`` among the passages the window is made of."""
-    from .quotematch import passages_from_transcript
-
-    passages = passages_from_transcript(note) if sidecar_used and note.transcript else index.passages
-    earlier = [p.start for p in passages if p.start < lo]
+    earlier = [p.start for p in window_passages(note, index, sidecar_used) if p.start < lo]
     return max(earlier) if earlier else lo
 
 
@@ -303,6 +296,12 @@ class Timeline:
         """The clip command the timeline is made of: the first with a start and an end."""
         return next((c for c in self.calls if c.start is not None and c.end is not None
                      and not c.start.infinite), None)
+
+    @property
+    def reference(self) -> float | None:
+        """The highlight's own time a clip start is judged against: the attribution's, else the thumbnail's."""
+        ref = self.attribution if self.attribution is not None else self.thumbnail
+        return ref.seconds if ref is not None else None
 
     @property
     def start(self) -> float | None:
@@ -365,7 +364,6 @@ def timelines(note: Note, ctx) -> list[Timeline]:
     cached = note.__dict__.get("_timelines")
     if cached is not None and cached[0] == key and cached[1] is note.highlights:
         return cached[2]
-    from .quotematch import sidecar_usable
     from .rules.clips import clip_calls
 
     quotes = {id(cq.quote): cq for cq in checked_quotes(note, ctx)}
@@ -378,7 +376,7 @@ def timelines(note: Note, ctx) -> list[Timeline]:
         if tl.quote is not None:
             tl.placement = place(tl.quote, note, sidecar_used)
         _judge(tl)
-        tl.fix = _rebuild(tl, note, ctx) if tl.placement is not None and _anything_wrong(tl, note, ctx) else None
+        tl.fix = _rebuild(tl, note, ctx) if tl.placement is not None and _anything_wrong(tl, ctx) else None
         out.append(tl)
     note.__dict__["_timelines"] = (key, note.highlights, out)
     return out
@@ -406,8 +404,7 @@ def _judge(tl: Timeline) -> None:
             continue
         if not placed and a is not None and e is not None and a.seconds >= e:
             continue  # the attribution after the end is NC409's alone
-        reference = a.seconds if a is not None else (t.seconds if t is not None else None)
-        verdict = tl.clip_start_verdict(call.start.seconds, reference)
+        verdict = tl.clip_start_verdict(call.start.seconds, tl.reference)
         if verdict is not None and not (followed and call is tl.call):
             tl.start_off[id(call)] = verdict
     clip_wrong = tl.call is not None and id(tl.call) in tl.start_off
@@ -421,15 +418,13 @@ def _judge(tl: Timeline) -> None:
         tl.thumbnail_off = not fits and not (tl.misplaced and tl.in_window(t.seconds))
 
 
-def _anything_wrong(tl: Timeline, note: Note, ctx) -> bool:
+def _anything_wrong(tl: Timeline, ctx) -> bool:
     return bool(tl.thumbnail_off or tl.misplaced or tl.after_end or tl.start_off or tl.past_end
                 or _sidecar_time_off(tl, ctx))
 
 
 def _sidecar_time_off(tl: Timeline, ctx) -> bool:
     """NC602's condition for a highlight: the attribution is not the start of the segment holding the quote."""
-    from .quotematch import sidecar_usable
-
     p, a = tl.placement, tl.attribution
     if p is None or a is None or not sidecar_usable(ctx.sidecar) or tl.quote is None:
         return False
@@ -450,12 +445,10 @@ def _rebuild(tl: Timeline, note: Note, ctx) -> Fix | None:
     the latest and is stretched to the last sentence; the thumbnail goes with whichever of
     the clip start and the attribution it was, else with the clip start.
     """
-    from .quotematch import sidecar_usable
-
     p = tl.placement
     assert p is not None
     t, a, call = tl.thumbnail, tl.attribution, tl.call
-    move_citation = tl.misplaced or tl.after_end or (sidecar_usable(ctx.sidecar) and _sidecar_time_off(tl, ctx))
+    move_citation = tl.misplaced or tl.after_end or _sidecar_time_off(tl, ctx)
     a_new = p.target if a is not None and move_citation else (a.seconds if a is not None else None)
     delta = a_new - a.seconds if a is not None else 0
     s_new = e_new = None

@@ -17,6 +17,7 @@ from typing import Iterable
 from ..clipcmd import ClipCall, parse_clip_command
 from ..diagnostic import Finding, Fix
 from ..note import Highlight, Note
+from ..quotematch import ESTIMATE_MARGIN
 from ..times import describe, render_label, render_tag
 from ..timeline import Timeline, timelines
 from . import ERROR, rule
@@ -152,7 +153,7 @@ def _start_message(tl: Timeline, bound, verdict: str) -> str:
     lead = tl.lead
     if p is not None:
         w = p.words
-        if w.hi - w.lo < 2 * max(15.0, (w.end - w.start) / 10) + 1 and w.hi < w.end:
+        if w.hi - w.lo < 2 * max(ESTIMATE_MARGIN, (w.end - w.start) / 10) + 1 and w.hi < w.end:
             words = f"the quote's words (about {render_label(int(w.at))}, in the paragraph at {p.where})"
         else:
             words = f"the quote's words (in the paragraph at {p.where}, to {_shown_end(w.end)})"
@@ -282,8 +283,7 @@ def clip_output_tag(note: Note, ctx) -> Iterable[Finding]:
         Rewrites the tag from the clip start (``104m00s``).
     """
     for tl in timelines(note, ctx):
-        a = tl.attribution.seconds if tl.attribution is not None else (
-            tl.thumbnail.seconds if tl.thumbnail is not None else None)
+        a = tl.reference
         for call in tl.calls:
             if call.tag_seconds is None or call.tag_start is None or call.start is None or call.start.infinite:
                 continue

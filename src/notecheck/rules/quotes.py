@@ -11,9 +11,9 @@ from typing import Iterator
 
 from ..diagnostic import Finding
 from ..note import Note, YouTubeLink
-from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable
+from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, window_passages
 from ..repair import repair
-from ..timeline import CheckedQuote, checked_quotes, place, quote_fix, timelines
+from ..timeline import checked_quotes, place, quote_fix, timelines
 from . import rule
 
 EXCERPT = 80  # characters of transcript or quote text shown in a message
@@ -26,10 +26,7 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 def _time(index: QuoteIndex, i: int) -> str:
-    from ..times import render_label
-
-    passage = index.passages[i]
-    return passage.label if passage.label else render_label(passage.start)
+    return index.passages[i].shown_label
 
 
 def describe_changes(changes: tuple[WordChange, ...], limit: int = SHOWN_CHANGES) -> str:
@@ -228,7 +225,7 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
                           end=at + len(link.label) if link is not None else None,
                           fix=quote_fix(cq, p, note, ctx))
             continue
-        rest_lo, rest_hi = _neighbours(_window_passages(note, cq.index, used), p)
+        rest_lo, rest_hi = _neighbours(window_passages(note, cq.index, used), p)
         for s, t in p.sentences:
             beyond_neighbours = t.hi <= rest_lo or t.lo >= rest_hi
             if beyond_neighbours and (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
@@ -241,13 +238,6 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
 # A sentence of a quote outside Highlights is "elsewhere" when it lies beyond the paragraphs
 # next to the cited one and this far from it: a dialogue of short turns runs over several.
 SPLICE_SECONDS = 60
-
-
-def _window_passages(note: Note, index: QuoteIndex, sidecar_used: bool) -> list:
-    """The passages a citation points into: the note's paragraphs (finer sidecar segments hold the words)."""
-    from ..quotematch import passages_from_transcript
-
-    return passages_from_transcript(note) if sidecar_used and note.transcript else index.passages
 
 
 def _neighbours(passages: list, p) -> tuple[float, float]:
@@ -269,4 +259,4 @@ def _cited_text(link: YouTubeLink | None, seconds: int) -> str:
     return render_label(seconds)
 
 
-__all__ = ["CheckedQuote", "checked_quotes", "describe_changes"]
+__all__ = ["describe_changes"]

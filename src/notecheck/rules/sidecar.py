@@ -143,7 +143,10 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
         if not names:
             continue
         first = passages[p.first.passage]
-        if not first.speaker or _is_generic(normalize_name(first.speaker)):
+        if not first.speaker:
+            continue
+        first_name = normalize_name(first.speaker)
+        if _is_generic(first_name):
             continue
         # who speaks in the segments holding the verbatim sentences, the first sentence's speaker first
         speakers: list[str] = [first.speaker]
@@ -155,7 +158,7 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
         norm_speakers = [normalize_name(x) for x in speakers]
         at = render_label(int(first.start), style)
         span = (att.speaker_start, att.speaker_start + len(att.speaker))
-        if not any(same_person(n, normalize_name(first.speaker)) for n in names):
+        if not any(same_person(n, first_name) for n in names):
             yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} the "
                                    f"segment at {at} holding it is spoken by {first.speaker} (diarization may be "
                                    f"wrong: check the recording)", end=span[1])
