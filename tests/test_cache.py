@@ -677,6 +677,22 @@ def test_a_note_changed_just_before_it_was_read_is_hashed_on_every_lookup(projec
     assert reads == ["notes/clean.md"]
 
 
+def test_a_note_of_another_size_is_checked_again_without_being_read_by_the_lookup(project, monkeypatch, computed):
+    # another size is other bytes: the lookup does not hash them (a note grown past max-file-size
+    # would otherwise be read whole, only for the check to refuse it unread)
+    monkeypatch.setattr(cache_mod, "RACY_NS", ALWAYS_RACY)  # equal stat data would not be trusted either
+    prime("notes/clean.md")
+    note = project / "notes" / "clean.md"
+    note.write_bytes(note.read_bytes() + b"\nOne more line.\n")
+    reads: list[str] = []
+    real = cache_mod._read
+    monkeypatch.setattr(cache_mod, "_read", lambda path, limit=None: reads.append(path) or real(path, limit))
+    computed.clear()
+    run_cli("check", "-j1", "notes/clean.md")
+    assert reads == []
+    assert computed == ["notes/clean.md"]
+
+
 def test_an_old_note_is_answered_from_its_stat_data_alone(project, monkeypatch, computed):
     monkeypatch.setattr(cache_mod, "RACY_NS", 0)  # as if the note was last written long ago
     prime("notes/clean.md")

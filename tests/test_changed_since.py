@@ -16,7 +16,7 @@ import pytest
 from conftest import run_cli
 from gitrepo import (HIGHLIGHT_TAGS, VIDEO, clean_note, commit_all, git, init_repo, isolate_git, line_number,
                      note_with_highlight_findings, note_with_old_findings, requires_git)
-from notecheck.changed import FileChanges, keep, parse_diff, unquote_c_style
+from notecheck.changed import FileChanges, _changed_units, keep, parse_diff, unquote_c_style
 from notecheck.diagnostic import Diagnostic
 
 pytestmark = requires_git
@@ -362,3 +362,12 @@ def test_keep_a_finding_that_spans_lines_when_any_of_them_changed():
     assert keep(Diagnostic("n.md", 5, 1, "NC501", "error", "m"), changes, units=[(4, 8)])  # in a changed unit
     assert keep(Diagnostic("n.md", 1, 1, "NC201", "error", "m"), changes, units=[])  # the note changed
     assert not keep(Diagnostic("n.md", 1, 1, "NC201", "error", "m"), FileChanges(), units=[])
+
+
+def test_changed_units_read_a_note_within_max_file_size(tmp_path: Path):
+    note = tmp_path / "n.md"
+    note.write_text(clean_note(), encoding="utf-8")
+    size = note.stat().st_size
+    changes = FileChanges(added={2})  # a line of the front matter, one unit
+    assert _changed_units(str(note), changes, size) != []
+    assert _changed_units(str(note), changes, size - 1) == []  # over the limit: not read, no units

@@ -460,6 +460,9 @@ def _verify(dep: Any, t0: int) -> dict | None:
         return None
     if dep.get("racy") is False and dep.get("stat") == _stat_key(st):
         return dep
+    recorded = dep.get("stat")
+    if type(recorded) is list and recorded and recorded[0] != st.st_size:
+        return None  # another size: other bytes, whatever the hash (and a grown file is never read whole)
     data = _read(dep["path"])  # read after the stat above: the hash is at least as new as the stat
     if data is None or _digest(data) != dep["hash"]:
         return None
@@ -472,6 +475,7 @@ def _sidecar_records(path: str, note, config, t0: int) -> list[dict] | None:
     the first regular file, that one with its stat data and hash; None if it cannot be cached."""
     from . import sidecar
     from .config import DEFAULT_MAX_FILE_SIZE
+    from .runner import read_capped
 
     if not getattr(config, "use_sidecar", True):
         return []
@@ -481,11 +485,12 @@ def _sidecar_records(path: str, note, config, t0: int) -> list[dict] | None:
         if st is None:
             records.append({"path": cand, "stat": None, "hash": None})
             continue
-        if st.st_size > (getattr(config, "max_file_size", None) or DEFAULT_MAX_FILE_SIZE):
-            return None  # refused unread by the check (max-file-size); not worth reading here
-        data = _read(cand)
-        if data is None:
+        try:
+            data, _size = read_capped(cand, getattr(config, "max_file_size", None) or DEFAULT_MAX_FILE_SIZE)
+        except (OSError, ValueError):
             return None
+        if data is None:
+            return None  # refused unread by the check (max-file-size); not worth reading here
         records.append(_record(cand, st, data, t0))
         return records
     return records

@@ -30,7 +30,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 # Findings about the note as a whole: reported whenever the note changed at all. NC004
 # (mojibake) and NC009 (unused suppression) point at one piece of text and are line-level.
@@ -248,14 +248,14 @@ def _unit_lines(note) -> list[tuple[int, int]]:
     return out
 
 
-def _changed_units(path: str, changes: FileChanges) -> list[tuple[int, int]]:
-    from .note import parse_bytes
-    from .runner import read_bytes
+def _changed_units(path: str, changes: FileChanges, limit: int | None = None) -> list[tuple[int, int]]:
+    """The (first, last) lines of the note's units the change touches; none when it cannot be read
+    (or is over ``limit`` bytes, the check's max-file-size)."""
+    from .runner import read_note
 
-    data, _error = read_bytes(path)
-    if data is None:
+    note, _error = read_note(path, limit)
+    if note is None:
         return []
-    note = parse_bytes(data, path)
     return [(first, last) for first, last in _unit_lines(note) if changes.touches(first, last)]
 
 
@@ -273,8 +273,11 @@ def keep(diag, changes: FileChanges, units: list[tuple[int, int]]) -> bool:
     return any(first <= diag.line <= last for first, last in units)
 
 
-def filter_results(results: list, changes: Changes) -> tuple[list, int]:
-    """``results`` with only the findings the change is answerable for, and how many were dropped."""
+def filter_results(results: list, changes: Changes,
+                   limit_for: Callable[[str], int | None] | None = None) -> tuple[list, int]:
+    """``results`` with only the findings the change is answerable for, and how many were dropped.
+
+    ``limit_for(path)``: the max-file-size a note is read with (the check's)."""
     hidden = 0
     for result in results:
         if not result.diagnostics:
@@ -291,7 +294,8 @@ def filter_results(results: list, changes: Changes) -> tuple[list, int]:
         kept = []
         for diag in result.diagnostics:
             if units is None and diag.code not in NOTE_LEVEL_CODES and not file_changes.on_added_line(*_lines(diag)):
-                units = _changed_units(path, file_changes)  # parsed only when a finding needs it
+                limit = limit_for(path) if limit_for is not None else None
+                units = _changed_units(path, file_changes, limit)  # parsed only when a finding needs it
             if keep(diag, file_changes, units or []):
                 kept.append(diag)
         hidden += len(result.diagnostics) - len(kept)

@@ -264,7 +264,7 @@ def _run(args, *, fix: bool) -> int:
     if changes is not None:
         from .changed import filter_results
 
-        results, hidden = filter_results(results, changes)
+        results, hidden = filter_results(results, changes, lambda path: resolver(path).max_file_size)
         if hidden and not (args.quiet or args.silent):
             print(f"notecheck: {hidden} finding{'s' if hidden != 1 else ''} on lines not changed since "
                   f"{args.changed_since} not shown", file=sys.stderr)

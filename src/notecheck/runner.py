@@ -118,18 +118,28 @@ def read_limited(path: str, limit: int | None) -> tuple[bytes | None, str | None
             if limit is not None and len(data) > limit:  # never more: `check - < /dev/zero` ends here
                 return None, _too_large(None, limit), data
             return data, None, b""
-        with open(path, "rb") as fh:
-            if limit is None:
+        if limit is None:
+            with open(path, "rb") as fh:
                 return fh.read(), None, b""
-            size = os.fstat(fh.fileno()).st_size
-            data = fh.read(limit + 1) if size <= limit else b""
-            if size > limit or len(data) > limit:  # too large, or grew while read
-                return None, _too_large(max(size, len(data)), limit), b""
-            return data, None, b""
+        data, size = read_capped(path, limit)
+        if data is None:
+            return None, _too_large(size, limit), b""
+        return data, None, b""
     except IsADirectoryError:
         return None, "is a directory", b""
     except OSError as exc:
         return None, f"cannot read: {exc.strerror or exc}", b""
+
+
+def read_capped(path: str, limit: int) -> tuple[bytes | None, int]:
+    """(the file's bytes, its size); (None, its size) when it is larger than ``limit`` bytes or
+    grew past it while read: no more than ``limit + 1`` bytes are read. Raises OSError."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:
+        return None, max(size, len(data))
+    return data, size
 
 
 _NOT_CHECKED = "not checked: "

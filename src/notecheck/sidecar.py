@@ -126,14 +126,13 @@ def load(path: str, limit: int | None = None) -> Sidecar:
 
     ``limit``: max-file-size in bytes (default: the config's default); a larger file is not read."""
     from .config import DEFAULT_MAX_FILE_SIZE, format_size
+    from .runner import read_capped
 
     limit = limit or DEFAULT_MAX_FILE_SIZE
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            data = fh.read(limit + 1) if size <= limit else b""
-        if size > limit or len(data) > limit:
-            return Sidecar(path, error=f"sidecar {path} is {max(size, len(data)):,} bytes, larger than "
+        data, size = read_capped(path, limit)
+        if data is None:
+            return Sidecar(path, error=f"sidecar {path} is {size:,} bytes, larger than "
                                        f"max-file-size ({format_size(limit)}); not read")
     except OSError as exc:
         return Sidecar(path, error=f"sidecar {path} cannot be read: {exc.strerror or exc}")
