@@ -188,3 +188,16 @@ def test_baseline_and_write_baseline_exclude_each_other(archive):
 def test_write_baseline_into_a_missing_folder_is_a_clear_error(archive):
     code, _, err = run_cli("check", "--write-baseline", os.path.join("nowhere", "b.json"), ".")
     assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+def test_a_new_baseline_takes_the_umask_and_a_rewritten_one_keeps_its_mode(archive):
+    old = os.umask(0o027)
+    try:
+        run_cli("check", "--write-baseline", "baseline.json", ".")
+        assert os.stat("baseline.json").st_mode & 0o7777 == 0o640
+        os.chmod("baseline.json", 0o600)
+        run_cli("check", "--write-baseline", "baseline.json", ".")
+        assert os.stat("baseline.json").st_mode & 0o7777 == 0o600
+        assert [p for p in os.listdir(".") if p.endswith(".tmp")] == []
+    finally:
+        os.umask(old)

@@ -57,6 +57,7 @@ def check_paths(paths: PathArg | Iterable[PathArg], config: Config | None = None
     """
     import errno
 
+    from .runner import NO_SUCH_FILE
     from .runner import check_paths as _check_paths
 
     if isinstance(paths, (str, os.PathLike)):
@@ -65,7 +66,7 @@ def check_paths(paths: PathArg | Iterable[PathArg], config: Config | None = None
     out: list[Diagnostic] = []
     for result in _check_paths(names, config):
         if result.error is not None:
-            if result.error == "no such file or directory":
+            if result.error == NO_SUCH_FILE:
                 raise FileNotFoundError(errno.ENOENT, "No such file or directory", result.path)
             raise OSError(f"{result.path}: {result.error}")
         out.extend(result.diagnostics)

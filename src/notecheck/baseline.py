@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .config import ConfigError
-from .fingerprint import fingerprint
+from .fingerprint import fingerprint, fingerprints
 
 VERSION = 1
 
@@ -47,7 +46,7 @@ class BaselineError(ConfigError):
 class Baseline:
     root: str  # absolute folder of the baseline file: recorded paths are relative to it
     entries: list[dict] = field(default_factory=list)
-    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
+    _counts: dict[str, Counter] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for e in self.entries:
@@ -75,9 +74,6 @@ class Baseline:
             else:
                 out.append(d)
         return out
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
 
 def load(path: str) -> Baseline:
@@ -114,9 +110,8 @@ def entries_of(results: Iterable, baseline: Baseline) -> tuple[list[dict], set[s
             continue
         key = baseline.key(r.path)
         checked.add(key)
-        for d in r.diagnostics:
-            entries.append({"path": key, "code": d.code,
-                            "fingerprint": fingerprint(d, r.excerpts.get(d.line, "")), "message": d.message})
+        for d, fp in zip(r.diagnostics, fingerprints(r)):
+            entries.append({"path": key, "code": d.code, "fingerprint": fp, "message": d.message})
     return entries, checked
 
 
@@ -141,24 +136,11 @@ def write(path: str, results: Iterable) -> tuple[int, int]:
 
 
 def _write_atomic(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
+    """Replace ``path`` whole, keeping an existing baseline's permission bits."""
+    from .cache import replace_atomically
+
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+        mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+        replace_atomically(path, data, mode)
     except OSError as exc:
-        raise BaselineError(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if os.path.exists(path):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise BaselineError(f"--write-baseline {path}: cannot write: {exc.strerror or exc}") from None

@@ -565,23 +565,31 @@ def read_entry(path: str) -> dict | None:
 
 def write_atomic(path: str, data: bytes) -> bool:
     """Write ``path`` through a temporary file in its folder renamed over it; False if that failed."""
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY, 0o666)
+        replace_atomically(path, data)
     except OSError:
         return False
+    return True
+
+
+def replace_atomically(path: str, data: bytes, mode: int | None = None) -> None:
+    """Write ``path`` through a temporary file in its folder renamed over it (never half-written);
+    ``mode``: its permission bits (else 0o666 less the umask, as for any new file). Raises OSError."""
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY, 0o666)
     try:
         with open(fd, "wb") as fh:
             fh.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
-        return True
     except OSError:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        return False
+        raise
 
 
 def _create_if_absent(path: str, content: bytes) -> None:

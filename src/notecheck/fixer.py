@@ -399,6 +399,7 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
     except OSError as exc:  # a folder the user may not write, even when the note is writable
         raise WriteError(f"not written: cannot create a file in its folder {folder} ({exc.strerror or exc}); "
                          "fix writes the new note beside it and renames it over the old one") from exc
+    replaced = False
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -417,22 +418,17 @@ def write_atomic(path: str, data: bytes, expected: bytes | None = None) -> None:
         # that changes neither size nor times within the filesystem's timestamp granularity
         # (ext4, xfs, btrfs, APFS: 1 ns; HFS+, ext3: 1 s; FAT: 2 s).
         if seen is not None and not _same_file_state(seen, os.stat(target)):
-            changed = True
-        else:
-            changed = False
-            os.replace(tmp, target)  # after a crash: the old note or the new one, never half of one
+            raise WriteError("file changed while it was being fixed; not written")
+        os.replace(tmp, target)  # after a crash: the old note or the new one, never half of one
+        replaced = True
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise WriteError(f"cannot write: {exc.strerror or exc}") from exc
-    if changed:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise WriteError("file changed while it was being fixed; not written")
+    finally:
+        if not replaced:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def fix_file(path: str, config, display_path: str | None = None, *, unsafe: bool = False,

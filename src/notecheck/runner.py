@@ -19,6 +19,7 @@ from .engine import check_note
 from .note import Note, parse_bytes
 
 STDIN = "-"
+NO_SUCH_FILE = "no such file or directory"  # a path error the library raises as FileNotFoundError
 
 
 @dataclass
@@ -100,7 +101,7 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
                 seen.add(key)
                 yield arg
         else:
-            yield PathError(arg, "no such file or directory")
+            yield PathError(arg, NO_SUCH_FILE)
 
 
 def read_bytes(path: str, limit: int | None = None) -> tuple[bytes | None, str | None]:
@@ -306,8 +307,9 @@ def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *
             hit = cache.lookup(*task)
             if hit is not None:
                 known[i] = hit
-        per_file = cache.worker(per_file, [t for i, t in enumerate(tasks) if i not in known])
     todo = [t for i, t in enumerate(tasks) if i not in known]
+    if cache is not None:
+        per_file = cache.worker(per_file, todo)
     workers = 1 if any(t[0] == STDIN for t in todo) else worker_count(jobs, len(todo))
     computed = iter(parallel_map(per_file, todo, workers))
     done = iter([known[i] if i in known else next(computed) for i in range(len(tasks))])
