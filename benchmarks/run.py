@@ -308,7 +308,10 @@ def best_of_process(repeat: int, argv: list[str], name: str) -> tuple[float, sub
 def exit_remark(proc: subprocess.CompletedProcess) -> str:
     """``exit N``, and for an exit other than 0 or 1 the end of the last line of stderr."""
     remark = f"exit {proc.returncode}"
-    if proc.returncode not in (0, 1):
+    crashed = b"Traceback (most recent call last)" in proc.stderr  # an uncaught exception exits 1 too
+    if crashed:
+        remark = "CRASHED, " + remark
+    if crashed or proc.returncode not in (0, 1):
         lines = proc.stderr.decode(errors="replace").strip().splitlines()
         remark += ": " + (lines[-1][-100:] if lines else "")
     return remark
@@ -349,8 +352,10 @@ def peak_rss_mb(args: list[str]) -> float:
 
 
 def notecheck_cmd() -> list[str]:
-    exe = shutil.which("notecheck")
-    return [exe] if exe else [sys.executable, "-m", "notecheck"]
+    """The ``notecheck`` script of the environment running this benchmark (not whichever one
+    PATH finds first: that may be another install), else ``python -m notecheck``."""
+    exe = Path(sys.executable).parent / "notecheck"
+    return [str(exe)] if exe.is_file() and os.access(exe, os.X_OK) else [sys.executable, "-m", "notecheck"]
 
 
 def main(argv: list[str] | None = None) -> int:
