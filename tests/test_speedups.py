@@ -1,0 +1,81 @@
+"""The optional C speed-up (src/notecheck/_speedups.c) gives exactly what its pure-Python twin gives.
+
+quotematch uses ``_speedups.split_clean`` when the module is built (hatch_build.py compiles it
+at install) and ``quotematch._split_clean_py`` otherwise; findings must not depend on which.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notecheck import quotematch
+
+if os.environ.get("NOTECHECK_PURE_PYTHON"):  # installed without the speed-up on purpose
+    speedups = pytest.importorskip("notecheck._speedups")
+else:  # CI and a developer's install have a C compiler: the module must be there
+    import notecheck._speedups as speedups
+
+
+def test_quotematch_uses_the_c_speedup_when_built():
+    assert quotematch._split_clean is speedups.split_clean
+
+
+# words that exercise every drop: the pairs, the fillers, repeats, the passage break, and
+# characters of every str kind (1, 2 and 4 bytes), whitespace of several kinds between them
+WORDS = ["you", "know", "i", "mean", "um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "err", "erm",
+         "hm", "hmm", "hmmm", "u", "e", "h", "ummmm", "youknow", "the", "a", "\x00", "caf\u00e9",
+         "\u00e9t\u00e9", "\u4e2d\u6587", "\U0001f600", "don't", "x\u2019y", "\u0130", "I", "You"]
+SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", " \n "]
+
+
+@st.composite
+def texts(draw):
+    words = draw(st.lists(st.sampled_from(WORDS), max_size=40))
+    out = draw(st.sampled_from(["", " ", "\n"]))
+    for w in words:
+        out += w + draw(st.sampled_from(SPACES))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(), st.booleans())
+def test_split_clean_equals_the_python_reference(text, clean):
+    assert speedups.split_clean(text, clean) == quotematch._split_clean_py(text, clean)
+
+
+@pytest.mark.parametrize("text, clean, expected", [
+    # the pairs go first, then the fillers, then a word said twice at once is kept once
+    ("so you know it it is um i mean good", True, ["so it is good"]),
+    ("you you know know", True, ["you know"]),  # one pair dropped; the words around it do not pair again
+    ("the the \x00 the", True, ["the", "the"]),  # no repeat is merged across the passage break
+    ("a \x00 \x00 b", True, ["a", "", "b"]),  # an empty passage keeps its place
+    ("a \x00 \x00 b", False, ["a", "", "b"]),
+    ("um uh", True, [""]),
+    ("Um You know", True, ["Um You know"]),  # the text is case-folded before: capitals are other words
+    ("", True, [""]),
+    ("  caf\u00e9  \u4e2d\u6587 \U0001f600 ", False, ["caf\u00e9 \u4e2d\u6587 \U0001f600"]),
+])
+def test_split_clean_cases(text, clean, expected):
+    assert speedups.split_clean(text, clean) == expected
+    assert quotematch._split_clean_py(text, clean) == expected
+
+
+def test_pieces_are_canonical_strings():
+    """A piece holding only ASCII is an ASCII str even when the text is not (str equality and
+    hashing rely on the narrowest kind)."""
+    (ascii_piece, wide_piece) = speedups.split_clean("plain words \x00 \U0001f600 x", False)
+    assert ascii_piece.isascii() and ascii_piece == "plain words"
+    assert {ascii_piece: 1}["plain words"] == 1
+    assert wide_piece == "\U0001f600 x"
+
+
+def test_a_word_holding_a_nul_is_refused():
+    # the reference would cut such a word in two; quotematch never passes one (it checks)
+    with pytest.raises(ValueError):
+        speedups.split_clean("ab\x00cd", True)
+    with pytest.raises(ValueError):
+        speedups.split_clean("\u4e2d\x00", False)
