@@ -1,18 +1,26 @@
-/* notecheck._speedups: the one loop of a check that runs over every transcript word.
+/* notecheck._speedups: the loops of a check that run over every transcript word.
  *
- * split_clean(text, clean) is quotematch._split_clean_py (its reference, and the fallback when
- * this module is not built): the words of ``text`` (runs of non-whitespace, as str.split()),
- * with clean verbatim's drops when ``clean`` (every "you know", then every "i mean", then the
- * filler words, then a word repeated at once; the "\0" word between passages is never
- * dropped), joined by single blanks and cut at the "\0" words: one string per passage.
- * Python builds the same list from str.split, list passes and str.join, ~30 ns a word in all;
- * this is one pass over the characters and one over the words.
+ * Each function has a pure-Python reference in notecheck.quotematch, used when this module is
+ * not built (hatch_build.py compiles it when a C compiler is there); tests/test_speedups.py
+ * holds them equal.
  *
+ * split_clean(text, clean) is quotematch._split_clean_py: the words of ``text`` (runs of
+ * non-whitespace, as str.split()), with clean verbatim's drops when ``clean`` (every "you
+ * know", then every "i mean", then the filler words, then a word repeated at once; the "\0"
+ * word between passages is never dropped), joined by single blanks and cut at the "\0" words:
+ * one string per passage. Python builds the same list from str.split, list passes and
+ * str.join, ~30 ns a word in all; this is one pass over the characters and one over the words.
  * A word that holds "\0" without being "\0" raises ValueError: the caller never passes one
  * (it checks) and the reference would cut such a word in two.
+ *
+ * word_passages(pieces, words) is quotematch._word_passages_py: for each of the distinct
+ * ``words``, the indexes of the ``pieces`` (words separated by blanks) that hold it. One pass
+ * over the pieces' words with a small hash table of ``words``, where Python needed a set of
+ * every piece's words (a str object and a hash a word) or a substring search per word.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct {
@@ -246,10 +254,137 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
     return pieces;
 }
 
+
+/* ---------------------------------------------------------------- word_passages */
+
+/* FNV-1a over code points: the same value for a word whatever the kind of the str holding it */
+static inline uint64_t
+hash_step(uint64_t h, Py_UCS4 ch)
+{
+    return (h ^ (uint64_t)ch) * 1099511628211ULL;
+}
+
+#define HASH_START 14695981039346656037ULL
+
+static int
+same_text(PyObject *word, int kind, const void *data, Py_ssize_t start, Py_ssize_t len)
+{
+    if (PyUnicode_GET_LENGTH(word) != len)
+        return 0;
+    int wkind = PyUnicode_KIND(word);
+    const void *wdata = PyUnicode_DATA(word);
+    for (Py_ssize_t k = 0; k < len; k++) {
+        if (PyUnicode_READ(wkind, wdata, k) != PyUnicode_READ(kind, data, start + k))
+            return 0;
+    }
+    return 1;
+}
+
+static PyObject *
+word_passages(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *pieces, *words;
+    if (!PyArg_ParseTuple(args, "O!O!:word_passages", &PyList_Type, &pieces, &PyList_Type, &words))
+        return NULL;
+    Py_ssize_t nwords = PyList_GET_SIZE(words), npieces = PyList_GET_SIZE(pieces);
+    Py_ssize_t size = 8;
+    while (size < 4 * nwords)
+        size *= 2;
+    Py_ssize_t *table = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)size);  /* index into words, or -1 */
+    uint64_t *hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(nwords + 1));
+    Py_ssize_t *last = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nwords + 1));  /* last passage added */
+    PyObject *out = PyList_New(nwords);
+    if (table == NULL || hashes == NULL || last == NULL || out == NULL)
+        goto fail;
+    for (Py_ssize_t t = 0; t < size; t++)
+        table[t] = -1;
+    for (Py_ssize_t j = 0; j < nwords; j++) {
+        PyObject *word = PyList_GET_ITEM(words, j);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            goto fail;
+        }
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        uint64_t h = HASH_START;
+        for (Py_ssize_t k = 0; k < len; k++)
+            h = hash_step(h, PyUnicode_READ(kind, data, k));
+        hashes[j] = h;
+        last[j] = -1;
+        PyObject *hits = PyList_New(0);
+        if (hits == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, j, hits);
+        Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(size - 1));
+        while (table[t] >= 0) {
+            Py_ssize_t other = table[t];
+            if (hashes[other] == h && PyUnicode_Compare(PyList_GET_ITEM(words, other), word) == 0) {
+                PyErr_SetString(PyExc_ValueError, "words must be distinct");
+                goto fail;
+            }
+            t = (t + 1) & (size - 1);
+        }
+        table[t] = j;
+    }
+    for (Py_ssize_t p = 0; p < npieces; p++) {
+        PyObject *piece = PyList_GET_ITEM(pieces, p);
+        if (!PyUnicode_Check(piece)) {
+            PyErr_SetString(PyExc_TypeError, "pieces must be str");
+            goto fail;
+        }
+        int kind = PyUnicode_KIND(piece);
+        const void *data = PyUnicode_DATA(piece);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(piece), i = 0;
+        while (i < n) {
+            Py_ssize_t start = i;
+            uint64_t h = HASH_START;
+            for (; i < n; i++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+                if (ch == ' ')
+                    break;
+                h = hash_step(h, ch);
+            }
+            Py_ssize_t len = i - start;
+            i++;  /* the blank */
+            if (len == 0)
+                continue;
+            for (Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(size - 1)); table[t] >= 0; t = (t + 1) & (size - 1)) {
+                Py_ssize_t j = table[t];
+                if (hashes[j] == h && same_text(PyList_GET_ITEM(words, j), kind, data, start, len)) {
+                    if (last[j] != p) {
+                        PyObject *index = PyLong_FromSsize_t(p);
+                        if (index == NULL || PyList_Append(PyList_GET_ITEM(out, j), index) < 0) {
+                            Py_XDECREF(index);
+                            goto fail;
+                        }
+                        Py_DECREF(index);
+                        last[j] = p;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    PyMem_Free(table);
+    PyMem_Free(hashes);
+    PyMem_Free(last);
+    return out;
+fail:
+    PyMem_Free(table);
+    PyMem_Free(hashes);
+    PyMem_Free(last);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
      "joined by blanks and cut at the NUL words (quotematch._split_clean_py)."},
+    {"word_passages", word_passages, METH_VARARGS,
+     "word_passages(pieces, words) -> list[list[int]]: for each of the distinct words, the "
+     "indexes of the pieces (blank-separated words) holding it (quotematch._word_passages_py)."},
     {NULL, NULL, 0, NULL},
 };
 

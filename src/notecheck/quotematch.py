@@ -53,6 +53,7 @@ import heapq
 import itertools
 import math
 import operator
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -154,10 +155,38 @@ def _split_clean_py(text: str, clean: bool) -> list[str]:
     return [piece.strip(" ") for piece in " ".join(toks).split("\x00")]
 
 
-try:
+def _word_passages_py(pieces: list[str], words: list[str]) -> list[list[int]]:
+    """For each of the distinct ``words``, the indexes of the ``pieces`` (words separated by
+    blanks) that hold it: the reference for ``_speedups.word_passages``."""
+    if len(set(words)) != len(words):
+        raise ValueError("words must be distinct")
+    return _word_passages_in(_word_sets(pieces), words)
+
+
+def _word_sets(pieces: list[str]) -> list[frozenset[str]]:
+    return [frozenset(piece.split(" ")) for piece in pieces]
+
+
+def _word_passages_in(sets: list[frozenset[str]], words: list[str]) -> list[list[int]]:
+    every = range(len(sets))  # a word's passages in one C-level pass: compress(indexes, holds it?)
+    return [list(itertools.compress(every, map(operator.contains, sets, itertools.repeat(w)))) if w else []
+            for w in words]
+
+
+def _holds(hits: list[int], i: int) -> bool:
+    """Is ``i`` in the sorted list ``hits``?"""
+    j = bisect.bisect_left(hits, i)
+    return j < len(hits) and hits[j] == i
+
+
+try:  # the C twins of _split_clean_py and _word_passages_py (same results, faster)
+    if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
+        raise ImportError("NOTECHECK_PURE_PYTHON is set")
     from ._speedups import split_clean as _split_clean
-except ImportError:  # not compiled (no C compiler at install): the same words, slower
+    from ._speedups import word_passages as _word_passages
+except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
+    _word_passages = None
 
 
 def _clean(text: str) -> str:
@@ -826,39 +855,34 @@ class QuoteIndex:
         A passage's score is the sum of ``log(1 + n / df)`` over the distinct words of ``words``
         it holds (``df``: how many passages hold the word); the ``k`` best, ties to the earlier
         passage. The sums are taken with math.fsum, so the ranking does not depend on the
-        order the words are visited in (the set's, hash-seeded). Cheaply: every passage's
-        score is first summed in one C-level pass per word (``_word_sets``), then only the
-        passages within a hair of the k-th best are summed again exactly and ranked.
+        order the words are visited in. Cheaply: every passage's score is first summed in a
+        fixed order, then only the passages within a hair of the k-th best are summed again
+        exactly and ranked.
         """
-        sets = self._word_sets()
         n = max(1, len(self.passages))
-        held: list[tuple[float, list[bool]]] = []  # (weight, holds it?) per distinct word found
-        approx: list[float] | None = None
-        for w in sorted(set(words)):  # a fixed order: the rough sums are the same in every run
-            holds = list(map(operator.contains, sets, itertools.repeat(w)))
-            df = holds.count(True)
-            if not df:
+        approx = [0.0] * len(self._words)
+        held: list[tuple[float, list[int]]] = []  # (weight, passages holding it) per word found
+        for hits in self._word_passages(sorted(set(words))):
+            if not hits:
                 continue
-            weight = math.log(1 + n / df)
-            held.append((weight, holds))
-            contribution = map(operator.mul, holds, itertools.repeat(weight))  # True * w = w, False * w = 0.0
-            approx = list(contribution) if approx is None else list(map(operator.add, approx, contribution))
-        if approx is None:
-            return []
-        scored = [i for i in range(len(approx)) if approx[i] > 0.0]
+            weight = math.log(1 + n / len(hits))
+            held.append((weight, hits))
+            for i in hits:
+                approx[i] += weight
+        scored = list(itertools.compress(range(len(approx)), approx))  # a score of 0.0: no shared word
         if len(scored) > k:  # the exact sums differ from the rough ones by far less than 1e-9
             floor = heapq.nlargest(k, map(approx.__getitem__, scored))[-1] - 1e-9
             scored = [i for i in scored if approx[i] >= floor]
-        exact = {i: math.fsum(weight for weight, holds in held if holds[i]) for i in scored}
+        exact = {i: math.fsum(weight for weight, hits in held if _holds(hits, i)) for i in scored}
         return sorted(exact, key=lambda i: (-exact[i], i))[:k]
 
-    def _word_sets(self) -> list[frozenset[str]]:
-        """The set of words of each passage, built on the first closest-passage search (most
-        sentences are found verbatim and never need it)."""
-        sets = self._sets
-        if sets is None:
-            sets = self._sets = list(map(frozenset, map(str.split, self._words)))
-        return sets
+    def _word_passages(self, words: list[str]) -> list[list[int]]:
+        """For each of the distinct ``words``, the passages holding it, in order."""
+        if _word_passages is not None:
+            return _word_passages(self._words, words)
+        if self._sets is None:  # pure Python: every passage's word set, built once
+            self._sets = _word_sets(self._words)
+        return _word_passages_in(self._sets, words)
 
     def closest(self, words: str, near_passage: int | None = None,
                 k: int = 5) -> tuple[float, int, int, float] | None:
