@@ -128,3 +128,34 @@ def test_a_check_finds_the_same_with_and_without_the_c_speedup(tmp_path):
         outputs.append(json.loads(proc.stdout))
     assert outputs[0] == outputs[1]
     assert sum(d["code"] == "NC501" for d in outputs[0]) >= 10  # the closest-passage search ran
+
+
+@st.composite
+def streams_and_needles(draw):
+    # stream words as the index writes them: letters or digits at both ends, apostrophes inside
+    vocabulary = ["deep", "mind", "deepmind", "gpt", "5", "gpt5", "don't", "dont", "o'k", "a", "aa", "caf\u00e9",
+                  "\u4e2d", "\U0001f600"]
+    words = draw(st.lists(st.sampled_from(vocabulary), max_size=15))
+    stream = " " + " ".join(words) + " "
+    needle_words = draw(st.lists(st.sampled_from(vocabulary), min_size=0, max_size=3))
+    needle = "".join(needle_words).replace("'", "")
+    return stream, needle, draw(st.integers(0, 4))
+
+
+@settings(max_examples=500, deadline=None)
+@given(streams_and_needles())
+def test_find_joined_equals_the_python_reference(args):
+    stream, needle, limit = args
+    assert speedups.find_joined(stream, needle, limit) == quotematch._find_joined_py(stream, needle, limit)
+
+
+def test_find_joined_cases():
+    stream = " deep mind said gpt 5 and don't deep mind "
+    for find in (speedups.find_joined, quotematch._find_joined_py):
+        assert find(stream, "deepmind", 50) == [(1, 10), (32, 41)]
+        assert find(stream, "deepmind", 1) == [(1, 10)]  # the first ``limit`` only
+        assert find(stream, "gpt5", 50) == [(16, 21)]
+        assert find(stream, "dont", 50) == [(26, 31)]
+        assert find(stream, "eepmind", 50) == []  # starts inside a word
+        assert find(stream, "deepmin", 50) == []  # ends inside a word
+        assert find(stream, "", 50) == []

@@ -17,6 +17,11 @@
  * ``words``, the indexes of the ``pieces`` (words separated by blanks) that hold it. One pass
  * over the pieces' words with a small hash table of ``words``, where Python needed a set of
  * every piece's words (a str object and a hash a word) or a substring search per word.
+ *
+ * find_joined(stream, needle, limit) is quotematch._find_joined_py: where ``needle`` (words
+ * written together: "deepmind", "gpt5") reads in the stream once its blanks and apostrophes
+ * are left out, starting and ending on whole words. One pass over the word starts, where
+ * Python built the joined text and a table of where each word begins in it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -378,6 +383,64 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------- find_joined */
+
+static PyObject *
+find_joined(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *stream, *needle;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTuple(args, "UUn:find_joined", &stream, &needle, &limit))
+        return NULL;
+    int skind = PyUnicode_KIND(stream), nkind = PyUnicode_KIND(needle);
+    const void *sdata = PyUnicode_DATA(stream), *ndata = PyUnicode_DATA(needle);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(stream), m = PyUnicode_GET_LENGTH(needle);
+    PyObject *out = PyList_New(0);
+    if (out == NULL || m == 0)
+        return out;
+    Py_UCS4 first = PyUnicode_READ(nkind, ndata, 0);
+    for (Py_ssize_t start = 0; start < n && PyList_GET_SIZE(out) < limit; start++) {
+        if (skind == PyUnicode_1BYTE_KIND) {  /* jump to the next place the first character is */
+            if (first > 0xff)
+                break;
+            const Py_UCS1 *at = memchr((const Py_UCS1 *)sdata + start, (int)first, (size_t)(n - start));
+            if (at == NULL)
+                break;
+            start = at - (const Py_UCS1 *)sdata;
+        }
+        /* a word begins at ``start``: the stream's first character or one after a blank */
+        if (PyUnicode_READ(skind, sdata, start) != first || (start > 0 && PyUnicode_READ(skind, sdata, start - 1) != ' '))
+            continue;
+        Py_ssize_t k = start, j = 0;
+        while (j < m && k < n) {
+            Py_UCS4 ch = PyUnicode_READ(skind, sdata, k);
+            if (ch == ' ' || ch == '\'') {  /* not in the joined text */
+                k++;
+                continue;
+            }
+            if (ch != PyUnicode_READ(nkind, ndata, j))
+                break;
+            j++;
+            k++;
+        }
+        if (j < m)
+            continue;
+        /* the needle must end a word: what is left of it is apostrophes only */
+        while (k < n && PyUnicode_READ(skind, sdata, k) == '\'')
+            k++;
+        if (k < n && PyUnicode_READ(skind, sdata, k) != ' ')
+            continue;
+        PyObject *span = Py_BuildValue("(nn)", start, k);
+        if (span == NULL || PyList_Append(out, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(span);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -385,6 +448,10 @@ static PyMethodDef methods[] = {
     {"word_passages", word_passages, METH_VARARGS,
      "word_passages(pieces, words) -> list[list[int]]: for each of the distinct words, the "
      "indexes of the pieces (blank-separated words) holding it (quotematch._word_passages_py)."},
+    {"find_joined", find_joined, METH_VARARGS,
+     "find_joined(stream, needle, limit) -> list[tuple[int, int]]: the first ``limit`` stretches of "
+     "whole words of the blank-joined stream that read ``needle`` without their blanks and "
+     "apostrophes (quotematch._find_joined_py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -173,20 +173,57 @@ def _word_passages_in(sets: list[frozenset[str]], words: list[str]) -> list[list
             for w in words]
 
 
+def _find_joined_py(stream: str, needle: str, limit: int, cache: dict | None = None) -> list[tuple[int, int]]:
+    """The first ``limit`` stream ranges [start, end) of whole words that read ``needle`` once
+    their blanks and apostrophes are left out (``Deep Mind`` = ``DeepMind``): the reference for
+    ``_speedups.find_joined``. ``stream``: words (each beginning and ending with a letter or
+    digit) between single blanks.
+
+    The joined text is one C pass, kept in ``cache``; where its words begin is worked out only
+    once a needle is found in it (for most sentences not found as written, it is not)."""
+    if not needle:
+        return []
+    cache = {} if cache is None else cache
+    joined = cache.get("joined")
+    if joined is None:
+        joined = cache["joined"] = stream.replace(" ", "").replace("'", "")
+    i = joined.find(needle)
+    if i < 0:
+        return []
+    if "starts" not in cache:
+        toks = stream.split()
+        cache["lengths"] = list(itertools.accumulate(map(len, toks), initial=0))  # the words' lengths before each
+        if "'" in stream:
+            toks = stream.replace("'", "").split()
+        cache["starts"] = list(itertools.accumulate(map(len, toks), initial=0))
+    joined_starts, lengths = cache["starts"], cache["lengths"]
+    out: list[tuple[int, int]] = []
+    find = joined.find
+    while i >= 0 and len(out) < limit:
+        a = bisect.bisect_left(joined_starts, i)
+        b = bisect.bisect_left(joined_starts, i + len(needle))
+        if joined_starts[a] == i and b < len(joined_starts) and joined_starts[b] == i + len(needle):
+            # word k begins at stream offset 1 + k + (the lengths of the words before it)
+            out.append((1 + a + lengths[a], b + lengths[b]))
+        i = find(needle, i + 1)
+    return out
+
+
 def _holds(hits: list[int], i: int) -> bool:
     """Is ``i`` in the sorted list ``hits``?"""
     j = bisect.bisect_left(hits, i)
     return j < len(hits) and hits[j] == i
 
 
-try:  # the C twins of _split_clean_py and _word_passages_py (same results, faster)
+try:  # the C twins of _split_clean_py, _word_passages_py and _find_joined_py (same results, faster)
     if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
         raise ImportError("NOTECHECK_PURE_PYTHON is set")
+    from ._speedups import find_joined as _c_find_joined
     from ._speedups import split_clean as _split_clean
-    from ._speedups import word_passages as _word_passages
+    from ._speedups import word_passages as _c_word_passages
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
-    _word_passages = None
+    _c_word_passages = _c_find_joined = None
 
 
 def _clean(text: str) -> str:
@@ -648,7 +685,7 @@ class QuoteIndex:
     _sentences: dict[int, dict[int, int]] = field(init=False, default_factory=dict)  # passage -> {start: length}
     _words: list[str] = field(init=False)  # each passage's words, as the stream holds them
     _sets: list[frozenset[str]] | None = field(init=False, default=None)  # the words of each passage
-    _joined: tuple[str, list[int] | None, list[int] | None] | None = field(init=False, default=None)
+    _joined: dict | None = field(init=False, default=None)  # _find_joined_py's tables (pure Python)
     _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
     _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
 
@@ -818,36 +855,13 @@ class QuoteIndex:
         return [(pos, pos + n) for pos in (exact or every[:limit])]
 
     def _find_joined(self, words: str, limit: int) -> list[tuple[int, int]]:
-        """``find_spans`` on the words joined without blanks or apostrophes.
-
-        The joined text is one C pass, built on the first call; where its words begin is worked
-        out only once a needle is found in it (for most sentences not found as written, it is not)."""
+        """``find_spans`` on the words joined without blanks or apostrophes (see ``_find_joined_py``)."""
         needle = words.replace(" ", "").replace("'", "")
-        if not needle:
-            return []
+        if _c_find_joined is not None:
+            return _c_find_joined(self.stream, needle, limit)
         if self._joined is None:
-            self._joined = (self.stream.replace(" ", "").replace("'", ""), None, None)
-        joined, joined_starts, lengths = self._joined
-        i = joined.find(needle)
-        if i < 0:
-            return []
-        if joined_starts is None:
-            toks = self.stream.split()
-            lengths = list(itertools.accumulate(map(len, toks), initial=0))  # the words' lengths before each
-            if "'" in self.stream:
-                toks = self.stream.replace("'", "").split()
-            joined_starts = list(itertools.accumulate(map(len, toks), initial=0))
-            self._joined = (joined, joined_starts, lengths)
-        out: list[tuple[int, int]] = []
-        find = joined.find
-        while i >= 0 and len(out) < limit:
-            a = bisect.bisect_left(joined_starts, i)
-            b = bisect.bisect_left(joined_starts, i + len(needle))
-            if joined_starts[a] == i and b < len(joined_starts) and joined_starts[b] == i + len(needle):
-                # word k begins at stream offset 1 + k + (the lengths of the words before it)
-                out.append((1 + a + lengths[a], b + lengths[b]))
-            i = find(needle, i + 1)
-        return out
+            self._joined = {}
+        return _find_joined_py(self.stream, needle, limit, self._joined)
 
     def _candidates(self, words: list[str], k: int) -> list[int]:
         """Passages sharing the most (rarest-weighted) words with ``words``: a cheap prefilter.
@@ -878,8 +892,8 @@ class QuoteIndex:
 
     def _word_passages(self, words: list[str]) -> list[list[int]]:
         """For each of the distinct ``words``, the passages holding it, in order."""
-        if _word_passages is not None:
-            return _word_passages(self._words, words)
+        if _c_word_passages is not None:
+            return _c_word_passages(self._words, words)
         if self._sets is None:  # pure Python: every passage's word set, built once
             self._sets = _word_sets(self._words)
         return _word_passages_in(self._sets, words)
