@@ -56,7 +56,7 @@ import operator
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 __all__ = [
     "Passage",
@@ -431,8 +431,10 @@ def _apply_quote_edits(text: str) -> tuple[str, list[int]]:
 # ------------------------------------------------------------------------ passages
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(NamedTuple):
+    """A passage is made for every transcript paragraph or sidecar segment of every note: a
+    named tuple, made in C (a frozen dataclass set each field through object.__setattr__)."""
+
     start: int  # seconds
     end: int | None  # seconds: the next passage's start; None when unknown (last passage)
     text: str
@@ -467,28 +469,6 @@ def link_seconds(link: Any) -> int | None:
     return parse_t(link.t_text) if link.t_text else None
 
 
-def _passage_maker():
-    """A faster ``Passage(...)`` (the frozen dataclass __init__ sets each field through object.__setattr__)."""
-    new = object.__new__
-    setters = [getattr(Passage, name).__set__ for name in ("start", "end", "text", "speaker", "offset", "label")]
-    s0, s1, s2, s3, s4, s5 = setters
-
-    def make(start, end, text, speaker, offset, label) -> Passage:
-        p = new(Passage)
-        s0(p, start)
-        s1(p, end)
-        s2(p, text)
-        s3(p, speaker)
-        s4(p, offset)
-        s5(p, label)
-        return p
-
-    return make
-
-
-_new_passage = _passage_maker()
-
-
 def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]]) -> list[Passage]:
     """Passages with their ends: each distinct start covers until the next distinct start.
 
@@ -496,12 +476,12 @@ def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]])
     all of them end where the next later start begins. A next start that is earlier (times
     out of order, NC305's finding) leaves the end unknown (None).
     """
-    make = _new_passage
     ends: list[int | None] = [None] * len(items)
     for i in range(len(items) - 2, -1, -1):
         start, nxt = items[i][0], items[i + 1][0]
         ends[i] = nxt if nxt > start else (ends[i + 1] if nxt == start else None)
-    return [make(start, end, text, speaker, offset, label)
+    make = Passage._make
+    return [make((start, end, text, speaker, offset, label))
             for (start, text, speaker, offset, label), end in zip(items, ends)]
 
 
