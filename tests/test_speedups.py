@@ -159,3 +159,32 @@ def test_find_joined_cases():
         assert find(stream, "eepmind", 50) == []  # starts inside a word
         assert find(stream, "deepmin", 50) == []  # ends inside a word
         assert find(stream, "", 50) == []
+
+
+@st.composite
+def ascii_passages(draw):
+    pieces = ["you", "know", "I", "mean", "um", "Um", "uh", "the", "The", "don't", "'", "''", "a'b'c", "x'",
+              "[laughter]", "[", "]", "[a\nb]", "[[x]", "GPT-5", "5", "ok.", "--", ",", "_", "a_b", "`"]
+    out = ""
+    for piece in draw(st.lists(st.sampled_from(pieces), max_size=30)):
+        out += piece + draw(st.sampled_from(["", " ", "  ", "\n", ", "]))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(ascii_passages(), st.booleans(), st.booleans())
+def test_ascii_tokens_equal_the_python_reference(text, clean, annotations):
+    source = text.replace("`", "'")
+    assert speedups.ascii_tokens(source, clean, annotations) == quotematch._tokens_py(source, clean, annotations)
+
+
+def test_ascii_tokens_cases():
+    text = "So, you know, I -- I think [laughter] the the Model's um fine."
+    # "you know" and "um" go; "I -- I" and "the the" are one word each, spanning both
+    expected = [("so", 0, 2), ("i", 14, 20), ("think", 21, 26), ("the", 38, 45), ("model's", 46, 53),
+                ("fine", 57, 61)]
+    assert speedups.ascii_tokens(text, True, True) == expected
+    assert quotematch._tokens_py(text, True, True) == expected
+    assert [w for w, _, _ in speedups.ascii_tokens(text, False, False)][6] == "laughter"
+    with pytest.raises(ValueError):
+        speedups.ascii_tokens("caf\u00e9", True, True)

@@ -22,6 +22,10 @@
  * written together: "deepmind", "gpt5") reads in the stream once its blanks and apostrophes
  * are left out, starting and ending on whole words. One pass over the word starts, where
  * Python built the joined text and a table of where each word begins in it.
+ *
+ * ascii_tokens(text, clean, annotations) is quotematch.tokens for ASCII text: the words with
+ * their spans in the text (what a message or a fix shows of a passage), where Python made a
+ * match object a word and then a second pass for clean verbatim.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -441,6 +445,139 @@ find_joined(PyObject *Py_UNUSED(self), PyObject *args)
     return out;
 }
 
+/* ---------------------------------------------------------------- ascii_tokens */
+
+typedef struct {
+    Py_ssize_t start, end;  /* the word in the text; ``end`` stretched over a merged repeat */
+    Py_ssize_t len;  /* the word's own length (its characters are at start in the folded copy) */
+} Token;
+
+static inline int
+ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static inline int
+token_is(const char *folded, Token t, const char *s)
+{
+    Py_ssize_t n = (Py_ssize_t)strlen(s);
+    return t.len == n && memcmp(folded + t.start, s, (size_t)n) == 0;
+}
+
+static Py_ssize_t
+drop_token_pairs(const char *folded, Token *t, Py_ssize_t n, const char *first, const char *second)
+{
+    Py_ssize_t out = 0, i = 0;
+    while (i < n) {
+        if (i + 1 < n && token_is(folded, t[i], first) && token_is(folded, t[i + 1], second)) {
+            i += 2;
+            continue;
+        }
+        t[out++] = t[i++];
+    }
+    return out;
+}
+
+static PyObject *
+ascii_tokens(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *text;
+    int clean, annotations;
+    if (!PyArg_ParseTuple(args, "Upp:ascii_tokens", &text, &clean, &annotations))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "ascii_tokens takes ASCII text");
+        return NULL;
+    }
+    const char *data = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    char *folded = PyMem_Malloc((size_t)n + 1);
+    Py_ssize_t cap = n / 4 + 16, count = 0;
+    Token *t = PyMem_Malloc(sizeof(Token) * (size_t)cap);
+    PyObject *out = NULL;
+    if (folded == NULL || t == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        char c = data[i];
+        folded[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    Py_ssize_t i = 0;
+    while (i < n) {
+        char c = folded[i];
+        if (c == '[' && annotations) {  /* [laughter]: no "[", "]" or line break inside */
+            Py_ssize_t k = i + 1;
+            while (k < n && folded[k] != '[' && folded[k] != ']' && folded[k] != '\n')
+                k++;
+            i = (k < n && folded[k] == ']') ? k + 1 : i + 1;
+            continue;
+        }
+        if (!ascii_alnum(c)) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        for (;;) {  /* letters and digits, joined by single apostrophes */
+            while (i < n && ascii_alnum(folded[i]))
+                i++;
+            if (i + 1 < n && folded[i] == '\'' && ascii_alnum(folded[i + 1]))
+                i++;
+            else
+                break;
+        }
+        if (count == cap) {
+            Token *bigger = PyMem_Realloc(t, sizeof(Token) * (size_t)(cap * 2));
+            if (bigger == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            t = bigger;
+            cap *= 2;
+        }
+        t[count].start = start;
+        t[count].end = i;
+        t[count].len = i - start;
+        count++;
+    }
+    if (clean) {
+        count = drop_token_pairs(folded, t, count, "you", "know");
+        count = drop_token_pairs(folded, t, count, "i", "mean");
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t j = 0; j < count; j++) {
+            Token tok = t[j];
+            int filler = 0;
+            for (const char *const *f = FILLERS; *f != NULL && !filler; f++)
+                filler = token_is(folded, tok, *f);
+            if (filler)
+                continue;
+            if (kept > 0 && t[kept - 1].len == tok.len &&
+                memcmp(folded + t[kept - 1].start, folded + tok.start, (size_t)tok.len) == 0) {
+                t[kept - 1].end = tok.end;  /* a word said again at once: one word over both */
+                continue;
+            }
+            t[kept++] = tok;
+        }
+        count = kept;
+    }
+    out = PyList_New(count);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < count; j++) {
+        PyObject *item = Py_BuildValue("(s#nn)", folded + t[j].start, t[j].len, t[j].start, t[j].end);
+        if (item == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, j, item);
+    }
+done:
+    PyMem_Free(folded);
+    PyMem_Free(t);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -452,6 +589,9 @@ static PyMethodDef methods[] = {
      "find_joined(stream, needle, limit) -> list[tuple[int, int]]: the first ``limit`` stretches of "
      "whole words of the blank-joined stream that read ``needle`` without their blanks and "
      "apostrophes (quotematch._find_joined_py)."},
+    {"ascii_tokens", ascii_tokens, METH_VARARGS,
+     "ascii_tokens(text, clean, annotations) -> list[tuple[str, int, int]]: quotematch.tokens "
+     "for ASCII text (its apostrophes already unified): the folded words and their spans."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -215,15 +215,16 @@ def _holds(hits: list[int], i: int) -> bool:
     return j < len(hits) and hits[j] == i
 
 
-try:  # the C twins of _split_clean_py, _word_passages_py and _find_joined_py (same results, faster)
+try:  # the C twins of _split_clean_py, _word_passages_py, _find_joined_py and tokens' ASCII path
     if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
         raise ImportError("NOTECHECK_PURE_PYTHON is set")
+    from ._speedups import ascii_tokens as _c_ascii_tokens
     from ._speedups import find_joined as _c_find_joined
     from ._speedups import split_clean as _split_clean
     from ._speedups import word_passages as _c_word_passages
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
-    _c_word_passages = _c_find_joined = None
+    _c_word_passages = _c_find_joined = _c_ascii_tokens = None
 
 
 def _clean(text: str) -> str:
@@ -321,7 +322,15 @@ def tokens(text: str, clean: bool = True, *, annotations: bool = True) -> list[t
     character (a folded character may be longer: spans map back to the source), transcript
     annotations (``[laughter]``) skipped when ``annotations``.
     """
-    source = text.translate(_APOSTROPHES)
+    source = text.replace("`", "'") if text.isascii() else text.translate(_APOSTROPHES)
+    if source.isascii() and _c_ascii_tokens is not None:
+        return _c_ascii_tokens(source, clean, annotations)
+    return _tokens_py(source, clean, annotations)
+
+
+def _tokens_py(source: str, clean: bool, annotations: bool) -> list[tuple[str, int, int]]:
+    """``tokens`` of text whose apostrophes are unified; for ASCII text, the reference for
+    ``_speedups.ascii_tokens``."""
     if source.isascii():
         folded, where = source.lower(), None
     else:
