@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from . import frontmatter_yaml
 from .frontmatter_yaml import FrontMatter
-from .times import looks_like_label, parse_label, parse_t
+from .times import _TIMEISH_RE, looks_like_label, parse_label, parse_t
 
 BOM = "\ufeff"
 
@@ -225,7 +225,8 @@ class Problem:
 
 
 def _fast_builder(cls: type) -> Any:
-    """A constructor for the frozen slotted dataclass ``cls``, with the signature of its ``__init__``.
+    """A constructor for the frozen slotted dataclass ``cls``, with the signature of its ``__init__``
+    followed by its ``init=False`` fields, optional (default None): values the parser may already know.
 
     A frozen dataclass sets each field through ``object.__setattr__`` (1.6 us for a
     YouTubeLink, and the parser makes ~2,600 links per MB). The builder assigns the
@@ -236,15 +237,16 @@ def _fast_builder(cls: type) -> Any:
     """
     from dataclasses import MISSING, fields
 
-    params, body = [], []
+    params, late, body = [], [], []
     for f in fields(cls):
         if f.default_factory is not MISSING or not (f.default is MISSING or f.default is None):
             raise TypeError(f"{cls.__name__}.{f.name}: the builder handles no default but None")
         if f.init:
             params.append(f.name if f.default is MISSING else f"{f.name}={f.default!r}")
-            body.append(f"self.{f.name} = {f.name}")
         else:
-            body.append(f"self.{f.name} = {f.default!r}")
+            late.append(f"{f.name}={f.default!r}")
+        body.append(f"self.{f.name} = {f.name}")
+    params.extend(late)
     namespace: dict[str, Any] = {"cls": cls}
     exec(f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body) + "\n    self.__class__ = cls",
          namespace)
@@ -304,8 +306,13 @@ _LINK_RE = re.compile(
     # no "[" inside alt/url parts: each scan then stops at the next "[", which keeps
     # finditer linear on a line like "[![a](" * 100000 (else quadratic)
     r"\[!\[(?P<alt>[^\[\]\n]*)\]\((?P<img>[^)\s\[]+)\)\]\((?P<turl>[^)\s\[]+)\)"
-    r"|\[(?P<label>[^\[\]\n]*)\]\((?P<lt><)?"
-    r"(?P<url>(?i:https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be))/[^)\s<>\[]*)(?(lt)>)(?:[ \t]+\"[^\"\n]*\")?\)"
+    # Two shortcuts that change no match, only what it tells: group ts is set exactly when the
+    # label is shaped like a time (times._TIMEISH_RE, unstripped), groups cv/ct exactly when the
+    # url is in the canonical form (_CANONICAL_WATCH_RE below, its id and t=); the negative
+    # lookahead ends that form where the general url part ends. Each is a regex call per link saved.
+    rf"|\[(?P<label>(?P<ts>{_TIMEISH_RE.pattern})(?=\])|[^\[\]\n]*)\]\((?P<lt><)?"
+    r"(?P<url>https?://(?:www\.)?youtube\.com/watch\?v=(?P<cv>[A-Za-z0-9_-]+)(?:&t=(?P<ct>[0-9]+s?))?(?![^)\s<>\[])"
+    r"|(?i:https?://(?:[\w-]+\.)*(?:youtube\.com|youtu\.be))/[^)\s<>\[]*)(?(lt)>)(?:[ \t]+\"[^\"\n]*\")?\)"
 )
 _YT_HOST_RE = re.compile(r"(?:[\w-]+\.)*(?:youtube\.com|youtu\.be)$", re.I)
 _VIDEO_ID_RE = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -316,7 +323,8 @@ _SUPPRESS_RE = re.compile(r"<!--\s*notecheck:\s*(disable|disable-file|disable-ne
 _BLANKS_RE = re.compile(r"\s*")
 _BLANKS_TO_LINE_END_RE = re.compile(r"[^\S\n]*(?:\n|\Z)")
 _FIRST_CHAR_RE = re.compile(r"\s*(\S?)")  # the first non-blank character of a line, "" when blank
-_SPEAKER_PREFIX_RE = re.compile(r"(?:\*\*(?P<a>[^*\n]+?):?\*\*:?|(?P<b>[A-Z][\w .'-]{0,40}):)[ \t]*")
+# a bold speaker name: "**Ann:**", "**Ann**:" (only this form names a transcript paragraph's speaker)
+_SPEAKER_PREFIX_RE = re.compile(r"\*\*(?P<a>[^*\n]+?):?\*\*:?[ \t]*")
 
 
 # The form nearly every link takes: the general parse below gives the same result, 10x slower.
@@ -655,38 +663,37 @@ def _scan_links(note: Note) -> None:
     blocks = note.code_blocks
     next_block = 0
     skip_from = blocks[0].start if blocks else len(text) + 1  # the next block's start
-    canonical = _CANONICAL_WATCH_RE.fullmatch
     new = _new_link
     for m in _LINK_RE.finditer(text, note.body_start):
-        regs = m.regs  # every group's span at once
-        start, end = regs[0]
+        start, end = m.span()
         if start >= skip_from:
             while next_block < len(blocks) and blocks[next_block].end <= start:
                 next_block += 1
             skip_from = blocks[next_block].start if next_block < len(blocks) else len(text) + 1
             if skip_from <= start:
                 continue  # inside that block
-        alt, img, turl, label, _, url = m.groups()
+        # the groups' offsets follow from the lengths of the groups before them (quicker than
+        # m.regs, a tuple per group): "[![" alt "](" img ")](" turl, or "[" label "](" "<"? url
+        alt, img, turl, label, ts, lt, url, vid, t_text = m.groups()
         if turl is not None:
-            url_start = regs[3][0]
+            img_start = start + 3 + len(alt) + 2
+            url_start = img_start + len(img) + 3
             vid, vid_start, t_text, t_start = _parse_youtube_url(turl, url_start)
             if vid is None and t_text is None:
                 continue  # an image link to somewhere else
-            img_start = regs[2][0]
             im = _IMAGE_ID_RE.match(img)
-            append(new(start, end, alt, regs[1][0], turl, url_start, vid, vid_start, t_text, t_start,
+            append(new(start, end, alt, start + 3, turl, url_start, vid, vid_start, t_text, t_start,
                        img, img_start, im.group(1) if im else None, img_start + im.start(1) if im else None))
             continue
-        url_start = regs[6][0]
-        cm = canonical(url)  # the form nearly every link takes (see _parse_youtube_url)
-        if cm is not None:
-            vid, t_text = cm.groups()
-            cregs = cm.regs
-            append(new(start, end, label, regs[4][0], url, url_start, vid, url_start + cregs[1][0], t_text,
-                       url_start + cregs[2][0] if t_text is not None else None))
+        url_start = start + 1 + len(label) + (2 if lt is None else 3)
+        if vid is not None:  # the canonical form (see _LINK_RE), which ends "v=" vid ("&t=" t_text)?
+            url_end = url_start + len(url)
+            t_start = None if t_text is None else url_end - len(t_text)
+            vid_start = (url_end if t_start is None else t_start - 3) - len(vid)
         else:
             vid, vid_start, t_text, t_start = _parse_youtube_url(url, url_start)
-            append(new(start, end, label, regs[4][0], url, url_start, vid, vid_start, t_text, t_start))
+        append(new(start, end, label, start + 1, url, url_start, vid, vid_start, t_text, t_start,
+                   None, None, None, None, True if ts is not None else None))  # a time-shaped label: is_timestamp known
     note.links = links
 
 
@@ -734,6 +741,12 @@ def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
     text = note.text
     quotes: list[Quote] = []
     group: list[tuple[int, int, str]] = []
+    # in_code asked only when a code block overlaps text[start:end] (the blocks are sorted and
+    # disjoint: the last one to start before ``end`` is the only one that may reach past ``start``)
+    blocks = note.code_blocks
+    block_starts = note._cache("code_starts", blocks, lambda: [b.start for b in blocks])
+    before_end = bisect.bisect_left(block_starts, end)
+    in_code = note.in_code if before_end and blocks[before_end - 1].end > start else None
 
     def flush() -> None:
         if not group:
@@ -741,7 +754,7 @@ def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
         lines: list[QuoteLine] = []
         attribution: Attribution | None = None
         for lstart, lend, line in group:
-            if note.in_code(lstart):
+            if in_code is not None and in_code(lstart):
                 continue
             am = _ATTRIBUTION_RE.match(line)
             if am is not None and (line[am.end():am.end() + 1] not in ("-",) ) and not line[am.end():].startswith('"'):
@@ -798,6 +811,8 @@ def _attribution(note: Note, start: int, end: int) -> Attribution:
 
 def _build_highlights_and_quotes(note: Note) -> None:
     quotes: list[Quote] = []
+    blocks = note.code_blocks
+    block_starts = note._cache("code_starts", blocks, lambda: [b.start for b in blocks])
     for sec in note.sections:
         key = sec.key
         if key == "highlights":
@@ -809,8 +824,6 @@ def _build_highlights_and_quotes(note: Note) -> None:
                     if link.is_thumbnail:
                         hl.thumbnail = link
                         break
-                blocks = note.code_blocks
-                block_starts = note._cache("code_starts", blocks, lambda: [b.start for b in blocks])
                 first, past = bisect.bisect_left(block_starts, h.start), bisect.bisect_left(block_starts, end)
                 for block in blocks[first:past]:  # the blocks with h.start <= start < end
                     hl.code_blocks.append(block)
@@ -881,22 +894,25 @@ def _build_transcript(note: Note) -> None:
     link_at = {link.start: link for link in _links_in(note, sec.start, sec.end)}
     speaker_prefix = _SPEAKER_PREFIX_RE.match
     body_lead = _BODY_LEAD_RE.match
+    starts_with = text.startswith
+    has_cr = "\r" in text
     new = _new_paragraph
     for p, para_end in _transcript_paragraph_spans(note, sec):
         speaker = None
         link = link_at.get(p)
         if link is None:
-            sm = speaker_prefix(text, p, para_end)
-            if sm is not None and (sm.group("a") or "").strip():
+            sm = speaker_prefix(text, p, para_end) if starts_with("**", p) else None
+            if sm is not None and sm.group("a").strip():
                 link = link_at.get(sm.end())
                 if link is not None:
                     speaker = sm.group("a").strip()
         if link is not None and link.is_timestamp:
             body_start = body_lead(text, link.end, para_end).end()  # type: ignore[union-attr]
-            if speaker is None:
+            if speaker is None and starts_with("**", body_start):
                 sm2 = speaker_prefix(text, body_start, para_end)
-                if sm2 is not None and sm2.group("a"):
+                if sm2 is not None:
                     speaker = sm2.group("a").strip()
                     body_start = sm2.end()
-            paragraphs.append(new(p, para_end, link, speaker, text[body_start:para_end].replace("\r", ""), body_start))
+            body = text[body_start:para_end]
+            paragraphs.append(new(p, para_end, link, speaker, body.replace("\r", "") if has_cr else body, body_start))
     note.transcript = paragraphs

@@ -51,8 +51,6 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
     followed (no loops, nothing outside the tree); symlinked files inside a folder are
     followed only when they resolve inside that folder.
     """
-    from .discovery import GitFilter, is_non_note_file, is_skipped_folder
-
     seen: set[str] = set()
     for arg in paths:
         if arg == STDIN:
@@ -60,6 +58,9 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
             continue
         p = Path(arg)
         if p.is_dir():
+            # imported only for a folder walk: discovery brings subprocess (git), ~2.5 ms of start-up
+            from .discovery import GitFilter, is_non_note_file, is_skipped_folder
+
             root = p.resolve()
             found: list[str] = []
             unreadable: list[PathError] = []

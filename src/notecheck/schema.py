@@ -34,6 +34,11 @@ def load_schema() -> dict[str, Any]:
     local = Path(__file__).with_name("schemas") / SCHEMA_FILE
     if local.is_file():
         return json.loads(local.read_text(encoding="utf-8"))
+    # an editable install (a checkout's src/notecheck): the repository's file, before
+    # importlib.resources would find nothing there after its ~15 ms import
+    repository = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE
+    if Path(__file__).resolve().parent.parent.name == "src" and repository.is_file():
+        return json.loads(repository.read_text(encoding="utf-8"))
     try:
         from importlib.resources import files
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .note import _fast_builder
+
 _HMS_RE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)")
 
 
@@ -164,24 +166,45 @@ def from_document(doc: Any, path: str = "<sidecar>") -> Sidecar:
     if not raw:
         return Sidecar(path, error=f"sidecar {path} has an empty 'full_transcript'")
     segments: list[Segment] = []
+    append, new, memo = segments.append, _new_segment, _START_MEMO
+    if len(memo) > _START_MEMO_SIZE:
+        memo.clear()
     for i, item in enumerate(raw):
         # A segment without a usable time makes every time check on this sidecar unreliable
         # ("no segment starts at 4:10" could be false), so the whole sidecar is refused.
         if not isinstance(item, dict):
             return Sidecar(path, error=f"sidecar {path}: full_transcript[{i}] is not an object")
-        start = _seconds(item.get("timestamp", item.get("start")))
+        stamp = item.get("timestamp", _ABSENT)
+        if stamp is _ABSENT:
+            stamp = item.get("start")
+        # int(_seconds(stamp)) from the memo: a dict lookup instead of a regex and three int()s
+        start = memo.get(stamp) if type(stamp) is str else None
         if start is None:
-            return Sidecar(path, error=f"sidecar {path}: full_transcript[{i}] has no valid \"timestamp\" "
-                                        f"(got {item.get('timestamp')!r}; expected \"HH:MM:SS\")")
+            seconds = _seconds(stamp)
+            if seconds is None:
+                return Sidecar(path, error=f"sidecar {path}: full_transcript[{i}] has no valid \"timestamp\" "
+                                            f"(got {item.get('timestamp')!r}; expected \"HH:MM:SS\")")
+            start = int(seconds)
+            if type(stamp) is str:
+                memo[stamp] = start
         speaker = item.get("speaker")
         text = item.get("text")
-        segments.append(Segment(int(start), (speaker.strip() or None) if isinstance(speaker, str) else None,
-                                text if isinstance(text, str) else ""))
+        append(new(start, (speaker.strip() or None) if isinstance(speaker, str) else None,
+                   text if isinstance(text, str) else ""))
     duration = _seconds(doc.get("duration"))
     if duration is None and isinstance(doc.get("metadata"), dict):
         duration = _seconds(doc["metadata"].get("duration"))
     video_id = doc.get("video_id")
     return Sidecar(path, segments, duration, video_id if isinstance(video_id, str) else None)
+
+
+# A sidecar has a few hundred segments, each its own "HH:MM:SS": built the quick way
+# (see note._fast_builder), with each timestamp string's whole seconds memoised across
+# sidecars (a run sees the same few thousand timestamps again and again; bounded).
+_new_segment = _fast_builder(Segment)
+_START_MEMO: dict[str, int] = {}
+_START_MEMO_SIZE = 1 << 16
+_ABSENT = object()
 
 
 def _seconds(value: Any) -> float | None:
