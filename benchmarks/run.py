@@ -285,20 +285,22 @@ CHILD_ENV["NOTECHECK_CACHE_DIR"] = str(CORPUS / "cache")  # never the checkout's
 LAST_CHILD_CPU = [0.0]  # CPU seconds (user+sys, all its processes) of the last run_process
 
 
-def run_process(args: list[str], cwd: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+def run_process(args: list[str], cwd: Path | None = None,
+                env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
     c0 = children_cpu()
     t0 = time.perf_counter()
-    proc = subprocess.run(args, capture_output=True, cwd=cwd, env=CHILD_ENV)
+    proc = subprocess.run(args, capture_output=True, cwd=cwd, env={**CHILD_ENV, **(env or {})})
     seconds = time.perf_counter() - t0
     LAST_CHILD_CPU[0] = children_cpu() - c0
     return seconds, proc
 
 
-def best_of_process(repeat: int, argv: list[str], name: str) -> tuple[float, subprocess.CompletedProcess]:
+def best_of_process(repeat: int, argv: list[str], name: str,
+                    env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess]:
     """The best wall time of ``repeat`` runs of ``argv``, and the last run; the best run's CPU goes to CPU[name]."""
     times = []
     for _ in range(repeat):
-        seconds, proc = run_process(argv)
+        seconds, proc = run_process(argv, env=env)
         times.append(seconds)
         if seconds == min(times):
             CPU[name] = LAST_CHILD_CPU[0]
@@ -349,6 +351,12 @@ def peak_rss_mb(args: list[str]) -> float:
         except (OSError, ValueError):
             return float("nan")
     return value / 2**20 if sys.platform == "darwin" else value / 1024
+
+
+def c_module_built() -> bool:
+    """Is notecheck's optional C module importable by the notecheck being timed?"""
+    proc = subprocess.run([sys.executable, "-c", "import notecheck._speedups"], capture_output=True, env=CHILD_ENV)
+    return proc.returncode == 0
 
 
 def notecheck_cmd() -> list[str]:
@@ -526,6 +534,12 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
             except ValueError:
                 remark += ", output is not JSON"
         add(name, seconds, total_bytes, n, remark)
+    # the same without the optional C module (src/notecheck/_speedups.c): same output, slower
+    with_c = proc.stdout
+    pure = f"notecheck check ({cores} cores), pure Python"
+    seconds, proc = best_of_process(args.repeat, argv_, pure, env={"NOTECHECK_PURE_PYTHON": "1"})
+    same = "same output as with the C module" if proc.stdout == with_c else "OUTPUT DIFFERS from the C module's"
+    add(pure, seconds, total_bytes, n, f"{exit_remark(proc)}, {same}{'' if c_module_built() else ' (NOT BUILT here)'}")
 
     # notecheck fix on a copy ----------------------------------------------------------------
     copy = CORPUS / "fix-copy"
