@@ -478,26 +478,41 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     signed = note.text[attribution.start:attribution.end] if attribution is not None else ""
     others = " ".join(line.text for q in note.quotes for line in q.lines)
     signatures = " ".join(note.text[q.attribution.start:q.attribution.end] for q in note.quotes if q.attribution)
-    m = _ELLIPSIS_RE.search(own) or _ELLIPSIS_RE.search(others)
+    m = _ellipsis(own) or _ellipsis(others)
     if m is None:
         ellipsis = " ... "
     else:
         ellipsis = (m.group(2) + " ") if m.group(1).isalnum() else f" {m.group(2)} "
-    dash = None
-    for text in (own, signed, others, signatures):
-        dashes = _DASH_RE.findall(text)
-        if dashes:
-            dash = dashes[0]
-            break
+    dash = _first_dash(own) or _first_dash(signed) or _first_dash(others) or _first_dash(signatures)
     opening = own.lstrip()[:1]
     curly = True if opening == "\u201c" else (False if opening == "\"" else None)
-    apostrophe = None
-    for text in (own, others):
-        straight, bent = _STRAIGHT_RE.search(text) is not None, _BENT_RE.search(text) is not None
-        if straight != bent:
-            apostrophe = "'" if straight else "\u2019"
-            break
+    apostrophe = _apostrophe(own) or _apostrophe(others)
     return _Style(ellipsis, dash, curly, apostrophe)
+
+
+# These regexes try a match at every position of a text: a substring test (one C scan) first
+# rules out the texts without the character they need, as most are; same answers.
+
+def _ellipsis(text: str) -> re.Match | None:
+    """The first ellipsis in ``text`` (``_ELLIPSIS_RE``: it holds "..." or "\u2026")."""
+    return _ELLIPSIS_RE.search(text) if "..." in text or "\u2026" in text else None
+
+
+def _first_dash(text: str) -> str | None:
+    """The first dash (``--`` or ``\u2014``) in ``text``."""
+    if "--" not in text and "\u2014" not in text:
+        return None
+    m = _DASH_RE.search(text)
+    return m.group(0) if m is not None else None
+
+
+def _apostrophe(text: str) -> str | None:
+    """The apostrophe ``text`` writes inside words, when it writes one kind only."""
+    straight = "'" in text and _STRAIGHT_RE.search(text) is not None
+    bent = "\u2019" in text and _BENT_RE.search(text) is not None
+    if straight == bent:
+        return None
+    return "'" if straight else "\u2019"
 
 
 # --------------------------------------------------------------------------- lines
