@@ -62,7 +62,7 @@ from .note import Note
 from .quotematch import _ANNOTATION_RE, QuoteIndex, SentenceMatch, locate, sidecar_usable, tokens, window_passages, word_diff
 from .timeline import CheckedQuote
 
-__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest"]
+__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest", "paragraph_starts"]
 
 # Left-out words up to this many come back; a longer gap becomes an ellipsis.
 SHORT_GAP = 3
@@ -134,8 +134,7 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     A quote with no verbatim sentence has only its citation to say where it is: it must have one,
     and once repaired be placed where it cites (the what-if finds a new NC502 otherwise)."""
     index = cq.index
-    grid = window_passages(note, index, sidecar_usable(ctx.sidecar))
-    starts = sorted({p.start for p in grid})
+    starts = paragraph_starts(note, window_passages(note, index, sidecar_usable(ctx.sidecar)))
 
     def para(tok: tuple) -> int:
         return bisect.bisect_right(starts, index.passages[tok[1]].start) - 1
@@ -157,6 +156,12 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
         if k + 1 < len(ss) and not in_order(span(k), span(k + 1)):
             return False
     return cq.cited is not None or any(s.found for s in ss)
+
+
+def paragraph_starts(note: Note, grid: list) -> list[int]:
+    """The distinct starts of the passages ``grid`` (``window_passages``, a list kept on the note or
+    its index), sorted; worked out once per note (NC502 and the repair ask for each quote)."""
+    return note._cache("paragraph_starts", grid, lambda: sorted({p.start for p in grid}))
 
 
 def _judged_alike(note: Note, ctx, quote: CheckedQuote, repaired: CheckedQuote) -> bool:
@@ -392,7 +397,12 @@ def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
 
 def _ends_sentence(between: str) -> bool:
     """The text between two words ends a sentence (a ., ! or ? outside an annotation)."""
-    return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", between)) is not None
+    # most gaps are a blank or a comma: substring tests rule them out before any regex
+    if "." not in between and "!" not in between and "?" not in between:
+        return False
+    if "[" in between:
+        between = _ANNOTATION_RE.sub(" ", between)
+    return _SENTENCE_BREAK_RE.search(between) is not None
 
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
