@@ -351,7 +351,14 @@ _WORD_AFTER_RE = re.compile(r"(?:[-'\u2019][^\W_]+)*")
 
 def _repeated(text: str, tok: tuple[str, int, int]) -> bool:
     """The quote token stands for a word said twice or more in a row (clean verbatim keeps one)."""
-    return len(tokens(text[tok[1]:tok[2]], clean=False)) > 1
+    written = text[tok[1]:tok[2]]
+    return not _one_word(tok[0], written) and len(tokens(written, clean=False)) > 1
+
+
+def _one_word(word: str, written: str) -> bool:
+    """A token's text as written is its one word, without tokenizing it again: in ASCII a token's
+    span is as long as its word, unless it stretches over repeats ("the the": a longer span)."""
+    return len(written) == len(word) and written.isascii()
 
 
 def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool, trail: bool) -> str:
@@ -371,8 +378,10 @@ def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool
 
 def _word(index: QuoteIndex, tok: tuple[str, int, int, int]) -> str:
     """A transcript word as written (of a repeat, as in ``I -- I``, the first)."""
-    _, passage, a, b = tok
+    word, passage, a, b = tok
     written = index.passages[passage].text[a:b]
+    if _one_word(word, written):
+        return written
     first = tokens(written, clean=False)[0]
     return written[first[1]:first[2]]
 
