@@ -323,14 +323,15 @@ def test_neighbours_widen_the_cited_window_by_one_passage_each_way():
     from notecheck.rules.quotes import _neighbours
 
     passages = [Passage(s, None, "x") for s in (0, 60, 60, 120, 180, 240)]
+    starts = sorted({p.start for p in passages})  # as repair.paragraph_starts gives them
 
     class P:
         window = (60, 120)
 
-    assert _neighbours(passages, P) == (0, 180)
+    assert _neighbours(starts, P) == (0, 180)
     P.window = (0, 60)
-    assert _neighbours(passages, P) == (0, 120)
+    assert _neighbours(starts, P) == (0, 120)
     P.window = (180, 240)
-    assert _neighbours(passages, P)[0] == 120 and _neighbours(passages, P)[1] == float("inf")
+    assert _neighbours(starts, P)[0] == 120 and _neighbours(starts, P)[1] == float("inf")
     P.window = (240, float("inf"))
-    assert _neighbours(passages, P) == (180, float("inf"))
+    assert _neighbours(starts, P) == (180, float("inf"))

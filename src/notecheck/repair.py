@@ -62,7 +62,7 @@ from .note import Note
 from .quotematch import _ANNOTATION_RE, QuoteIndex, SentenceMatch, locate, sidecar_usable, tokens, window_passages, word_diff
 from .timeline import CheckedQuote
 
-__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest"]
+__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest", "paragraph_starts"]
 
 # Left-out words up to this many come back; a longer gap becomes an ellipsis.
 SHORT_GAP = 3
@@ -134,8 +134,7 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     A quote with no verbatim sentence has only its citation to say where it is: it must have one,
     and once repaired be placed where it cites (the what-if finds a new NC502 otherwise)."""
     index = cq.index
-    grid = window_passages(note, index, sidecar_usable(ctx.sidecar))
-    starts = sorted({p.start for p in grid})
+    starts = paragraph_starts(note, window_passages(note, index, sidecar_usable(ctx.sidecar)))
 
     def para(tok: tuple) -> int:
         return bisect.bisect_right(starts, index.passages[tok[1]].start) - 1
@@ -157,6 +156,12 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
         if k + 1 < len(ss) and not in_order(span(k), span(k + 1)):
             return False
     return cq.cited is not None or any(s.found for s in ss)
+
+
+def paragraph_starts(note: Note, grid: list) -> list[int]:
+    """The distinct starts of the passages ``grid`` (``window_passages``, a list kept on the note or
+    its index), sorted; worked out once per note (NC502 and the repair ask for each quote)."""
+    return note._cache("paragraph_starts", grid, lambda: sorted({p.start for p in grid}))
 
 
 def _judged_alike(note: Note, ctx, quote: CheckedQuote, repaired: CheckedQuote) -> bool:
@@ -346,7 +351,14 @@ _WORD_AFTER_RE = re.compile(r"(?:[-'\u2019][^\W_]+)*")
 
 def _repeated(text: str, tok: tuple[str, int, int]) -> bool:
     """The quote token stands for a word said twice or more in a row (clean verbatim keeps one)."""
-    return len(tokens(text[tok[1]:tok[2]], clean=False)) > 1
+    written = text[tok[1]:tok[2]]
+    return not _one_word(tok[0], written) and len(tokens(written, clean=False)) > 1
+
+
+def _one_word(word: str, written: str) -> bool:
+    """A token's text as written is its one word, without tokenizing it again: in ASCII a token's
+    span is as long as its word, unless it stretches over repeats ("the the": a longer span)."""
+    return len(written) == len(word) and written.isascii()
 
 
 def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool, trail: bool) -> str:
@@ -366,8 +378,10 @@ def _compose(index: QuoteIndex, window: _Window, j1: int, j2: int, *, lead: bool
 
 def _word(index: QuoteIndex, tok: tuple[str, int, int, int]) -> str:
     """A transcript word as written (of a repeat, as in ``I -- I``, the first)."""
-    _, passage, a, b = tok
+    word, passage, a, b = tok
     written = index.passages[passage].text[a:b]
+    if _one_word(word, written):
+        return written
     first = tokens(written, clean=False)[0]
     return written[first[1]:first[2]]
 
@@ -392,7 +406,12 @@ def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
 
 def _ends_sentence(between: str) -> bool:
     """The text between two words ends a sentence (a ., ! or ? outside an annotation)."""
-    return _SENTENCE_BREAK_RE.search(_ANNOTATION_RE.sub(" ", between)) is not None
+    # most gaps are a blank or a comma: substring tests rule them out before any regex
+    if "." not in between and "!" not in between and "?" not in between:
+        return False
+    if "[" in between:
+        between = _ANNOTATION_RE.sub(" ", between)
+    return _SENTENCE_BREAK_RE.search(between) is not None
 
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -478,26 +497,41 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     signed = note.text[attribution.start:attribution.end] if attribution is not None else ""
     others = " ".join(line.text for q in note.quotes for line in q.lines)
     signatures = " ".join(note.text[q.attribution.start:q.attribution.end] for q in note.quotes if q.attribution)
-    m = _ELLIPSIS_RE.search(own) or _ELLIPSIS_RE.search(others)
+    m = _ellipsis(own) or _ellipsis(others)
     if m is None:
         ellipsis = " ... "
     else:
         ellipsis = (m.group(2) + " ") if m.group(1).isalnum() else f" {m.group(2)} "
-    dash = None
-    for text in (own, signed, others, signatures):
-        dashes = _DASH_RE.findall(text)
-        if dashes:
-            dash = dashes[0]
-            break
+    dash = _first_dash(own) or _first_dash(signed) or _first_dash(others) or _first_dash(signatures)
     opening = own.lstrip()[:1]
     curly = True if opening == "\u201c" else (False if opening == "\"" else None)
-    apostrophe = None
-    for text in (own, others):
-        straight, bent = _STRAIGHT_RE.search(text) is not None, _BENT_RE.search(text) is not None
-        if straight != bent:
-            apostrophe = "'" if straight else "\u2019"
-            break
+    apostrophe = _apostrophe(own) or _apostrophe(others)
     return _Style(ellipsis, dash, curly, apostrophe)
+
+
+# These regexes try a match at every position of a text: a substring test (one C scan) first
+# rules out the texts without the character they need, as most are; same answers.
+
+def _ellipsis(text: str) -> re.Match | None:
+    """The first ellipsis in ``text`` (``_ELLIPSIS_RE``: it holds "..." or "\u2026")."""
+    return _ELLIPSIS_RE.search(text) if "..." in text or "\u2026" in text else None
+
+
+def _first_dash(text: str) -> str | None:
+    """The first dash (``--`` or ``\u2014``) in ``text``."""
+    if "--" not in text and "\u2014" not in text:
+        return None
+    m = _DASH_RE.search(text)
+    return m.group(0) if m is not None else None
+
+
+def _apostrophe(text: str) -> str | None:
+    """The apostrophe ``text`` writes inside words, when it writes one kind only."""
+    straight = "'" in text and _STRAIGHT_RE.search(text) is not None
+    bent = "\u2019" in text and _BENT_RE.search(text) is not None
+    if straight == bent:
+        return None
+    return "'" if straight else "\u2019"
 
 
 # --------------------------------------------------------------------------- lines

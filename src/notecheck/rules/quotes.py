@@ -6,13 +6,14 @@ words), else from the note's Transcript paragraphs; matching lives in quotematch
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Iterator
 
 from ..diagnostic import Finding
 from ..note import Note, YouTubeLink
 from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, window_passages
-from ..repair import repair
+from ..repair import paragraph_starts, repair
 from ..timeline import checked_quotes, place, quote_fix, timelines
 from . import rule
 
@@ -225,7 +226,7 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
                           end=at + len(link.label) if link is not None else None,
                           fix=quote_fix(cq, p, note, ctx))
             continue
-        rest_lo, rest_hi = _neighbours(window_passages(note, cq.index, used), p)
+        rest_lo, rest_hi = _neighbours(paragraph_starts(note, window_passages(note, cq.index, used)), p)
         for s, t in p.sentences:
             beyond_neighbours = t.hi <= rest_lo or t.lo >= rest_hi
             if beyond_neighbours and (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
@@ -240,14 +241,14 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
 SPLICE_SECONDS = 60
 
 
-def _neighbours(passages: list, p) -> tuple[float, float]:
-    """The quote's window widened by one passage each way: a quote may run on into the next one."""
+def _neighbours(starts: list[int], p) -> tuple[float, float]:
+    """The quote's window widened by one passage each way: a quote may run on into the next one.
+    ``starts``: the passages' distinct starts, sorted (``repair.paragraph_starts``)."""
     lo, hi = p.window
-    starts = sorted({q.start for q in passages})
-    before = [x for x in starts if x < lo]
-    after = [x for x in starts if x >= hi]
-    rest_lo = before[-1] if before else lo
-    rest_hi = after[1] if len(after) > 1 else (math.inf if after else hi)
+    before = bisect.bisect_left(starts, lo)  # starts[:before] are < lo
+    after = bisect.bisect_left(starts, hi)  # starts[after:] are >= hi
+    rest_lo = starts[before - 1] if before else lo
+    rest_hi = starts[after + 1] if after + 1 < len(starts) else (math.inf if after < len(starts) else hi)
     return rest_lo, rest_hi
 
 
