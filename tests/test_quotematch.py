@@ -478,3 +478,13 @@ def test_runner_up_sees_the_same_words_said_again_in_the_next_paragraph():
                                        "The roots were twice as deep in the plots we never ploughed.")], clean=True)
     (miss,) = locate("The roots were twice as deep in the plots we never tilled.", index).missing
     assert miss.runner_up > 0.9
+
+
+def test_closest_inside_the_last_word_does_not_crash():
+    # hypothesis found it: the rough alignment of "a" ends the stream's last word, nearer its
+    # end than its start, and there is no next word to snap to (StopIteration in _refine)
+    match = locate("a", QuoteIndex([Passage(0, None, "bbba")]), near=0)
+    (s,) = match.sentences
+    assert (s.found, s.closest, s.similarity) == (False, "bbba", 0.4)
+    s = locate("a", QuoteIndex([Passage(0, None, "x bbba")]), near=0).sentences[0]
+    assert (s.closest, s.pos, s.end_pos) == ("bbba", 3, 7)

@@ -1046,7 +1046,7 @@ def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
     if stream[a - 1] != " ":  # inside a word: to its start or the next word, whichever is nearer
         left = stream.rfind(" ", 0, a) + 1
         right = stream.find(" ", a) + 1
-        a = left if a - left <= right - a else right
+        a = left if a - left <= right - a or right >= n else right  # no word after the last one
     if b < n and stream[b] != " " and stream[b - 1] != " ":
         left = stream.rfind(" ", 0, b)
         right = stream.find(" ", b)
