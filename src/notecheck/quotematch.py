@@ -677,6 +677,7 @@ class QuoteIndex:
     _joined: dict | None = field(init=False, default=None)  # _find_joined_py's tables (pure Python)
     _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
     _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
+    _found: dict[tuple[str, int, bool], list[tuple[int, int]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -692,6 +693,7 @@ class QuoteIndex:
         self._starts = starts
         self._sentences = {}
         self._tokens = {}
+        self._found = {}
 
     def passage_tokens(self, i: int) -> list[tuple[str, int, int]]:
         """The words of passage ``i`` as the stream holds them, with their spans in its text."""
@@ -821,6 +823,13 @@ class QuoteIndex:
         (``Deep Mind`` = ``DeepMind``, ``GPT5`` = ``GPT-5``: SPEC §2 Quotes), still starting
         and ending on whole words (``joined=False``: not).
         """
+        key = (words, limit, joined)
+        got = self._found.get(key)
+        if got is None:  # asked again for an unchanged sentence when a repaired quote is checked
+            got = self._found[key] = self._find_spans(words, limit, joined)
+        return got
+
+    def _find_spans(self, words: str, limit: int, joined: bool) -> list[tuple[int, int]]:
         if not words:
             return []
         stream = self.stream
