@@ -54,14 +54,15 @@ class Mojibake:
 _LEAD_RE = re.compile("[\u00c2-\u00f4]")
 
 
-def _candidates(text: str):
+def _candidates(text: str, utf8: bytes | None = None):
     """``CANDIDATE_RE.finditer(text)``, but fast: the regex is only tried at lead characters.
 
     Clean notes are mostly ASCII with a few ``—`` or ``’``: no lead character at all, which
     the UTF-8 encoding tells at memchr speed (U+00C0..U+00FF encode as ``C3 xx``); the
-    full regex costs ~15 ns a character when run over the whole text.
+    full regex costs ~15 ns a character when run over the whole text. ``utf8``: the text's
+    UTF-8 encoding when the caller has it (a note's bytes), saving the encoding (~0.7 ms/MB).
     """
-    if text.isascii() or b"\xc3" not in text.encode("utf-8", "surrogatepass"):
+    if text.isascii() or b"\xc3" not in (text.encode("utf-8", "surrogatepass") if utf8 is None else utf8):
         return
     search, match = _LEAD_RE.search, CANDIDATE_RE.match
     lead = search(text)
@@ -106,14 +107,14 @@ def repair(text: str) -> str:
     return _fixer()(text)
 
 
-def find(text: str) -> list[Mojibake]:
-    """Every mojibake run in ``text``, in order, with its repair.
+def find(text: str, utf8: bytes | None = None) -> list[Mojibake]:
+    """Every mojibake run in ``text``, in order, with its repair (``utf8``: ``text.encode()``, if known).
 
     ftfy judges each candidate's segment: the maximal run of characters a cp1252/latin-1
     decoding can produce from bytes 0x80-0xFF (mojibake of UTF-8 never contains ASCII).
     Judging segments, not lines, keeps the work linear in the text.
     """
-    candidates = _candidates(text)
+    candidates = _candidates(text, utf8)
     first = next(candidates, None)
     if first is None:
         return []
