@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..diagnostic import UNSAFE, Finding, Fix
@@ -44,11 +45,13 @@ _GENERIC_SPEAKER_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a note names a few people many times, and sidecars share their speakers
 def normalize_name(name: str) -> str:
     """``"Andrej  Karpathy (quoted by Dwarkesh)"`` -> ``"andrej karpathy"``; accents folded."""
     name = _PAREN_RE.sub(" ", name)
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    if not name.isascii():  # NFKD and the combining marks leave ASCII as it is
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(ch for ch in name if not unicodedata.combining(ch))
     return " ".join(_NON_WORD_RE.sub(" ", name.casefold()).replace("_", " ").split())
 
 
@@ -157,10 +160,10 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
                 if who and not _is_generic(normalize_name(who)) and who not in speakers:
                     speakers.append(who)
         norm_speakers = [normalize_name(x) for x in speakers]
-        style = style or note_label_style(note, ctx.config)
-        at = render_label(int(first.start), style)
         span = (att.speaker_start, att.speaker_start + len(att.speaker))
         if not any(same_person(n, first_name) for n in names):
+            style = style or note_label_style(note, ctx.config)
+            at = render_label(int(first.start), style)
             yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} the "
                                    f"segment at {at} holding it is spoken by {first.speaker} (diarization may be "
                                    f"wrong: check the recording)", end=span[1])
@@ -170,6 +173,8 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
             if any(same_person(n, x) for x in norm_speakers):
                 continue
             if any(same_person(n, k) for k in known):
+                style = style or note_label_style(note, ctx.config)
+                at = render_label(int(first.start), style)
                 yield Finding(span[0], f"{att.speaker!s}: {n.title()} does not speak in this quote; in the sidecar "
                                        f"{sidecar.name} the segments holding it (from {at}) are spoken by "
                                        f"{' and '.join(speakers)}", end=span[1])

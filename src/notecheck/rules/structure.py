@@ -244,7 +244,7 @@ def h1_count(note: Note, ctx) -> Iterable[Finding]:
     if not h1s:
         yield Finding(note.body_start, "note has no H1 ('# <title>') heading")
         return
-    line, _ = note.position(h1s[0].start)
     for h in h1s[1:]:
+        line, _ = note.position(h1s[0].start)
         yield Finding(h.start, f"more than one H1: '# {h.title}' (the title H1 is at line {line}); "
                       "sections are '##'")
