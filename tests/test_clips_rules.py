@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import apply_fixes, col_of, line_of
 from notecheck import Config, check_text
-from notecheck.clipcmd import YT_DLP_FLAGS, YT_DLP_VALUED, _scan, parse_clip_command
+from notecheck.clipcmd import _SIMPLE_COMMAND, YT_DLP_FLAGS, YT_DLP_VALUED, _scan, _scan_shell, parse_clip_command
 
 URL = "https://www.youtube.com/watch?v=aBcD3fGh1jK"
 CMD1 = (f'yt-dlp --download-sections "*1:35-2:40" "{URL}" --force-keyframes-at-cuts --merge-output-format mp4 '
@@ -391,6 +391,25 @@ def test_scanner_splits_like_shlex(words):
     for cmd in commands:
         for w in cmd.words:
             assert [text[o] for o in w.offsets] == list(w.text)
+
+
+def _scanned(result):
+    commands, parse_issues, security = result
+    return [[(w.text, w.start, w.end, w.offsets) for w in c.words] + [c.start, c.after_operator] for c in commands], \
+        parse_issues, security
+
+
+@given(st.lists(st.sampled_from(list("ab-*:09'\"\\$`;&|#\n\r\t =\xa0\x0b") + ["yt-dlp", "  ", "'x y'", '"u v"', "--o"]),
+                max_size=30).map("".join), st.integers(0, 9))
+def test_one_line_fast_scan_reads_like_the_shell_scanner(text, base):
+    assert _scanned(_scan(text, base)) == _scanned(_scan_shell(text, base))
+
+
+def test_the_usual_clip_command_takes_the_fast_scan():
+    assert _SIMPLE_COMMAND.fullmatch(CMD1 + "\n")
+    assert not _SIMPLE_COMMAND.fullmatch(CMD1 + "\nyt-dlp")  # a second command
+    assert not _SIMPLE_COMMAND.fullmatch(CMD1 + ' "unclosed')
+    assert not _SIMPLE_COMMAND.fullmatch("a" * 100_000 + "$")  # and fails fast (possessive quantifiers)
 
 
 @given(st.lists(st.sampled_from(list("yt-dlp *:09'\"\\$`;&|<>()#\n\r=aBoO/.") + ["--download-sections", "-o", " yt-dlp "]),

@@ -150,3 +150,20 @@ def test_nc004_many_runs_on_one_long_line(clean_text):
     found = diags(text, "NC004")
     assert len(found) == 900 and {d.line for d in found} == {line_of(text, "Andalusia (")}
     assert apply_fixes(text, found) == clean_text.replace("Andalusia,", "Andalusia ({}),".format(" ".join(["café — naïve"] * 300)), 1)
+
+
+def test_mojibake_candidates_are_the_candidate_regex_matches():
+    """The fast candidate search (a test on the UTF-8 bytes, then the regex at lead characters) finds
+    exactly what CANDIDATE_RE finds, with the text's bytes given or not."""
+    import random
+
+    from notecheck import mojibake as mj
+
+    chars = ([chr(c) for c in range(0x80, 0x100)] + list("ŒœŠšŸŽžƒˆ˜–—‘’‚“”„†‡•…‰‹›€™") + list("ab —’éÃâ€™Ã©")
+             + ["\u0100", "\u2603", "\U0001F600"])
+    rnd = random.Random(4)
+    for _ in range(50_000):
+        text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 8)))
+        expected = [m.span() for m in mj.CANDIDATE_RE.finditer(text)]
+        assert [m.span() for m in mj._candidates(text)] == expected, text
+        assert [m.span() for m in mj._candidates(text, text.encode())] == expected, text

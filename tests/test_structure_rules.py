@@ -220,3 +220,20 @@ def test_spec_variations_raise_nothing_from_nc0_nc1_nc2(clean_text, name):
 def test_sample_variations_keep_exactly_the_mojibake_finding(name):
     text = VARIATIONS[name]((SAMPLES / "lXUZvyajciY.md").read_text(encoding="utf-8"))
     assert [(d.code, d.line, d.column) for d in mine(text)] == [("NC004", 3, 25)]
+
+
+@pytest.mark.parametrize("head", [4, 16, 1024])
+def test_empty_section_head_check_agrees_with_reading_the_whole_section(monkeypatch, head):
+    """NC204 decides from a section's first lines when they hold content; the answer is the whole section's."""
+    import random
+
+    from notecheck.rules import structure
+
+    monkeypatch.setattr(structure, "_HEAD_CHARS", head)
+    pieces = ["\n", "\r\n", "\r", " ", "\t", "x", "# h", "### sub", "    #", "<!--", "-->", "<!-- c -->", "#x", "\x0b", "\u2028"]
+    rnd = random.Random(204)
+    for _ in range(20_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        start = rnd.randint(0, len(text))
+        end = rnd.randint(start, len(text))
+        assert structure._has_content(text, start, end) == structure._lines_have_content(text[start:end]), (text, start, end)

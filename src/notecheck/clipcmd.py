@@ -21,6 +21,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from .note import _fast_builder, _parse_youtube_url  # the note's own URL reader: one definition of a YouTube URL
 from .times import parse_clip_bound
 
 __all__ = ["Word", "Issue", "Bound", "ClipCall", "parse_clip_command", "YT_DLP_FLAGS", "YT_DLP_VALUED"]
@@ -168,6 +169,9 @@ class Word:
         return self.start
 
 
+_new_word = _fast_builder(Word)  # Word(...), 5x faster to build: the scanner makes ~10 a command
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
     offset: int
@@ -186,6 +190,9 @@ class Bound:
     @property
     def infinite(self) -> bool:
         return math.isinf(self.seconds)
+
+
+_new_bound = _fast_builder(Bound)  # Bound(...), faster to build
 
 
 @dataclass
@@ -224,8 +231,47 @@ class _Command:
     after_operator: bool = False  # separated from the previous command by ; && | ...
 
 
+# The usual clip command: one line of plain, '…' and "…" words, nothing the shell would
+# act on (no escape, expansion, comment or operator) and every quote closed. Possessive
+# quantifiers: a word splits one way only, so a near miss fails in linear time.
+_SIMPLE_WORD = r"""(?:[^ \t\r\n'"\\#`$;&|<>()]++|'[^'#`$]*+'|"[^"\\#`$]*+")++"""
+_SIMPLE_COMMAND = re.compile(rf"[ \t\r\n]*+(?:{_SIMPLE_WORD}(?:[ \t\r]++{_SIMPLE_WORD})*+)?+[ \t\r\n]*+")
+_SIMPLE_WORDS = re.compile(_SIMPLE_WORD)
+_QUOTED_PIECE = re.compile(r"""'([^']*)'|"([^"]*)"|[^'"]+""")
+
+
 def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue]]:
     """Split ``text`` into commands of words (with offsets + ``base``); parse and security issues."""
+    if _SIMPLE_COMMAND.fullmatch(text) is not None:
+        return _scan_simple(text, base), [], []
+    return _scan_shell(text, base)
+
+
+def _scan_simple(text: str, base: int) -> list[_Command]:
+    """``_scan`` of a command ``_SIMPLE_COMMAND`` matches: its words in one regex pass.
+
+    Faster than the character scanner (a regex match a word instead of a few Python steps
+    a quote); a test checks both read such commands alike.
+    """
+    words = []
+    for m in _SIMPLE_WORDS.finditer(text):
+        start, end = m.span()
+        raw = m.group()
+        if "'" not in raw and '"' not in raw:  # a plain word: every character as written
+            words.append(_new_word(raw, start + base, end + base, tuple(range(start + base, end + base))))
+            continue
+        chars: list[str] = []
+        offs: list[int] = []
+        for piece in _QUOTED_PIECE.finditer(text, start, end):
+            i, j = piece.span(1) if piece.group(1) is not None else piece.span(2) if piece.group(2) is not None else piece.span()
+            chars.append(text[i:j])
+            offs.extend(range(i + base, j + base))
+        words.append(_new_word("".join(chars), start + base, end + base, tuple(offs)))
+    return [_Command(words, words[0].start)] if words else []
+
+
+def _scan_shell(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue]]:
+    """``_scan`` of any command, a character at a time with a POSIX shell's quoting rules."""
     commands: list[_Command] = [_Command()]
     parse_issues: list[Issue] = []
     security: list[Issue] = []
@@ -258,7 +304,7 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
         nonlocal word_start, skip_next_word
         if word_start is None:
             return
-        word = Word("".join(chars), word_start + base, at + base, tuple(offs))
+        word = _new_word("".join(chars), word_start + base, at + base, tuple(offs))
         if skip_next_word:
             skip_next_word = False
         else:
@@ -419,6 +465,9 @@ def _resolve_long(name: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+_RANGE_RE = re.compile(r"\s*([^-\s]*)\s*-\s*([^-\s]*)\s*")
+
+
 def _parse_range(word: Word, call: ClipCall) -> None:
     value = word.text
     if not value.startswith("*"):
@@ -428,7 +477,7 @@ def _parse_range(word: Word, call: ClipCall) -> None:
     if "," in body:
         call.parse_issues.append(Issue(word.at(0), f"--download-sections {value!r} holds several ranges; a clip is one \"*START-END\""))
         return
-    m = re.fullmatch(r"\s*([^-\s]*)\s*-\s*([^-\s]*)\s*", body)
+    m = _RANGE_RE.fullmatch(body)
     if m is None:
         call.parse_issues.append(Issue(word.at(0), f"--download-sections {value!r} is not of the form \"*START-END\""))
         return
@@ -447,13 +496,11 @@ def _parse_range(word: Word, call: ClipCall) -> None:
             return
         span = word.span(i, i + len(text)) if text else None
         start, end = span if span is not None else (word.at(i), word.at(i))
-        bounds.append(Bound(text, seconds, start, end))
+        bounds.append(_new_bound(text, seconds, start, end))
     call.start, call.end = bounds
 
 
 def _parse_url(word: Word, call: ClipCall) -> None:
-    from .note import _parse_youtube_url  # the note's own URL reader: one definition of a YouTube URL
-
     call.url = word
     if _BARE_ID_RE.fullmatch(word.text):
         vid, at = word.text, 0

@@ -129,10 +129,19 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
 
 def quick_valid(instance: Any, schema: dict[str, Any] | None = None) -> bool | None:
     """True/False as jsonschema would answer; None when the schema uses a keyword we do not evaluate."""
-    schema = schema if schema is not None else load_schema()
-    if not _supported(schema):
+    if schema is None:
+        schema = load_schema()
+        if not _schema_supported():
+            return None
+    elif not _supported(schema):
         return None
     return _valid(schema, instance)
+
+
+@lru_cache(maxsize=1)
+def _schema_supported() -> bool:
+    """``_supported(load_schema())``, walked once (the schema is loaded once)."""
+    return _supported(load_schema())
 
 
 def property_valid(key: str, value: Any) -> bool:

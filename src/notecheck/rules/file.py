@@ -118,7 +118,7 @@ def mojibake(note: Note, ctx) -> Iterable[Finding]:
     """
     from .. import mojibake as mj
 
-    for run in mj.find(note.text):
+    for run in mj.find(note.text, note.raw):  # raw: the bytes the text was decoded from (or None)
         yield Finding(
             run.start,
             f"mojibake {run.text!r}: UTF-8 text decoded as cp1252/latin-1; it should read {run.repair!r}",

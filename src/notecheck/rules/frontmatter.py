@@ -310,6 +310,6 @@ def h1_title_mismatch(note: Note, ctx) -> Iterable[Finding]:
     if title is None or not h1s:
         return
     h1 = h1s[0]
-    if not _same_title(normalize_title(h1.title), normalize_title(title)):
+    if h1.title != title and not _same_title(normalize_title(h1.title), normalize_title(title)):  # equal: same
         yield Finding(h1.title_start, f"H1 {h1.title!r} differs from the front matter title {title!r}",
                       end=h1.title_start + len(h1.title))

@@ -12,11 +12,13 @@ NC304 and nothing else.
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import attrgetter, is_, le
 from typing import Iterable, Iterator
 
 from ..diagnostic import Finding, Fix
 from ..note import Note, YouTubeLink
-from ..times import HMS, describe, note_label_style, parse_label, parse_t, render_label, render_t
+from ..times import HMS, Label, describe, note_label_style, parse_label, parse_t, render_label, render_t
 from . import rule
 
 
@@ -30,6 +32,15 @@ def checked_links(note: Note) -> Iterator[YouTubeLink]:
     for hl in note.highlights:
         if hl.thumbnail is not None:
             yield hl.thumbnail
+
+
+_seconds_of = attrgetter("seconds")
+
+
+def _labels(note: Note) -> list[Label | None]:
+    """``parse_label`` of each timestamp link's label (None: malformed), once per note for NC301/NC303/NC304/NC306."""
+    links = note.timestamp_links
+    return note._cache("labels", links, lambda: [parse_label(link.label) for link in links])
 
 
 def _style_name(style: str) -> str:
@@ -58,10 +69,11 @@ def label_t_mismatch(note: Note, ctx) -> Iterable[Finding]:
         Rewrites ``t=`` from the label, keeping its form (``5100s``, ``5100`` or
         ``1h25m``); adds ``&t=…s`` (``?t=…s``) to a link without one.
     """
-    for link in note.timestamp_links:
-        label = parse_label(link.label)
+    for link, label in zip(note.timestamp_links, _labels(note)):
         if label is None:
             continue  # NC304
+        if link.t_text == f"{label.seconds}s" and link.t_start is not None:
+            continue  # the usual t=, agreeing (what parse_t below would find, without parsing)
         if link.t_text is None or link.t_start is None:
             if label.seconds == 0:
                 continue
@@ -145,7 +157,14 @@ def time_past_duration(note: Note, ctx) -> Iterable[Finding]:
     duration = note.duration
     if duration is None:
         return
-    for link in checked_links(note):
+    # a link with a valid label has its label's time: when every label is valid and none is
+    # past the duration, only the thumbnails are left to look at
+    labels = _labels(note)
+    if any(map(is_, labels, repeat(None))) or max(map(_seconds_of, labels), default=0) > duration:
+        links = checked_links(note)
+    else:
+        links = (hl.thumbnail for hl in note.highlights if hl.thumbnail is not None)
+    for link in links:
         seconds, start, end = link.time_source
         if seconds is not None and seconds > duration:
             shown = link.label.strip() if start == link.label_start and not link.is_thumbnail else f"t={link.t_text}"
@@ -173,9 +192,7 @@ def malformed_label(note: Note, ctx) -> Iterable[Finding]:
         ``t=`` there is nothing to rebuild it from and the finding stays.
     """
     style = None
-    for link in note.timestamp_links:
-        if parse_label(link.label) is not None:
-            continue
+    for link in compress(note.timestamp_links, map(is_, _labels(note), repeat(None))):  # the malformed labels
         t = parse_t(link.t_text)
         fix = None
         end = link.label_start + len(link.label)
@@ -210,6 +227,13 @@ def transcript_order(note: Note, ctx) -> Iterable[Finding]:
         [10:04](…&t=604s) I do feel Sutton has …
     """
     duration = note.duration
+    # the usual transcript: every label valid (a link's time is then its label's) and never stepping back
+    label_of = dict(zip(map(id, note.timestamp_links), _labels(note)))  # parsed once for NC301 already
+    labels = [label_of.get(id(para.link)) for para in note.transcript]
+    if not any(map(is_, labels, repeat(None))):
+        ordered = [sec for sec in map(_seconds_of, labels) if duration is None or sec <= duration]
+        if all(map(le, ordered, ordered[1:])):
+            return
     previous: tuple[int, str] | None = None
     for para in note.transcript:
         seconds, start, end = para.link.time_source
@@ -247,10 +271,9 @@ def label_style(note: Note, ctx) -> Iterable[Finding]:
         Rewrites the label canonically in the note's style.
     """
     style = None
-    for link in note.timestamp_links:
-        label = parse_label(link.label)
-        if label is None:
-            continue
+    for link, label in zip(note.timestamp_links, _labels(note)):
+        if label is None or not (label.style == HMS or label.leading_zero or label.seconds >= 3600):
+            continue  # nothing below can apply: no 0: hour (needs HMS), no leading zero, not past an hour
         if label.zero_hour:
             why = "has a 0: hour"
         elif label.leading_zero:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from ..diagnostic import UNSAFE, Finding, Fix
+from ..quotematch import link_seconds as _link_seconds
 from ..times import note_label_style, render_label
 from . import WARNING, rule
 
@@ -22,13 +24,6 @@ from . import WARNING, rule
 
 def _usable(sidecar) -> bool:
     return sidecar is not None and sidecar.error is None and bool(sidecar.segments)
-
-
-def _link_seconds(link) -> int | None:
-    """A link's time: its label when valid, else its t= (SPEC §2, one defect one finding)."""
-    from ..quotematch import link_seconds
-
-    return link_seconds(link)
 
 
 def _render(seconds: float | None, style: str) -> str:
@@ -50,11 +45,13 @@ _GENERIC_SPEAKER_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a note names a few people many times, and sidecars share their speakers
 def normalize_name(name: str) -> str:
     """``"Andrej  Karpathy (quoted by Dwarkesh)"`` -> ``"andrej karpathy"``; accents folded."""
     name = _PAREN_RE.sub(" ", name)
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    if not name.isascii():  # NFKD and the combining marks leave ASCII as it is
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(ch for ch in name if not unicodedata.combining(ch))
     return " ".join(_NON_WORD_RE.sub(" ", name.casefold()).replace("_", " ").split())
 
 
@@ -74,6 +71,12 @@ def same_person(a: str, b: str) -> bool:
         return True
     ta, tb = set(a.split()), set(b.split())
     return bool(ta) and bool(tb) and (ta <= tb or tb <= ta)
+
+
+def _paragraph_seconds(note) -> list[int | None]:
+    """The time of each transcript paragraph's link (``link_seconds``), worked out once per note."""
+    paragraphs = note.transcript
+    return note._cache("paragraph_seconds", paragraphs, lambda: [_link_seconds(para.link) for para in paragraphs])
 
 
 # --------------------------------------------------------------------------- quotes vs segments
@@ -130,15 +133,16 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
     sidecar = ctx.sidecar
     if not _usable(sidecar):
         return
-    style = note_label_style(note, ctx.config)
-    known = {normalize_name(who) for who in {s.speaker for s in sidecar.segments} if who}
-    known = {k for k in known if k and not _is_generic(k)}
-    if not known:
-        return  # the sidecar names nobody
+    style = known = None  # both computed at the first quote that needs them (most notes: none)
     for cq, p, passages in _placed_quotes(note, ctx):
         att = cq.quote.attribution
         if att.speaker is None or att.speaker_start is None:
             continue
+        if known is None:
+            known = {normalize_name(who) for who in {s.speaker for s in sidecar.segments} if who}
+            known = {k for k in known if k and not _is_generic(k)}
+        if not known:
+            return  # the sidecar names nobody
         names = [n for n in attributed_names(att.speaker) if not _is_generic(n)]
         if not names:
             continue
@@ -156,9 +160,10 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
                 if who and not _is_generic(normalize_name(who)) and who not in speakers:
                     speakers.append(who)
         norm_speakers = [normalize_name(x) for x in speakers]
-        at = render_label(int(first.start), style)
         span = (att.speaker_start, att.speaker_start + len(att.speaker))
         if not any(same_person(n, first_name) for n in names):
+            style = style or note_label_style(note, ctx.config)
+            at = render_label(int(first.start), style)
             yield Finding(span[0], f"quote attributed to {att.speaker!s}, but in the sidecar {sidecar.name} the "
                                    f"segment at {at} holding it is spoken by {first.speaker} (diarization may be "
                                    f"wrong: check the recording)", end=span[1])
@@ -168,6 +173,8 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
             if any(same_person(n, x) for x in norm_speakers):
                 continue
             if any(same_person(n, k) for k in known):
+                style = style or note_label_style(note, ctx.config)
+                at = render_label(int(first.start), style)
                 yield Finding(span[0], f"{att.speaker!s}: {n.title()} does not speak in this quote; in the sidecar "
                                        f"{sidecar.name} the segments holding it (from {at}) are spoken by "
                                        f"{' and '.join(speakers)}", end=span[1])
@@ -211,16 +218,20 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
     sidecar = ctx.sidecar
     if not _usable(sidecar):
         return
-    style = note_label_style(note, ctx.config)
-    by_quote = {id(tl.quote): tl for tl in timelines(note, ctx) if tl.quote is not None}
-    # a citation of a transcript paragraph whose own time is no segment start repeats NC603's defect
-    invented = {sec for para in note.transcript if (sec := _link_seconds(para.link)) is not None} - sidecar.start_set
+    by_quote = None
+    invented = None
     for cq, p, passages in _placed_quotes(note, ctx):
         link = cq.quote.attribution.link
         if link is None or not cq.match.sentences[0].found:
             continue
         cited = _link_seconds(link)
-        if cited is None or cited == p.target or cited in invented:
+        if cited is None or cited == p.target:
+            continue
+        if invented is None:  # worked out for the first quote cited off its segment start (most notes: none)
+            # a citation of a transcript paragraph whose own time is no segment start repeats NC603's defect
+            invented = set(_paragraph_seconds(note)) - sidecar.start_set
+            by_quote = {id(tl.quote): tl for tl in timelines(note, ctx) if tl.quote is not None}
+        if cited in invented:
             continue
         if not p.window[0] <= cited < p.window[1]:
             continue  # NC502: the quote is elsewhere than cited
@@ -230,11 +241,13 @@ def check_quote_time(note, ctx) -> Iterable[Finding]:
                 continue
             fix = tl.fix
         else:
+            style = note_label_style(note, ctx.config)
             fix = Fix(tuple(citation_edits(link, p.target, style)), UNSAFE,
                       f"cite {render_label(p.target, style)}, the start of the sidecar segment")
         segment = passages[p.first.passage]
         who = f" ({segment.speaker})" if segment.speaker else ""
         start, end = _label_span(link)
+        style = note_label_style(note, ctx.config)
         yield Finding(start, f"cited {link.label} is not the start of the sidecar segment holding this quote: "
                              f"in {sidecar.name} it starts at {render_label(p.target, style)}{who}", end=end, fix=fix)
 
@@ -273,12 +286,14 @@ def check_transcript_times(note, ctx) -> Iterable[Finding]:
     if not _usable(sidecar) or not note.transcript:
         return
     starts = sidecar.start_set
-    style = note_label_style(note, ctx.config)
-    timed = [(para, _link_seconds(para.link)) for para in note.transcript]
-    timed = [(para, sec) for para, sec in timed if sec is not None]
+    seconds = _paragraph_seconds(note)
+    if starts.issuperset(seconds):  # every paragraph at a segment start: nothing to say (a None: read on)
+        return
+    timed = [(para, sec) for para, sec in zip(note.transcript, seconds) if sec is not None]
     off = [(para, sec) for para, sec in timed if sec not in starts]
     if not off:
         return
+    style = note_label_style(note, ctx.config)
     fixes = [_paragraph_fix(note, ctx, para, sec, style) for para, sec in off]
     if len(off) > RESEGMENTED_SHARE * len(timed) and len(off) > 1:
         sec = note.section("transcript")

@@ -169,6 +169,29 @@ def duplicate_section(note: Note, ctx) -> Iterable[Finding]:
             first[sec.key] = sec
 
 
+def _lines_have_content(body: str) -> bool:
+    """Does a line of ``body``, without its HTML comments, hold something other than a heading?"""
+    body = _COMMENT_RE.sub("", body)
+    return any(line.strip() and not _HEADING_LINE_RE.match(line) for line in body.splitlines())
+
+
+# a section's first lines usually settle it: read those before the whole section
+_HEAD_CHARS = 1024
+
+
+def _has_content(text: str, start: int, end: int) -> bool:
+    """``_lines_have_content(text[start:end])``, from the section's first lines when they tell.
+
+    Lines of a head that ends at a line break and holds no ``<!--`` are lines of the whole
+    body as they are (no comment reaches into them), so content there is content in the
+    body; only when the head has none is the whole body read.
+    """
+    cut = text.find("\n", min(start + _HEAD_CHARS, end), end) + 1
+    if cut > 0 and text.find("<!--", start, cut) < 0 and _lines_have_content(text[start:cut]):
+        return True
+    return _lines_have_content(text[start:end])
+
+
 @rule("NC204", "empty-section", summary="a section is empty")
 def empty_section(note: Note, ctx) -> Iterable[Finding]:
     """What it finds
@@ -191,8 +214,7 @@ def empty_section(note: Note, ctx) -> Iterable[Finding]:
     """
     text = note.text
     for sec in note.sections:
-        body = _COMMENT_RE.sub("", text[sec.heading.end:sec.end])
-        if any(line.strip() and not _HEADING_LINE_RE.match(line) for line in body.splitlines()):
+        if _has_content(text, sec.heading.end, sec.end):
             continue
         detail = " (its sub-headings have nothing under them)" if sec.subsections else ""
         yield Finding(sec.heading.start, f"section '## {sec.title}' is empty{detail}")
@@ -222,7 +244,7 @@ def h1_count(note: Note, ctx) -> Iterable[Finding]:
     if not h1s:
         yield Finding(note.body_start, "note has no H1 ('# <title>') heading")
         return
-    line, _ = note.position(h1s[0].start)
     for h in h1s[1:]:
+        line, _ = note.position(h1s[0].start)
         yield Finding(h.start, f"more than one H1: '# {h.title}' (the title H1 is at line {line}); "
                       "sections are '##'")
