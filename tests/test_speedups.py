@@ -81,11 +81,22 @@ def test_a_word_holding_a_nul_is_refused():
         speedups.split_clean("\u4e2d\x00", False)
 
 
+def stream_of(pieces: list[str]) -> tuple[str, list[int]]:
+    """The stream and passage starts QuoteIndex builds from its passages' words."""
+    starts, parts, pos = [], [], 1
+    for words in pieces:
+        starts.append(pos)
+        if words:
+            parts.append(words)
+            pos += len(words) + 1
+    return " " + " ".join(parts) + " ", starts
+
+
 @st.composite
 def pieces_and_words(draw):
     vocabulary = ["a", "ab", "the", "caf\u00e9", "\u4e2d", "\U0001f600", "x'y", "b", "ba", "aa"]
     pieces = draw(st.lists(st.lists(st.sampled_from(vocabulary), max_size=8).map(" ".join), max_size=12))
-    words = draw(st.lists(st.sampled_from(vocabulary + ["", "zz", "a b"]), unique=True, max_size=10))
+    words = draw(st.lists(st.sampled_from(vocabulary + ["", "zz", "a b"]), max_size=10))
     return pieces, words
 
 
@@ -93,41 +104,35 @@ def pieces_and_words(draw):
 @given(pieces_and_words())
 def test_word_passages_equals_the_python_reference(args):
     pieces, words = args
-    assert speedups.word_passages(pieces, words) == quotematch._word_passages_py(pieces, words)
+    index = speedups.StreamIndex(*stream_of(pieces))
+    assert index.word_passages(words) == quotematch._word_passages_py(pieces, words)
 
 
-def test_word_passages_cases():
+@settings(max_examples=400, deadline=None)
+@given(pieces_and_words(), st.lists(st.sampled_from(["a", "ab", "the", "\u4e2d", "\U0001f600", "b", "zz", ""]),
+                                    max_size=4).map(" ".join))
+def test_find_words_equals_the_python_reference(args, needle):
+    pieces, _ = args
+    stream, starts = stream_of(pieces)
+    for words in (needle, needle + " ", " " + needle, needle.replace(" ", "  ")):
+        assert speedups.StreamIndex(stream, starts).find(words) == quotematch._find_words_py(stream, words)
+
+
+def test_word_passages_and_find_cases():
     pieces = ["the cat", "", "cat the cat", "category", "\u4e2d the"]
-    for find in (speedups.word_passages, quotematch._word_passages_py):
-        # whole words only ("category" does not hold "cat"); a piece once however often; "" nowhere
-        assert find(pieces, ["cat", "the", "", "\u4e2d", "dog"]) == [[0, 2], [0, 2, 4], [], [4], []]
-        with pytest.raises(ValueError):
-            find(pieces, ["cat", "cat"])
-
-
-def test_a_check_finds_the_same_with_and_without_the_c_speedup(tmp_path):
-    """Whole checks (unsafe fixes included) on real-like notes with sidecars and misquotes, and
-    on the real sample, in a process with the C module and in one with NOTECHECK_PURE_PYTHON."""
-    import json
-    import subprocess
-    import sys
-
-    from conftest import ROOT, SAMPLES
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import realcorpus
-
-    realcorpus.generate(tmp_path / "notes", 12, seed=3, defect_rate=0.5, misquote_rate=0.5)
-    notes = sorted(str(p) for p in (tmp_path / "notes").rglob("*.md")) + sorted(map(str, SAMPLES.glob("*.md")))
-    outputs = []
-    for pure in ("", "1"):
-        env = {**os.environ, "NOTECHECK_PURE_PYTHON": pure}
-        proc = subprocess.run([sys.executable, "-m", "notecheck", "check", "--no-cache", "--unsafe-fixes",
-                               "--output-format", "json", *notes], capture_output=True, text=True, env=env)
-        assert proc.returncode == 1, proc.stderr
-        outputs.append(json.loads(proc.stdout))
-    assert outputs[0] == outputs[1]
-    assert sum(d["code"] == "NC501" for d in outputs[0]) >= 10  # the closest-passage search ran
+    stream, starts = stream_of(pieces)
+    index = speedups.StreamIndex(stream, starts)
+    # whole words only ("category" does not hold "cat"); a piece once however often; "" nowhere
+    expected = [[0, 2], [0, 2, 4], [], [4], [], [0, 2]]
+    assert index.word_passages(["cat", "the", "", "\u4e2d", "dog", "cat"]) == expected
+    assert quotematch._word_passages_py(pieces, ["cat", "the", "", "\u4e2d", "dog", "cat"]) == expected
+    for find in (index.find, lambda words: quotematch._find_words_py(stream, words)):
+        assert find("the cat") == [1, 13]
+        assert find("cat") == [5, 9, 17]  # "category" is no "cat"
+        assert find("cat the cat") == [9]
+        assert find("cat category") == [17]
+        assert find("the cat the") == []
+        assert find("") == []
 
 
 @st.composite

@@ -13,10 +13,12 @@
  * A word that holds "\0" without being "\0" raises ValueError: the caller never passes one
  * (it checks) and the reference would cut such a word in two.
  *
- * word_passages(pieces, words) is quotematch._word_passages_py: for each of the distinct
- * ``words``, the indexes of the ``pieces`` (words separated by blanks) that hold it. One pass
- * over the pieces' words with a small hash table of ``words``, where Python needed a set of
- * every piece's words (a str object and a hash a word) or a substring search per word.
+ * StreamIndex(stream, starts) hashes every word of a QuoteIndex's stream once (``starts``: where
+ * each passage's words begin). Its find(words) is quotematch._find_words_py: where the
+ * blank-joined ``words`` occur, found from the occurrences of their rarest word instead of a
+ * substring search of the whole stream per sentence. Its word_passages(words) is
+ * quotematch._word_passages_py: the passages holding each word, where Python needed a set of
+ * every passage's words (a str object and a hash a word) or a substring search per word.
  *
  * find_joined(stream, needle, limit) is quotematch._find_joined_py: where ``needle`` (words
  * written together: "deepmind", "gpt5") reads in the stream once its blanks and apostrophes
@@ -275,118 +277,6 @@ hash_step(uint64_t h, Py_UCS4 ch)
 
 #define HASH_START 14695981039346656037ULL
 
-static int
-same_text(PyObject *word, int kind, const void *data, Py_ssize_t start, Py_ssize_t len)
-{
-    if (PyUnicode_GET_LENGTH(word) != len)
-        return 0;
-    int wkind = PyUnicode_KIND(word);
-    const void *wdata = PyUnicode_DATA(word);
-    for (Py_ssize_t k = 0; k < len; k++) {
-        if (PyUnicode_READ(wkind, wdata, k) != PyUnicode_READ(kind, data, start + k))
-            return 0;
-    }
-    return 1;
-}
-
-static PyObject *
-word_passages(PyObject *Py_UNUSED(self), PyObject *args)
-{
-    PyObject *pieces, *words;
-    if (!PyArg_ParseTuple(args, "O!O!:word_passages", &PyList_Type, &pieces, &PyList_Type, &words))
-        return NULL;
-    Py_ssize_t nwords = PyList_GET_SIZE(words), npieces = PyList_GET_SIZE(pieces);
-    Py_ssize_t size = 8;
-    while (size < 4 * nwords)
-        size *= 2;
-    Py_ssize_t *table = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)size);  /* index into words, or -1 */
-    uint64_t *hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(nwords + 1));
-    Py_ssize_t *last = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nwords + 1));  /* last passage added */
-    PyObject *out = PyList_New(nwords);
-    if (table == NULL || hashes == NULL || last == NULL || out == NULL)
-        goto fail;
-    for (Py_ssize_t t = 0; t < size; t++)
-        table[t] = -1;
-    for (Py_ssize_t j = 0; j < nwords; j++) {
-        PyObject *word = PyList_GET_ITEM(words, j);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            goto fail;
-        }
-        int kind = PyUnicode_KIND(word);
-        const void *data = PyUnicode_DATA(word);
-        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
-        uint64_t h = HASH_START;
-        for (Py_ssize_t k = 0; k < len; k++)
-            h = hash_step(h, PyUnicode_READ(kind, data, k));
-        hashes[j] = h;
-        last[j] = -1;
-        PyObject *hits = PyList_New(0);
-        if (hits == NULL)
-            goto fail;
-        PyList_SET_ITEM(out, j, hits);
-        Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(size - 1));
-        while (table[t] >= 0) {
-            Py_ssize_t other = table[t];
-            if (hashes[other] == h && PyUnicode_Compare(PyList_GET_ITEM(words, other), word) == 0) {
-                PyErr_SetString(PyExc_ValueError, "words must be distinct");
-                goto fail;
-            }
-            t = (t + 1) & (size - 1);
-        }
-        table[t] = j;
-    }
-    for (Py_ssize_t p = 0; p < npieces; p++) {
-        PyObject *piece = PyList_GET_ITEM(pieces, p);
-        if (!PyUnicode_Check(piece)) {
-            PyErr_SetString(PyExc_TypeError, "pieces must be str");
-            goto fail;
-        }
-        int kind = PyUnicode_KIND(piece);
-        const void *data = PyUnicode_DATA(piece);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(piece), i = 0;
-        while (i < n) {
-            Py_ssize_t start = i;
-            uint64_t h = HASH_START;
-            for (; i < n; i++) {
-                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-                if (ch == ' ')
-                    break;
-                h = hash_step(h, ch);
-            }
-            Py_ssize_t len = i - start;
-            i++;  /* the blank */
-            if (len == 0)
-                continue;
-            for (Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(size - 1)); table[t] >= 0; t = (t + 1) & (size - 1)) {
-                Py_ssize_t j = table[t];
-                if (hashes[j] == h && same_text(PyList_GET_ITEM(words, j), kind, data, start, len)) {
-                    if (last[j] != p) {
-                        PyObject *index = PyLong_FromSsize_t(p);
-                        if (index == NULL || PyList_Append(PyList_GET_ITEM(out, j), index) < 0) {
-                            Py_XDECREF(index);
-                            goto fail;
-                        }
-                        Py_DECREF(index);
-                        last[j] = p;
-                    }
-                    break;
-                }
-            }
-        }
-    }
-    PyMem_Free(table);
-    PyMem_Free(hashes);
-    PyMem_Free(last);
-    return out;
-fail:
-    PyMem_Free(table);
-    PyMem_Free(hashes);
-    PyMem_Free(last);
-    Py_XDECREF(out);
-    return NULL;
-}
-
 /* ---------------------------------------------------------------- find_joined */
 
 static PyObject *
@@ -578,13 +468,294 @@ done:
     return out;
 }
 
+/* ---------------------------------------------------------------- StreamIndex */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *stream;     /* " w1 w2 ... wn ": words between single blanks */
+    Py_ssize_t n;         /* how many words */
+    Py_ssize_t *start;    /* the stream offset of word i */
+    Py_ssize_t *len;      /* its length */
+    uint64_t *hash;       /* its hash (hash_step over its characters) */
+    Py_ssize_t *next;     /* the next word equal to word i, or -1 */
+    Py_ssize_t *count;    /* for the first of equal words: how many there are */
+    Py_ssize_t *passage;  /* the passage holding word i */
+    Py_ssize_t *table;    /* open addressing: the first of each distinct word, or -1 */
+    Py_ssize_t tsize;     /* a power of two */
+} StreamIndex;
+
+static void
+StreamIndex_dealloc(StreamIndex *self)
+{
+    Py_XDECREF(self->stream);
+    PyMem_Free(self->start);
+    PyMem_Free(self->len);
+    PyMem_Free(self->hash);
+    PyMem_Free(self->next);
+    PyMem_Free(self->count);
+    PyMem_Free(self->passage);
+    PyMem_Free(self->table);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline int
+same_words(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t len)
+{
+    return memcmp((const char *)data + a * kind, (const char *)data + b * kind, (size_t)(len * kind)) == 0;
+}
+
+/* the first word of the index equal to characters [from, from + len) of ``text``, or -1 */
+static Py_ssize_t
+StreamIndex_lookup(StreamIndex *self, int kind, const void *data, Py_ssize_t from, Py_ssize_t len)
+{
+    uint64_t h = HASH_START;
+    for (Py_ssize_t k = 0; k < len; k++)
+        h = hash_step(h, PyUnicode_READ(kind, data, from + k));
+    int skind = PyUnicode_KIND(self->stream);
+    const void *sdata = PyUnicode_DATA(self->stream);
+    for (Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(self->tsize - 1)); self->table[t] >= 0;
+         t = (t + 1) & (self->tsize - 1)) {
+        Py_ssize_t w = self->table[t];
+        if (self->hash[w] != h || self->len[w] != len)
+            continue;
+        Py_ssize_t k = 0;
+        while (k < len && PyUnicode_READ(skind, sdata, self->start[w] + k) == PyUnicode_READ(kind, data, from + k))
+            k++;
+        if (k == len)
+            return w;
+    }
+    return -1;
+}
+
+static int
+StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
+{
+    PyObject *stream, *starts;
+    static char *kwlist[] = {"stream", "starts", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "UO!:StreamIndex", kwlist, &stream, &PyList_Type, &starts))
+        return -1;
+    if (self->stream != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "StreamIndex is built once");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(stream);
+    const void *data = PyUnicode_DATA(stream);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(stream), cap = 1;
+    for (Py_ssize_t i = 0; i < size; i++) {  /* the words: each begins after a blank or at 0 */
+        if (PyUnicode_READ(kind, data, i) != ' ' && (i == 0 || PyUnicode_READ(kind, data, i - 1) == ' '))
+            cap++;
+    }
+    self->start = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->hash = PyMem_Malloc(sizeof(uint64_t) * (size_t)cap);
+    self->next = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->count = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->passage = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->tsize = 16;
+    while (self->tsize < 2 * cap)
+        self->tsize *= 2;
+    self->table = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)self->tsize);
+    Py_ssize_t *last = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);  /* the last of equal words so far */
+    if (!self->start || !self->len || !self->hash || !self->next || !self->count || !self->passage ||
+        !self->table || !last) {
+        PyMem_Free(last);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_INCREF(stream);
+    self->stream = stream;
+    for (Py_ssize_t t = 0; t < self->tsize; t++)
+        self->table[t] = -1;
+    Py_ssize_t npass = PyList_GET_SIZE(starts), p = 0, n = 0, i = 0;
+    while (i < size) {
+        if (PyUnicode_READ(kind, data, i) == ' ') {
+            i++;
+            continue;
+        }
+        Py_ssize_t from = i;
+        uint64_t h = HASH_START;
+        for (; i < size; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (ch == ' ')
+                break;
+            h = hash_step(h, ch);
+        }
+        /* the passage: the last whose words begin at or before this word (bisect_right - 1) */
+        while (p + 1 < npass) {
+            Py_ssize_t next_start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, p + 1));
+            if (next_start == -1 && PyErr_Occurred()) {
+                PyMem_Free(last);
+                return -1;
+            }
+            if (next_start > from)
+                break;
+            p++;
+        }
+        self->start[n] = from;
+        self->len[n] = i - from;
+        self->hash[n] = h;
+        self->next[n] = -1;
+        self->count[n] = 0;
+        self->passage[n] = p;
+        Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(self->tsize - 1));
+        for (;; t = (t + 1) & (self->tsize - 1)) {
+            Py_ssize_t w = self->table[t];
+            if (w < 0) {  /* a word not seen before */
+                self->table[t] = n;
+                self->count[n] = 1;
+                last[n] = n;
+                break;
+            }
+            if (self->hash[w] == h && self->len[w] == i - from && same_words(kind, data, self->start[w], from, i - from)) {
+                self->next[last[w]] = n;
+                last[w] = n;
+                self->count[w]++;
+                break;
+            }
+        }
+        n++;
+    }
+    PyMem_Free(last);
+    self->n = n;
+    return 0;
+}
+
+/* find(words) -> the stream offsets where the blank-joined ``words`` begin, in order */
+static PyObject *
+StreamIndex_find(StreamIndex *self, PyObject *args)
+{
+    PyObject *needle;
+    if (!PyArg_ParseTuple(args, "U:find", &needle))
+        return NULL;
+    if (self->stream == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "StreamIndex is not built");
+        return NULL;
+    }
+    int nkind = PyUnicode_KIND(needle), skind = PyUnicode_KIND(self->stream);
+    const void *ndata = PyUnicode_DATA(needle), *sdata = PyUnicode_DATA(self->stream);
+    Py_ssize_t m = PyUnicode_GET_LENGTH(needle), size = PyUnicode_GET_LENGTH(self->stream);
+    PyObject *out = PyList_New(0);
+    if (out == NULL || m == 0)
+        return out;
+    /* the needle's rarest word decides where to look: its occurrences, minus its place */
+    Py_ssize_t best = -1, best_count = PY_SSIZE_T_MAX, best_place = 0, place = 0, i = 0;
+    while (i <= m) {
+        Py_ssize_t from = i;
+        while (i < m && PyUnicode_READ(nkind, ndata, i) != ' ')
+            i++;
+        if (i == from) {  /* a blank at either end or two together: no word sequence reads so */
+            return out;
+        }
+        Py_ssize_t w = StreamIndex_lookup(self, nkind, ndata, from, i - from);
+        if (w < 0)
+            return out;  /* a word the transcript never says */
+        if (self->count[w] < best_count) {
+            best = w;
+            best_count = self->count[w];
+            best_place = place;
+        }
+        place++;
+        i++;  /* the blank */
+    }
+    for (Py_ssize_t w = best; w >= 0; w = self->next[w]) {
+        Py_ssize_t first = w - best_place;
+        if (first < 0)
+            continue;
+        Py_ssize_t at = self->start[first];
+        if (at + m >= size || PyUnicode_READ(skind, sdata, at + m) != ' ')
+            continue;
+        Py_ssize_t k = 0;
+        if (skind == nkind)
+            k = memcmp((const char *)sdata + at * skind, ndata, (size_t)(m * skind)) == 0 ? m : 0;
+        else
+            while (k < m && PyUnicode_READ(skind, sdata, at + k) == PyUnicode_READ(nkind, ndata, k))
+                k++;
+        if (k != m)
+            continue;
+        PyObject *offset = PyLong_FromSsize_t(at);
+        if (offset == NULL || PyList_Append(out, offset) < 0) {
+            Py_XDECREF(offset);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(offset);
+    }
+    return out;
+}
+
+/* word_passages(words) -> for each word, the passages holding it, in order */
+static PyObject *
+StreamIndex_word_passages(StreamIndex *self, PyObject *args)
+{
+    PyObject *words;
+    if (!PyArg_ParseTuple(args, "O!:word_passages", &PyList_Type, &words))
+        return NULL;
+    if (self->stream == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "StreamIndex is not built");
+        return NULL;
+    }
+    Py_ssize_t nwords = PyList_GET_SIZE(words);
+    PyObject *out = PyList_New(nwords);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t j = 0; j < nwords; j++) {
+        PyObject *word = PyList_GET_ITEM(words, j);
+        if (!PyUnicode_Check(word)) {
+            Py_DECREF(out);
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            return NULL;
+        }
+        PyObject *hits = PyList_New(0);
+        if (hits == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, j, hits);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(word);
+        Py_ssize_t w = len ? StreamIndex_lookup(self, PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len) : -1;
+        Py_ssize_t previous = -1;
+        for (; w >= 0; w = self->next[w]) {
+            if (self->passage[w] == previous)
+                continue;
+            previous = self->passage[w];
+            PyObject *index = PyLong_FromSsize_t(previous);
+            if (index == NULL || PyList_Append(hits, index) < 0) {
+                Py_XDECREF(index);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(index);
+        }
+    }
+    return out;
+}
+
+static PyMethodDef StreamIndex_methods[] = {
+    {"find", (PyCFunction)StreamIndex_find, METH_VARARGS,
+     "find(words) -> list[int]: the stream offsets where the blank-joined words begin, in order."},
+    {"word_passages", (PyCFunction)StreamIndex_word_passages, METH_VARARGS,
+     "word_passages(words) -> list[list[int]]: for each word, the passages holding it, in order."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject StreamIndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "notecheck._speedups.StreamIndex",
+    .tp_doc = "StreamIndex(stream, starts): every word of a blank-joined word stream, hashed once "
+              "(quotematch._find_words_py and _word_passages_py are its references).",
+    .tp_basicsize = sizeof(StreamIndex),
+    .tp_itemsize = 0,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)StreamIndex_init,
+    .tp_dealloc = (destructor)StreamIndex_dealloc,
+    .tp_methods = StreamIndex_methods,
+};
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
      "joined by blanks and cut at the NUL words (quotematch._split_clean_py)."},
-    {"word_passages", word_passages, METH_VARARGS,
-     "word_passages(pieces, words) -> list[list[int]]: for each of the distinct words, the "
-     "indexes of the pieces (blank-separated words) holding it (quotematch._word_passages_py)."},
     {"find_joined", find_joined, METH_VARARGS,
      "find_joined(stream, needle, limit) -> list[tuple[int, int]]: the first ``limit`` stretches of "
      "whole words of the blank-joined stream that read ``needle`` without their blanks and "
@@ -597,12 +768,23 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "notecheck._speedups",
-    "The transcript word loop of notecheck.quotematch, in C (optional: a pure-Python twin is used without it).",
+    "The transcript word loops of notecheck.quotematch, in C (optional: pure-Python twins are used without it).",
     -1, methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&StreamIndexType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&StreamIndexType);
+    if (PyModule_AddObject(m, "StreamIndex", (PyObject *)&StreamIndexType) < 0) {
+        Py_DECREF(&StreamIndexType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

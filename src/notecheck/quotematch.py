@@ -156,11 +156,26 @@ def _split_clean_py(text: str, clean: bool) -> list[str]:
 
 
 def _word_passages_py(pieces: list[str], words: list[str]) -> list[list[int]]:
-    """For each of the distinct ``words``, the indexes of the ``pieces`` (words separated by
-    blanks) that hold it: the reference for ``_speedups.word_passages``."""
-    if len(set(words)) != len(words):
-        raise ValueError("words must be distinct")
+    """For each of ``words``, the indexes of the ``pieces`` (words separated by blanks) that
+    hold it: the reference for ``_speedups.StreamIndex.word_passages``."""
     return _word_passages_in(_word_sets(pieces), words)
+
+
+def _find_words_py(stream: str, words: str) -> list[int]:
+    """The stream offsets where the blank-joined ``words`` occur as whole words, in order: the
+    reference for ``_speedups.StreamIndex.find``."""
+    if not words:
+        return []
+    needle = " " + words  # the blank after it is checked apart: a needle ending in a letter is found faster
+    n = len(needle)
+    find = stream.find
+    every: list[int] = []
+    i = find(needle)
+    while i >= 0:
+        if stream.startswith(" ", i + n):  # a whole word (False past the end: ``words`` ended in a blank)
+            every.append(i + 1)
+        i = find(needle, i + 1)
+    return every
 
 
 def _word_sets(pieces: list[str]) -> list[frozenset[str]]:
@@ -215,16 +230,16 @@ def _holds(hits: list[int], i: int) -> bool:
     return j < len(hits) and hits[j] == i
 
 
-try:  # the C twins of _split_clean_py, _word_passages_py, _find_joined_py and tokens' ASCII path
+try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find_joined_py, tokens' ASCII path
     if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
         raise ImportError("NOTECHECK_PURE_PYTHON is set")
     from ._speedups import ascii_tokens as _c_ascii_tokens
+    from ._speedups import StreamIndex as _CStreamIndex
     from ._speedups import find_joined as _c_find_joined
     from ._speedups import split_clean as _split_clean
-    from ._speedups import word_passages as _c_word_passages
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
-    _c_word_passages = _c_find_joined = _c_ascii_tokens = None
+    _CStreamIndex = _c_find_joined = _c_ascii_tokens = None
 
 
 def _clean(text: str) -> str:
@@ -678,6 +693,7 @@ class QuoteIndex:
     _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
     _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
     _found: dict[tuple[str, int, bool], list[tuple[int, int]]] = field(init=False, default_factory=dict)
+    _c: Any = field(init=False, default=None)  # a _speedups.StreamIndex of the stream (C only)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -832,16 +848,7 @@ class QuoteIndex:
     def _find_spans(self, words: str, limit: int, joined: bool) -> list[tuple[int, int]]:
         if not words:
             return []
-        stream = self.stream
-        needle = " " + words  # the blank after it is checked apart: a needle ending in a letter is found faster
-        n = len(needle)
-        find = stream.find
-        every: list[int] = []
-        i = find(needle)
-        while i >= 0:
-            if stream[i + n] == " ":  # the stream ends with a blank, so i + n is inside it
-                every.append(i + 1)
-            i = find(needle, i + 1)
+        every = self._c_index().find(words) if _CStreamIndex is not None else _find_words_py(self.stream, words)
         if not every:
             return self._find_joined(words, limit) if joined else []
         n = len(words)
@@ -889,12 +896,18 @@ class QuoteIndex:
         return sorted(exact, key=lambda i: (-exact[i], i))[:k]
 
     def _word_passages(self, words: list[str]) -> list[list[int]]:
-        """For each of the distinct ``words``, the passages holding it, in order."""
-        if _c_word_passages is not None:
-            return _c_word_passages(self._words, words)
+        """For each of ``words``, the passages holding it, in order."""
+        if _CStreamIndex is not None:
+            return self._c_index().word_passages(words)
         if self._sets is None:  # pure Python: every passage's word set, built once
             self._sets = _word_sets(self._words)
         return _word_passages_in(self._sets, words)
+
+    def _c_index(self) -> Any:
+        """The stream's words hashed once (C), built on the first lookup."""
+        if self._c is None:
+            self._c = _CStreamIndex(self.stream, self._starts)
+        return self._c
 
     def closest(self, words: str, near_passage: int | None = None,
                 k: int = 5) -> tuple[float, int, int, float] | None:
