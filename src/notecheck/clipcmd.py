@@ -151,7 +151,9 @@ class Word:
     text: str
     start: int  # source offset of the word's first raw character (a quote, maybe)
     end: int  # source offset just after its last raw character
-    offsets: tuple[int, ...] | None  # source offset of each character of ``text``; None if unknown
+    # source offset of each character of ``text`` (a range when they run without a gap: no
+    # int object a character to build); None if unknown
+    offsets: tuple[int, ...] | range | None
 
     def span(self, i: int, j: int) -> tuple[int, int] | None:
         """Source span of ``text[i:j]`` when it is written literally and contiguously, else None."""
@@ -261,7 +263,7 @@ def _scan_simple(text: str, base: int) -> list[_Command]:
         piece = m.lastindex
         if piece is not None:  # one piece: its characters as written, in one run
             i, j = m.span(piece)
-            words.append(_new_word(m.group(piece), start + base, end + base, tuple(range(i + base, j + base))))
+            words.append(_new_word(m.group(piece), start + base, end + base, range(i + base, j + base)))
             continue
         chars: list[str] = []
         offs: list[int] = []
