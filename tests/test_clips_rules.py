@@ -395,7 +395,7 @@ def test_scanner_splits_like_shlex(words):
 
 def _scanned(result):
     commands, parse_issues, security = result
-    return [[(w.text, w.start, w.end, w.offsets) for w in c.words] + [c.start, c.after_operator] for c in commands], \
+    return [[(w.text, w.start, w.end, tuple(w.offsets)) for w in c.words] + [c.start, c.after_operator] for c in commands], \
         parse_issues, security
 
 

@@ -151,7 +151,9 @@ class Word:
     text: str
     start: int  # source offset of the word's first raw character (a quote, maybe)
     end: int  # source offset just after its last raw character
-    offsets: tuple[int, ...] | None  # source offset of each character of ``text``; None if unknown
+    # source offset of each character of ``text`` (a range when they run without a gap: no
+    # int object a character to build); None if unknown
+    offsets: tuple[int, ...] | range | None
 
     def span(self, i: int, j: int) -> tuple[int, int] | None:
         """Source span of ``text[i:j]`` when it is written literally and contiguously, else None."""
@@ -236,7 +238,9 @@ class _Command:
 # quantifiers: a word splits one way only, so a near miss fails in linear time.
 _SIMPLE_WORD = r"""(?:[^ \t\r\n'"\\#`$;&|<>()]++|'[^'#`$]*+'|"[^"\\#`$]*+")++"""
 _SIMPLE_COMMAND = re.compile(rf"[ \t\r\n]*+(?:{_SIMPLE_WORD}(?:[ \t\r]++{_SIMPLE_WORD})*+)?+[ \t\r\n]*+")
-_SIMPLE_WORDS = re.compile(_SIMPLE_WORD)
+# A word of one piece ('…', "…" or plain: groups 1, 2, 3, its characters as written), else any word.
+_SIMPLE_WORDS = re.compile(rf"""'([^'#`$]*+)'(?![^ \t\r\n])|"([^"\\#`$]*+)"(?![^ \t\r\n])"""
+                           rf"""|([^ \t\r\n'"\\#`$;&|<>()]++)(?![^ \t\r\n])|{_SIMPLE_WORD}""")
 _QUOTED_PIECE = re.compile(r"""'([^']*)'|"([^"]*)"|[^'"]+""")
 
 
@@ -256,9 +260,10 @@ def _scan_simple(text: str, base: int) -> list[_Command]:
     words = []
     for m in _SIMPLE_WORDS.finditer(text):
         start, end = m.span()
-        raw = m.group()
-        if "'" not in raw and '"' not in raw:  # a plain word: every character as written
-            words.append(_new_word(raw, start + base, end + base, tuple(range(start + base, end + base))))
+        piece = m.lastindex
+        if piece is not None:  # one piece: its characters as written, in one run
+            i, j = m.span(piece)
+            words.append(_new_word(m.group(piece), start + base, end + base, range(i + base, j + base)))
             continue
         chars: list[str] = []
         offs: list[int] = []
