@@ -193,3 +193,20 @@ def test_ascii_tokens_cases():
     assert [w for w, _, _ in speedups.ascii_tokens(text, False, False)][6] == "laughter"
     with pytest.raises(ValueError):
         speedups.ascii_tokens("caf\u00e9", True, True)
+
+
+def test_a_stream_too_long_for_the_c_index_is_searched_in_python(monkeypatch):
+    # the C index keeps 32-bit offsets: past 2**30 characters it refuses (OverflowError) and the
+    # index looks words up in Python, with the same answers
+    def too_long(stream, starts):
+        raise OverflowError("stream too long for a StreamIndex")
+
+    passages = [quotematch.Passage(0, 10, "The roots go deep."), quotematch.Passage(10, None, "Deep roots, the roots.")]
+    expected = quotematch.QuoteIndex(passages, True, 20)
+    monkeypatch.setattr(quotematch, "_CStreamIndex", too_long)
+    index = quotematch.QuoteIndex(passages, True, 20)
+    assert index._c_index() is None
+    for words in ("the roots", "roots", "deep roots the roots", "nothing"):
+        assert index.find_spans(words) == expected.find_spans(words)
+    assert index._word_passages(["roots", "deep", "x"]) == expected._word_passages(["roots", "deep", "x"])
+    assert index._word_passages(["roots", "deep", "x"]) == [[0, 1], [0, 1], []]

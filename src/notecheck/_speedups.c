@@ -474,13 +474,13 @@ typedef struct {
     PyObject_HEAD
     PyObject *stream;     /* " w1 w2 ... wn ": words between single blanks */
     Py_ssize_t n;         /* how many words */
-    Py_ssize_t *start;    /* the stream offset of word i */
-    Py_ssize_t *len;      /* its length */
-    uint64_t *hash;       /* its hash (hash_step over its characters) */
-    Py_ssize_t *next;     /* the next word equal to word i, or -1 */
-    Py_ssize_t *count;    /* for the first of equal words: how many there are */
-    Py_ssize_t *passage;  /* the passage holding word i */
-    Py_ssize_t *table;    /* open addressing: the first of each distinct word, or -1 */
+    int32_t *start;       /* the stream offset of word i (32 bits: a quarter of the memory to fault in) */
+    int32_t *len;         /* its length */
+    uint32_t *hash;       /* its hash (hash_step over its characters, low 32 bits) */
+    int32_t *next;        /* the next word equal to word i, or -1 */
+    int32_t *count;       /* for the first of equal words: how many there are */
+    int32_t *passage;     /* the passage holding word i */
+    int32_t *table;       /* open addressing: the first of each distinct word, or -1 */
     Py_ssize_t tsize;     /* a power of two */
 } StreamIndex;
 
@@ -516,7 +516,7 @@ StreamIndex_lookup(StreamIndex *self, int kind, const void *data, Py_ssize_t fro
     for (Py_ssize_t t = (Py_ssize_t)(h & (uint64_t)(self->tsize - 1)); self->table[t] >= 0;
          t = (t + 1) & (self->tsize - 1)) {
         Py_ssize_t w = self->table[t];
-        if (self->hash[w] != h || self->len[w] != len)
+        if (self->hash[w] != (uint32_t)h || self->len[w] != len)
             continue;
         Py_ssize_t k = 0;
         while (k < len && PyUnicode_READ(skind, sdata, self->start[w] + k) == PyUnicode_READ(kind, data, from + k))
@@ -541,21 +541,25 @@ StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
     int kind = PyUnicode_KIND(stream);
     const void *data = PyUnicode_DATA(stream);
     Py_ssize_t size = PyUnicode_GET_LENGTH(stream), cap = 1;
+    if (size >= INT32_MAX / 2) {  /* offsets and counts are 32 bits; quotematch uses Python then */
+        PyErr_SetString(PyExc_OverflowError, "stream too long for a StreamIndex");
+        return -1;
+    }
     for (Py_ssize_t i = 0; i < size; i++) {  /* the words: each begins after a blank or at 0 */
         if (PyUnicode_READ(kind, data, i) != ' ' && (i == 0 || PyUnicode_READ(kind, data, i - 1) == ' '))
             cap++;
     }
-    self->start = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
-    self->len = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
-    self->hash = PyMem_Malloc(sizeof(uint64_t) * (size_t)cap);
-    self->next = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
-    self->count = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
-    self->passage = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    self->start = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);
+    self->len = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);
+    self->hash = PyMem_Malloc(sizeof(uint32_t) * (size_t)cap);
+    self->next = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);
+    self->count = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);
+    self->passage = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);
     self->tsize = 16;
     while (self->tsize < 2 * cap)
         self->tsize *= 2;
-    self->table = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)self->tsize);
-    Py_ssize_t *last = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);  /* the last of equal words so far */
+    self->table = PyMem_Malloc(sizeof(int32_t) * (size_t)self->tsize);
+    int32_t *last = PyMem_Malloc(sizeof(int32_t) * (size_t)cap);  /* the last of equal words so far */
     if (!self->start || !self->len || !self->hash || !self->next || !self->count || !self->passage ||
         !self->table || !last) {
         PyMem_Free(last);
@@ -593,7 +597,7 @@ StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
         }
         self->start[n] = from;
         self->len[n] = i - from;
-        self->hash[n] = h;
+        self->hash[n] = (uint32_t)h;
         self->next[n] = -1;
         self->count[n] = 0;
         self->passage[n] = p;
@@ -606,7 +610,7 @@ StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
                 last[n] = n;
                 break;
             }
-            if (self->hash[w] == h && self->len[w] == i - from && same_words(kind, data, self->start[w], from, i - from)) {
+            if (self->hash[w] == (uint32_t)h && self->len[w] == i - from && same_words(kind, data, self->start[w], from, i - from)) {
                 self->next[last[w]] = n;
                 last[w] = n;
                 self->count[w]++;

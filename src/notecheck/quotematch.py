@@ -848,7 +848,8 @@ class QuoteIndex:
     def _find_spans(self, words: str, limit: int, joined: bool) -> list[tuple[int, int]]:
         if not words:
             return []
-        every = self._c_index().find(words) if _CStreamIndex is not None else _find_words_py(self.stream, words)
+        c_index = self._c_index()
+        every = c_index.find(words) if c_index is not None else _find_words_py(self.stream, words)
         if not every:
             return self._find_joined(words, limit) if joined else []
         n = len(words)
@@ -897,17 +898,22 @@ class QuoteIndex:
 
     def _word_passages(self, words: list[str]) -> list[list[int]]:
         """For each of ``words``, the passages holding it, in order."""
-        if _CStreamIndex is not None:
-            return self._c_index().word_passages(words)
+        c_index = self._c_index()
+        if c_index is not None:
+            return c_index.word_passages(words)
         if self._sets is None:  # pure Python: every passage's word set, built once
             self._sets = _word_sets(self._words)
         return _word_passages_in(self._sets, words)
 
     def _c_index(self) -> Any:
-        """The stream's words hashed once (C), built on the first lookup."""
+        """The stream's words hashed once (C), built on the first lookup; None without the C
+        module, or for a stream too long for its 32-bit offsets (then Python looks words up)."""
         if self._c is None:
-            self._c = _CStreamIndex(self.stream, self._starts)
-        return self._c
+            try:
+                self._c = _CStreamIndex(self.stream, self._starts) if _CStreamIndex is not None else False
+            except OverflowError:
+                self._c = False
+        return self._c or None
 
     def closest(self, words: str, near_passage: int | None = None,
                 k: int = 5) -> tuple[float, int, int, float] | None:
