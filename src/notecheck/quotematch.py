@@ -694,6 +694,8 @@ class QuoteIndex:
     _tokens: dict[int, list[tuple[str, int, int]]] = field(init=False, default_factory=dict)
     _found: dict[tuple[str, int, bool], list[tuple[int, int]]] = field(init=False, default_factory=dict)
     _c: Any = field(init=False, default=None)  # a _speedups.StreamIndex of the stream (C only)
+    _times: dict[int, TimeEstimate] = field(init=False, default_factory=dict)  # time_at's answers
+    _group_sizes: dict[int, int] = field(init=False, default_factory=dict)  # words a group holds
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -710,6 +712,8 @@ class QuoteIndex:
         self._sentences = {}
         self._tokens = {}
         self._found = {}
+        self._times = {}
+        self._group_sizes = {}
 
     def passage_tokens(self, i: int) -> list[tuple[str, int, int]]:
         """The words of passage ``i`` as the stream holds them, with their spans in its text."""
@@ -787,6 +791,18 @@ class QuoteIndex:
         return out
 
     # -- time -------------------------------------------------------------------------
+    def _group_words(self, g: int) -> int:
+        """How many words the group of passages starting at passage ``g`` holds (counted once)."""
+        words = self._group_sizes.get(g)
+        if words is None:
+            first = self._group_table()[0]
+            last = g
+            while last + 1 < len(self.passages) and first[last + 1] == g:
+                last += 1
+            g_lo, g_hi = self._group_table()[1][g], self.passage_span(last)[1]
+            words = self._group_sizes[g] = self.stream.count(" ", g_lo, g_hi) + 1 if g_hi > g_lo else 0
+        return words
+
     def _group_table(self) -> tuple[list[int], list[int]]:
         """For each passage: the first passage of its group (consecutive passages sharing a start),
         and the group's stream start; built once."""
@@ -802,20 +818,22 @@ class QuoteIndex:
 
     def time_at(self, pos: int) -> TimeEstimate:
         """When the word at stream offset ``pos`` is said (see TimeEstimate)."""
+        got = self._times.get(pos)
+        if got is None:  # a third of the asks repeat one (the rules and the repair ask in turn)
+            got = self._times[pos] = self._time_at(pos)
+        return got
+
+    def _time_at(self, pos: int) -> TimeEstimate:
         i = self.passage_at(pos)
         first, group_starts = self._group_table()
         g = first[i]
-        last = g
-        while last + 1 < len(self.passages) and first[last + 1] == g:
-            last += 1
         p = self.passages[g]
         start = float(p.start)
         end = p.end if p.end is not None else self.duration
         if end is None or end <= start:
             return TimeEstimate(start, start, math.inf, p.start, math.inf)
         g_lo = group_starts[g]
-        g_hi = self.passage_span(last)[1]
-        words = self.stream.count(" ", g_lo, g_hi) + 1 if g_hi > g_lo else 0
+        words = self._group_words(g)
         span = end - start
         if words < DENSE_WORDS_PER_SECOND * span:  # abridged: anywhere in the span
             return TimeEstimate(start, start, float(end), p.start, float(end))
