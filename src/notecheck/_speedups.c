@@ -504,6 +504,18 @@ same_words(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t le
     return memcmp((const char *)data + a * kind, (const char *)data + b * kind, (size_t)(len * kind)) == 0;
 }
 
+/* append ``value`` to ``list``; -1 with an exception set on failure */
+static int
+append_int(PyObject *list, Py_ssize_t value)
+{
+    PyObject *item = PyLong_FromSsize_t(value);
+    if (item == NULL)
+        return -1;
+    int failed = PyList_Append(list, item);
+    Py_DECREF(item);
+    return failed;
+}
+
 /* the first word of the index equal to characters [from, from + len) of ``text``, or -1 */
 static Py_ssize_t
 StreamIndex_lookup(StreamIndex *self, int kind, const void *data, Py_ssize_t from, Py_ssize_t len)
@@ -676,13 +688,10 @@ StreamIndex_find(StreamIndex *self, PyObject *args)
                 k++;
         if (k != m)
             continue;
-        PyObject *offset = PyLong_FromSsize_t(at);
-        if (offset == NULL || PyList_Append(out, offset) < 0) {
-            Py_XDECREF(offset);
+        if (append_int(out, at) < 0) {
             Py_DECREF(out);
             return NULL;
         }
-        Py_DECREF(offset);
     }
     return out;
 }
@@ -722,13 +731,10 @@ StreamIndex_word_passages(StreamIndex *self, PyObject *args)
             if (self->passage[w] == previous)
                 continue;
             previous = self->passage[w];
-            PyObject *index = PyLong_FromSsize_t(previous);
-            if (index == NULL || PyList_Append(hits, index) < 0) {
-                Py_XDECREF(index);
+            if (append_int(hits, previous) < 0) {
                 Py_DECREF(out);
                 return NULL;
             }
-            Py_DECREF(index);
         }
     }
     return out;
