@@ -210,3 +210,42 @@ def test_a_stream_too_long_for_the_c_index_is_searched_in_python(monkeypatch):
         assert index.find_spans(words) == expected.find_spans(words)
     assert index._word_passages(["roots", "deep", "x"]) == expected._word_passages(["roots", "deep", "x"])
     assert index._word_passages(["roots", "deep", "x"]) == [[0, 1], [0, 1], []]
+
+
+@st.composite
+def pair_inputs(draw):
+    alphabet = st.sampled_from("ab c\u00e9\u4e2d\U0001f600\u0100\u0101\u01ff\u0200")
+    words = draw(st.text(alphabet, max_size=150))  # longer than 64 and 128: several bit blocks
+    stream = draw(st.text(alphabet, max_size=200))
+    qids = draw(st.text(st.sampled_from("\u0100\u0101\u0102\u0103\u0104"), max_size=70))
+    rids = draw(st.text(st.sampled_from("\u0100\u0101\u0102\u0103\u0105"), max_size=40))
+    pairs = []
+    for _ in range(draw(st.integers(0, 6))):
+        x = draw(st.integers(0, len(stream)))
+        y = draw(st.integers(x, len(stream)))
+        i0 = draw(st.integers(0, len(rids)))
+        i1 = draw(st.integers(i0, len(rids)))
+        pairs.append((x, y, i0, i1))
+    return qids, rids, words, stream, pairs
+
+
+@settings(max_examples=600, deadline=None)
+@given(pair_inputs())
+def test_rank_stretches_equals_rapidfuzz(args):
+    # the similarity is rapidfuzz's own float, bit for bit: it is shown in messages (74%) and
+    # compared with thresholds; the order decides which stretch is chosen
+    assert speedups.rank_stretches(*args) == quotematch._rank_stretches_py(*args)
+
+
+def test_rank_stretches_cases():
+    words = "x" * 64 + "y" * 64  # exactly two full blocks
+    stream = "x" * 64 + "z" * 10 + "y" * 64
+    pairs = [(0, len(stream), 0, 3), (0, 0, 0, 0), (64, 74, 1, 2), (64, 74, 1, 2)]
+    for rank in (speedups.rank_stretches, quotematch._rank_stretches_py):
+        order, bounds, ratios = rank("\u0100\u0101\u0100", "\u0101\u0100\u0100", words, stream, pairs)
+        # 2 of 3 quote words, 1 stretch word skipped: 2 - 0.25 - 0.25 - 0.75; none: -0.75; 1 of 3: 0.5
+        assert bounds == [0.75, -0.75, 0.5, 0.5]
+        assert ratios == [100 * (1 - 10 / 266), 0.0, 0.0, 0.0]
+        assert order == [0, 2, 3, 1]  # the higher bound first, then the earlier pair
+    with pytest.raises(IndexError):
+        speedups.rank_stretches("a", "b", "c", "d", [(0, 5, 0, 1)])

@@ -25,6 +25,13 @@
  * are left out, starting and ending on whole words. One pass over the word starts, where
  * Python built the joined text and a table of where each word begins in it.
  *
+ * rank_stretches(qids, rids, words, stream, pairs) is quotematch._rank_stretches_py: for each
+ * stretch the closest-passage search tries, its word bound (from the longest common subsequence
+ * of the quote's words and the stretch's, each word one character) and fuzz.ratio of the two
+ * texts, computed as rapidfuzz does (the normalized Indel similarity, 100 * (1 - (len1 + len2 -
+ * 2 lcs) / (len1 + len2))) by the bit-parallel LCS; and the stretches in the order they are
+ * judged (bound, highest first; then as given). No Python call or tuple a stretch.
+ *
  * ascii_tokens(text, clean, annotations) is quotematch.tokens for ASCII text: the words with
  * their spans in the text (what a message or a fix shows of a passage), where Python made a
  * match object a word and then a second pass for clean verbatim.
@@ -762,6 +769,206 @@ static PyTypeObject StreamIndexType = {
     .tp_methods = StreamIndex_methods,
 };
 
+/* ---------------------------------------------------------------- pair_scores */
+
+/* The length of the longest common subsequence of ``a`` and ``b`` (code points), by the
+   bit-parallel algorithm (Hyyrö 2004) over 64-bit blocks of ``a``: ``masks`` holds, for each
+   distinct character of ``a`` (``chars``, ``nchars`` of them), the bits of its places in ``a``. */
+typedef struct {
+    Py_ssize_t m;        /* len(a) */
+    Py_ssize_t blocks;   /* 64-bit words per mask */
+    Py_ssize_t nchars;
+    Py_UCS4 *chars;      /* the distinct characters of a */
+    uint64_t *masks;     /* nchars * blocks */
+    uint64_t *state;     /* blocks: the running bit vector */
+    int16_t small[512];  /* for a character below 512: its index in chars, or -1 */
+} Pattern;
+
+static void
+pattern_free(Pattern *p)
+{
+    PyMem_Free(p->chars);
+    PyMem_Free(p->masks);
+    PyMem_Free(p->state);
+}
+
+static int
+pattern_init(Pattern *p, int kind, const void *data, Py_ssize_t m)
+{
+    p->m = m;
+    p->blocks = m / 64 + 1;
+    p->nchars = 0;
+    p->chars = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(m + 1));
+    p->masks = PyMem_Calloc((size_t)((m + 1) * p->blocks), sizeof(uint64_t));
+    p->state = PyMem_Malloc(sizeof(uint64_t) * (size_t)p->blocks);
+    if (p->chars == NULL || p->masks == NULL || p->state == NULL) {
+        pattern_free(p);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int c = 0; c < 512; c++)
+        p->small[c] = -1;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t c = 0;
+        while (c < p->nchars && p->chars[c] != ch)
+            c++;
+        if (c == p->nchars) {
+            p->chars[p->nchars++] = ch;
+            if (ch < 512 && c < INT16_MAX)
+                p->small[ch] = (int16_t)c;
+        }
+        p->masks[c * p->blocks + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    return 0;
+}
+
+static inline const uint64_t *
+pattern_mask(const Pattern *p, Py_UCS4 ch)
+{
+    if (ch < 512) {
+        int c = p->small[ch];
+        if (c >= 0)
+            return p->masks + c * p->blocks;
+        if (p->nchars < INT16_MAX)
+            return NULL;  /* every character below 512 of the pattern is in the table */
+    }
+    for (Py_ssize_t c = 0; c < p->nchars; c++) {
+        if (p->chars[c] == ch)
+            return p->masks + c * p->blocks;
+    }
+    return NULL;
+}
+
+static Py_ssize_t
+pattern_lcs(Pattern *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t to)
+{
+    Py_ssize_t blocks = p->blocks;
+    uint64_t *S = p->state;
+    for (Py_ssize_t k = 0; k < blocks; k++)
+        S[k] = ~(uint64_t)0;
+    for (Py_ssize_t j = from; j < to; j++) {
+        const uint64_t *M = pattern_mask(p, PyUnicode_READ(kind, data, j));
+        if (M == NULL)
+            continue;  /* u = 0 in every block: S unchanged */
+        uint64_t carry = 0;
+        for (Py_ssize_t k = 0; k < blocks; k++) {
+            uint64_t u = S[k] & M[k];
+            uint64_t t = S[k] + carry;
+            uint64_t c1 = t < carry;
+            uint64_t x = t + u;
+            uint64_t c2 = x < u;
+            carry = c1 | c2;
+            S[k] = x | (S[k] - u);
+        }
+    }
+    Py_ssize_t lcs = 0;
+    for (Py_ssize_t k = 0; k < blocks; k++) {
+        uint64_t zeros = ~S[k];
+        if (k == blocks - 1 && p->m % 64 != 0)
+            zeros &= ((uint64_t)1 << (p->m % 64)) - 1;
+        else if (k == blocks - 1)
+            zeros = 0;  /* m is a multiple of 64: the last block holds no place of a */
+        lcs += __builtin_popcountll(zeros);
+    }
+    return lcs;
+}
+
+/* a stretch's word bound, as quotematch._refine writes it: every quantity is a multiple of a
+   quarter, so the double arithmetic is exact and equal to Python's */
+static double
+stretch_bound(Py_ssize_t matched, Py_ssize_t nq, Py_ssize_t length)
+{
+    Py_ssize_t skipped = length - matched;
+    return (double)matched - 0.25 * (double)(nq - matched) - 0.25 * (double)skipped - (skipped ? 0.75 : 0.0);
+}
+
+typedef struct {
+    double bound;
+    Py_ssize_t index;
+} Ranked;
+
+static int
+compare_ranked(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    if (x->bound != y->bound)
+        return x->bound > y->bound ? -1 : 1;  /* the higher bound first */
+    return x->index < y->index ? -1 : (x->index > y->index);  /* then the earlier pair */
+}
+
+static PyObject *
+rank_stretches(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *qids, *rids, *words, *stream, *pairs;
+    if (!PyArg_ParseTuple(args, "UUUUO!:rank_stretches", &qids, &rids, &words, &stream, &PyList_Type, &pairs))
+        return NULL;
+    Pattern qp, wp;
+    if (pattern_init(&qp, PyUnicode_KIND(qids), PyUnicode_DATA(qids), PyUnicode_GET_LENGTH(qids)) < 0)
+        return NULL;
+    if (pattern_init(&wp, PyUnicode_KIND(words), PyUnicode_DATA(words), PyUnicode_GET_LENGTH(words)) < 0) {
+        pattern_free(&qp);
+        return NULL;
+    }
+    int rkind = PyUnicode_KIND(rids), skind = PyUnicode_KIND(stream);
+    const void *rdata = PyUnicode_DATA(rids), *sdata = PyUnicode_DATA(stream);
+    Py_ssize_t rlen = PyUnicode_GET_LENGTH(rids), slen = PyUnicode_GET_LENGTH(stream);
+    Py_ssize_t lw = PyUnicode_GET_LENGTH(words), nq = PyUnicode_GET_LENGTH(qids), n = PyList_GET_SIZE(pairs);
+    PyObject *order = NULL, *bounds = PyList_New(n), *ratios = PyList_New(n), *out = NULL;
+    Ranked *ranked = PyMem_Malloc(sizeof(Ranked) * (size_t)(n + 1));
+    if (bounds == NULL || ratios == NULL || ranked == NULL) {
+        if (ranked == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t x, y, i0, i1;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(pairs, j), "nnnn", &x, &y, &i0, &i1))
+            goto done;
+        if (x < 0 || y < x || y > slen || i0 < 0 || i1 < i0 || i1 > rlen) {
+            PyErr_SetString(PyExc_IndexError, "a pair out of range");
+            goto done;
+        }
+        Py_ssize_t matched = pattern_lcs(&qp, rkind, rdata, i0, i1);
+        /* fuzz.ratio: the normalized Indel similarity, as rapidfuzz computes it */
+        Py_ssize_t lensum = lw + (y - x);
+        double ratio = 100.0;
+        if (lensum) {
+            Py_ssize_t dist = lensum - 2 * pattern_lcs(&wp, skind, sdata, x, y);
+            ratio = (1.0 - (double)dist / (double)lensum) * 100.0;
+        }
+        ranked[j].bound = stretch_bound(matched, nq, i1 - i0);
+        ranked[j].index = j;
+        PyObject *b = PyFloat_FromDouble(ranked[j].bound), *r = PyFloat_FromDouble(ratio);
+        if (b == NULL || r == NULL) {
+            Py_XDECREF(b);
+            Py_XDECREF(r);
+            goto done;
+        }
+        PyList_SET_ITEM(bounds, j, b);
+        PyList_SET_ITEM(ratios, j, r);
+    }
+    qsort(ranked, (size_t)n, sizeof(Ranked), compare_ranked);
+    order = PyList_New(n);
+    if (order == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *index = PyLong_FromSsize_t(ranked[j].index);
+        if (index == NULL)
+            goto done;
+        PyList_SET_ITEM(order, j, index);
+    }
+    out = PyTuple_Pack(3, order, bounds, ratios);
+done:
+    Py_XDECREF(order);
+    Py_XDECREF(bounds);
+    Py_XDECREF(ratios);
+    PyMem_Free(ranked);
+    pattern_free(&qp);
+    pattern_free(&wp);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -773,6 +980,10 @@ static PyMethodDef methods[] = {
     {"ascii_tokens", ascii_tokens, METH_VARARGS,
      "ascii_tokens(text, clean, annotations) -> list[tuple[str, int, int]]: quotematch.tokens "
      "for ASCII text (its apostrophes already unified): the folded words and their spans."},
+    {"rank_stretches", rank_stretches, METH_VARARGS,
+     "rank_stretches(qids, rids, words, stream, pairs) -> (order, bounds, ratios): for each (x, y, i0, i1), "
+     "the word bound of rids[i0:i1] against qids and fuzz.ratio(words, stream[x:y]); order: the pairs by "
+     "bound, highest first, then as given (quotematch._rank_stretches_py)."},
     {NULL, NULL, 0, NULL},
 };
 

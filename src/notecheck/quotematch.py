@@ -230,22 +230,48 @@ def _find_joined_py(stream: str, needle: str, limit: int, cache: dict | None = N
     return out
 
 
+def _rank_stretches_py(qids: str, rids: str, words: str, stream: str,
+                       pairs: list[tuple[int, int, int, int]]) -> tuple[list[int], list[float], list[float]]:
+    """For each (x, y, i0, i1): the word bound of ``rids[i0:i1]`` against ``qids`` (each word one
+    character; see ``_SKIPPED_WORD_COST``) and ``fuzz.ratio(words, stream[x:y])``; and the pairs
+    in the order ``_refine`` judges them (bound, highest first; then as given). The reference
+    for ``_speedups.rank_stretches``."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
+    nq = len(qids)
+    bounds, ratios = [], []
+    for x, y, i0, i1 in pairs:
+        matched = LCSseq.similarity(qids, rids[i0:i1])
+        skipped = i1 - i0 - matched
+        bounds.append(matched - _MISSING_WORD_COST * (nq - matched) - _SKIPPED_WORD_COST * skipped
+                      - (_SKIPPED_RUN_COST if skipped else 0.0))
+        ratios.append(fuzz.ratio(words, stream[x:y]))
+    order = sorted(range(len(pairs)), key=lambda k: (-bounds[k], k))
+    return order, bounds, ratios
+
+
+_MAX_WORD_IDS = 0xD800 - 0x100  # word numbers as characters from U+0100, below the surrogates
+
+
 def _holds(hits: list[int], i: int) -> bool:
     """Is ``i`` in the sorted list ``hits``?"""
     j = bisect.bisect_left(hits, i)
     return j < len(hits) and hits[j] == i
 
 
-try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find_joined_py, tokens' ASCII path
+try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find_joined_py, _rank_stretches_py and
+    # tokens' ASCII path
     if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
         raise ImportError("NOTECHECK_PURE_PYTHON is set")
     from ._speedups import ascii_tokens as _c_ascii_tokens
     from ._speedups import StreamIndex as _CStreamIndex
     from ._speedups import find_joined as _c_find_joined
+    from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import split_clean as _split_clean
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
-    _CStreamIndex = _c_find_joined = _c_ascii_tokens = None
+    _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = None
 
 
 def _clean(text: str) -> str:
@@ -998,9 +1024,6 @@ class QuoteIndex:
         tried with each end likewise (the quote's last or second-to-last word). Returns the
         best similarity found and the stretch chosen as below (``_SKIPPED_WORD_COST``).
         """
-        from rapidfuzz import fuzz
-        from rapidfuzz.distance import LCSseq
-
         stream = self.stream
         a, b = _snap(stream, a, b)
         qwords = words.split()
@@ -1020,26 +1043,23 @@ class QuoteIndex:
         index_of_start = {x: i for i, (x, _) in enumerate(spans)}
         index_of_end = {y: i for i, (_, y) in enumerate(spans)}
         region = [stream[x:y] for x, y in spans]
-        pairs = [(x, y) for x in sorted(starts) for y in sorted(ends) if y > x]
+        pairs = [(x, y, index_of_start[x], index_of_end[y] + 1) for x in sorted(starts) for y in sorted(ends) if y > x]
         if not pairs:
             return 0.0, a, b
-        nq = len(qwords)
-        ratio = fuzz.ratio
-        scored = []  # (bound, -order, similarity, x, y, stretch words)
-        for order, (x, y) in enumerate(pairs):
-            stretch_words = region[index_of_start[x]:index_of_end[y] + 1]
-            matched = LCSseq.similarity(qwords, stretch_words)
-            skipped = len(stretch_words) - matched
-            bound = (matched - _MISSING_WORD_COST * (nq - matched) - _SKIPPED_WORD_COST * skipped
-                     - (_SKIPPED_RUN_COST if skipped else 0.0))
-            scored.append((bound, -order, ratio(words, stream[x:y]) / 100.0, x, y, stretch_words))
-        best_ratio = max(item[2] for item in scored)
-        scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        # each word as one character (its number among the words seen): the word-level common
+        # subsequence is then one of strings
+        ids: dict[str, int] = {}
+        qids = "".join([chr(0x100 + ids.setdefault(w, len(ids))) for w in qwords])
+        rids = "".join([chr(0x100 + ids.setdefault(w, len(ids))) for w in region])
+        rank = _c_rank_stretches if _c_rank_stretches is not None and len(ids) < _MAX_WORD_IDS else _rank_stretches_py
+        order, bounds, ratios = rank(qids, rids, words, stream, pairs)
+        best_ratio = max(ratios) / 100.0
         best = None  # (word score, similarity, -order, x, y)
-        for bound, neg_order, similarity, x, y, stretch_words in scored:
-            if best is not None and bound < best[0]:
+        for k in order:
+            if best is not None and bounds[k] < best[0]:
                 break
-            key = (_alignment_score(qwords, stretch_words), similarity, neg_order, x, y)
+            x, y, i0, i1 = pairs[k]
+            key = (_alignment_score(qwords, region[i0:i1]), ratios[k] / 100.0, -k, x, y)
             if best is None or key[:3] > best[:3]:
                 best = key
         return best_ratio, best[3], best[4]
