@@ -282,6 +282,7 @@ CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(CORPUS / "pycache")
 CHILD_ENV["NOTECHECK_CACHE_DIR"] = str(CORPUS / "cache")  # never the checkout's own .notecheck_cache
 
 
+QUOTES = "(quotes located)"  # the per-rule table's row for the shared quote location
 LAST_CHILD_CPU = [0.0]  # CPU seconds (user+sys, all its processes) of the last run_process
 
 
@@ -503,9 +504,18 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     rule_step = max(1, n // 300)
     rule_sample = texts[::rule_step]
     rule_mb = sum(len(t.encode("utf-8")) for t in rule_sample) / 1e6
+    from notecheck.timeline import checked_quotes
+
     for t, sc in zip(rule_sample, sidecars[::rule_step]):
         note = notecheck.parse(t)
         ctx = Context(cfg, "x.md", sidecar=sc)
+        # every quote located in the transcript (the index, the lookups, the closest-passage
+        # search): shared by NC403/NC409/NC5xx/NC6xx, timed apart so no one rule carries it
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        checked_quotes(note, ctx)
+        per_rule[QUOTES] = per_rule.get(QUOTES, 0.0) + time.perf_counter() - t0
+        per_rule_cpu[QUOTES] = per_rule_cpu.get(QUOTES, 0.0) + time.process_time() - c0
         for r in rules:
             c0 = time.process_time()
             t0 = time.perf_counter()
@@ -536,7 +546,7 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
         add(name, seconds, total_bytes, n, remark)
     # the same without the optional C module (src/notecheck/_speedups.c): same output, slower
     with_c = proc.stdout
-    pure = f"notecheck check ({cores} cores), pure Python"
+    pure = "notecheck check, pure Python"  # every core, like the row before
     seconds, proc = best_of_process(args.repeat, argv_, pure, env={"NOTECHECK_PURE_PYTHON": "1"})
     same = "same output as with the C module" if proc.stdout == with_c else "OUTPUT DIFFERS from the C module's"
     add(pure, seconds, total_bytes, n, f"{exit_remark(proc)}, {same}{'' if c_module_built() else ' (NOT BUILT here)'}")
