@@ -20,8 +20,9 @@ import math
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .note import _fast_builder, _parse_youtube_url  # the note's own URL reader: one definition of a YouTube URL
+from .note import _parse_youtube_url  # the note's own URL reader: one definition of a YouTube URL
 from .times import parse_clip_bound
 
 __all__ = ["Word", "Issue", "Bound", "ClipCall", "parse_clip_command", "YT_DLP_FLAGS", "YT_DLP_VALUED"]
@@ -144,8 +145,9 @@ _DQUOTED_RUN = re.compile(r'[^"\\`$]+')
 _SHLEX_MAY_DIFFER = re.compile(r"[\\#;&|<>()]").search
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+# Word, Issue and Bound are NamedTuples (immutable records, like the frozen dataclasses they
+# were): ~1 ms less to import than dataclasses.
+class Word(NamedTuple):
     """One shell word after quote removal, and where each of its characters came from."""
 
     text: str
@@ -171,17 +173,18 @@ class Word:
         return self.start
 
 
-_new_word = _fast_builder(Word)  # Word(...), 5x faster to build: the scanner makes ~10 a command
+# Word(text, start, end, offsets), built by the C tuple constructor without NamedTuple's Python
+# __new__: 110 ns instead of 240 (the scanner makes ~10 words a command)
+def _new_word(text: str, start: int, end: int, offsets: tuple[int, ...] | range | None, _new=tuple.__new__) -> Word:
+    return _new(Word, (text, start, end, offsets))
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     offset: int
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Bound:
+class Bound(NamedTuple):
     """A range bound of ``--download-sections``: its text, seconds (inf for ``inf``) and source span."""
 
     text: str
@@ -192,9 +195,6 @@ class Bound:
     @property
     def infinite(self) -> bool:
         return math.isinf(self.seconds)
-
-
-_new_bound = _fast_builder(Bound)  # Bound(...), faster to build
 
 
 @dataclass
@@ -501,7 +501,7 @@ def _parse_range(word: Word, call: ClipCall) -> None:
             return
         span = word.span(i, i + len(text)) if text else None
         start, end = span if span is not None else (word.at(i), word.at(i))
-        bounds.append(_new_bound(text, seconds, start, end))
+        bounds.append(Bound(text, seconds, start, end))
     call.start, call.end = bounds
 
 

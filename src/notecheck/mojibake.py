@@ -22,35 +22,45 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 # cp1252 renders bytes 0x80-0x9F as these; latin-1 as C1 controls; 0xA0-0xBF are the same in both.
 _CONT = (
     "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
-# A whole UTF-8 sequence (2, 3 or 4 bytes) read as cp1252/latin-1 characters.
-CANDIDATE_RE = re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
-# Characters cp1252/latin-1 produce from bytes 0x80-0xFF: the stuff mojibake is made of.
-_SEGMENT_CHARS = f"{_CONT}\u00c0-\u00ff"
-_SEGMENT_RE = re.compile(f"[{_SEGMENT_CHARS}]*")
+
+
+# Compiled on first use (~0.45 ms for both): only a note whose bytes pass the cheap tests
+# below needs them.
+@cache
+def candidate_re() -> re.Pattern[str]:
+    """A whole UTF-8 sequence (2, 3 or 4 bytes) read as cp1252/latin-1 characters."""
+    return re.compile(f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}")
+
+
+@cache
+def _segment_re() -> re.Pattern[str]:
+    """Characters cp1252/latin-1 produce from bytes 0x80-0xFF: the stuff mojibake is made of."""
+    return re.compile(f"[{_CONT}\u00c0-\u00ff]*")
+
+
 MAX_SEGMENT = 512  # bounds ftfy's work on pathological input; real runs are a few characters
 
 
 def _in_segment(char: str) -> bool:
-    return _SEGMENT_RE.fullmatch(char) is not None
+    return _segment_re().fullmatch(char) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Mojibake:
+class Mojibake(NamedTuple):  # a NamedTuple, not a frozen dataclass: ~0.4 ms less to import
     start: int  # offsets into the text given to find()
     end: int
     text: str  # the garbled characters
     repair: str  # what they should read
 
 
-# Every CANDIDATE_RE match starts with one of these lead characters.
+# Every candidate_re() match starts with one of these lead characters.
 _LEAD_RE = re.compile("[\u00c2-\u00f4]")
 # The same in UTF-8: a lead (U+00C2..U+00F4: C3 82..C3 B4) followed by a continuation
 # character (its first byte: C2 for U+0080..U+00BF, C5/C6/CB for Œ Š Ÿ Ž ƒ ˆ ˜, E2 for – … € ™);
@@ -59,7 +69,7 @@ _LEAD_THEN_CONT_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 
 
 def _candidates(text: str, utf8: bytes | None = None):
-    """``CANDIDATE_RE.finditer(text)``, but fast: the regex is only tried at lead characters.
+    """``candidate_re().finditer(text)``, but fast: the regex is only tried at lead characters.
 
     Clean notes are mostly ASCII with a few ``—`` or ``’``: no lead character at all, which
     the UTF-8 encoding tells at memchr speed (U+00C0..U+00FF encode as ``C3 xx``); the
@@ -71,7 +81,7 @@ def _candidates(text: str, utf8: bytes | None = None):
     data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     if b"\xc3" not in data or _LEAD_THEN_CONT_UTF8.search(data) is None:
         return  # no lead character, or none followed by a continuation character: no candidate
-    search, match = _LEAD_RE.search, CANDIDATE_RE.match
+    search, match = _LEAD_RE.search, candidate_re().match
     lead = search(text)
     while lead is not None:
         m = match(text, lead.start())
@@ -135,7 +145,7 @@ def find(text: str, utf8: bytes | None = None) -> list[Mojibake]:
         floor = max(0, done_until, m.start() - MAX_SEGMENT)
         while seg_start > floor and _in_segment(text[seg_start - 1]):
             seg_start -= 1
-        seg_end = _SEGMENT_RE.match(text, m.start(), m.start() + MAX_SEGMENT).end()
+        seg_end = _segment_re().match(text, m.start(), m.start() + MAX_SEGMENT).end()
         done_until = seg_end
         segment = text[seg_start:seg_end]
         fixed = fix(segment)
