@@ -17,7 +17,11 @@ from notecheck import quotematch
 if os.environ.get("NOTECHECK_PURE_PYTHON"):  # installed without the speed-up on purpose
     speedups = pytest.importorskip("notecheck._speedups")
 else:  # CI and a developer's install have a C compiler: the module must be there
-    import notecheck._speedups as speedups
+    try:
+        import notecheck._speedups as speedups
+    except ImportError as exc:
+        raise ImportError("notecheck._speedups is not built: reinstall with a C compiler (pip install -e .), "
+                          "or set NOTECHECK_PURE_PYTHON=1 to run the tests without it") from exc
 
 
 def test_quotematch_uses_the_c_speedup_when_built():
