@@ -271,6 +271,29 @@ def test_a_compound_written_apart_is_no_difference_and_stays(clean_text):
     assert_repaired(text, expected, 'quote the transcript: "find beautiful" \u2192 "find most beautiful"')
 
 
+@pytest.mark.parametrize("misquoted", [
+    lambda t: misquote(t, "wait a full year", "wait a whole year"),  # the window locate aligned
+    lambda t: surprising(t, '> "These no-till plots lost less water in summer, even in the driest years."',
+                         775, "12:55"),  # widened to the sentence's start
+    lambda t: misquote(t, '> "Soil is the slowest', '> "Just so, soil is the slowest'),  # the sentence before left out
+])
+def test_the_repair_is_the_same_without_the_diff_locate_kept(clean_text, misquoted):
+    # SentenceMatch.aligned (the closest text's words and word diff, as locate made them) only
+    # saves the repair working them out again
+    import dataclasses
+
+    from notecheck.repair import repair
+
+    note = parse(misquoted(clean_text))
+    ctx = SimpleNamespace(config=Config(), sidecar=None)
+    (cq,) = [cq for cq in checked_quotes(note, ctx) if not cq.match.verbatim]
+    assert all(s.aligned is not None for s in cq.match.missing)
+    bare = tuple(dataclasses.replace(s, aligned=None) for s in cq.match.sentences)
+    without = dataclasses.replace(cq, match=dataclasses.replace(cq.match, sentences=bare))
+    fix = repair(cq, note, ctx)
+    assert fix is not None and repair(without, note, ctx) == fix
+
+
 def test_the_occurrence_nearest_the_cited_time_is_the_one_repaired(clean_text):
     # the quote's first sentence and its longest, which places it, are said in a teaser at 0:00
     # too: the repaired quote is still placed at 1:35, where it is cited

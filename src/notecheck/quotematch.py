@@ -625,6 +625,10 @@ class SentenceMatch:
     changes: tuple[WordChange, ...] = ()  # what differs from the closest text (not found)
     key: str = ""  # its normalized words, as looked up
     runner_up: float = 0.0  # not found: the similarity of the best other place in the transcript
+    # not found: the closest text's words (window_tokens) and the sentence's word_diff against them, as
+    # ``changes`` was made from; NC501's repair edits by that diff without working it out again
+    aligned: tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int, int]]] | None = \
+        field(default=None, compare=False, repr=False)
 
 
 # A sentence shorter than this places a quote only when it occurs once in the transcript:
@@ -1137,10 +1141,14 @@ def _snap(stream: str, a: int, b: int) -> tuple[int, int]:
 
 
 def word_changes(quote_tokens: Sequence[tuple[str, int, int]], quote_text: str,
-                 window: Sequence[tuple[str, int, int, int]], index: QuoteIndex) -> tuple[WordChange, ...]:
-    """The differences between a quote sentence's words and a transcript window's, as written."""
+                 window: Sequence[tuple[str, int, int, int]], index: QuoteIndex,
+                 diff: list[tuple[str, int, int, int, int]] | None = None) -> tuple[WordChange, ...]:
+    """The differences between a quote sentence's words and a transcript window's, as written
+    (``diff``: their ``word_diff``, when already made)."""
     out: list[WordChange] = []
-    for op, i1, i2, j1, j2 in word_diff([t[0] for t in quote_tokens], [t[0] for t in window]):
+    if diff is None:
+        diff = word_diff([t[0] for t in quote_tokens], [t[0] for t in window])
+    for op, i1, i2, j1, j2 in diff:
         q = quote_text[quote_tokens[i1][1]:quote_tokens[i2 - 1][2]] if i2 > i1 else ""
         t = _window_text(window[j1:j2], index) if j2 > j1 else ""
         out.append(WordChange({"replace": "changed", "delete": "added", "insert": "left out"}[op], q, t))
@@ -1227,11 +1235,12 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
             out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, key=f.words))
             continue
         score, a, b, runner_up = best
-        changes = word_changes(tokens(f.text, index.clean, annotations=False), f.text,
-                               index.window_tokens(a, b), index)
+        quote_tokens, window = tokens(f.text, index.clean, annotations=False), index.window_tokens(a, b)
+        diff = word_diff([t[0] for t in quote_tokens], [t[0] for t in window])
+        changes = word_changes(quote_tokens, f.text, window, index, diff)
         out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
                                  index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
-                                 key=f.words, runner_up=runner_up))
+                                 key=f.words, runner_up=runner_up, aligned=(window, diff)))
     return QuoteMatch(tuple(out), anchor_fragment)
 
 

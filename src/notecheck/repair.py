@@ -200,15 +200,16 @@ def _sentence_regions(s: SentenceMatch, index: QuoteIndex,
     transcript word it then quotes (None: no edit that can be offered)."""
     text = s.text
     quote = tokens(text, index.clean, annotations=False)  # as quotematch.locate reads a quote
-    window = index.window_tokens(s.pos, s.end_pos)
+    aligned = s.aligned  # the closest text's words and diff as locate made them (it located s in index)
+    window = aligned[0] if aligned is not None else index.window_tokens(s.pos, s.end_pos)
     if not quote or not window:
         return None
     window, starts, ends = _to_sentence_edges(index, window)
-    window, starts, ends = _own_sentence(index, quote, window, starts, ends)
+    window, starts, ends = _own_sentence(index, quote, window, starts, ends, aligned)
     n = len(quote)
     out: list[_Region] = []
     used = [0, len(window)]  # the window's words the repaired sentence quotes
-    for tag, i1, i2, j1, j2 in _differences(quote, window):
+    for tag, i1, i2, j1, j2 in _differences(quote, window, aligned):
         if tag == "insert" and i1 == 0:
             used[0] = j2
             continue  # left out before the first word or after the last: the quote begins or ends there
@@ -319,22 +320,27 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
     return (head if starts else []) + list(window) + (tail if ends else []), starts, ends
 
 
-def _differences(quote: Sequence[tuple], window: _Window) -> list[tuple[str, int, int, int, int]]:
-    """The word diff of quotematch.word_changes (the message's), on tokens."""
+def _differences(quote: Sequence[tuple], window: _Window,
+                 aligned: tuple | None = None) -> list[tuple[str, int, int, int, int]]:
+    """The word diff of quotematch.word_changes (the message's), on tokens. ``aligned``: the
+    sentence's ``SentenceMatch.aligned`` (``quote`` is that sentence's tokens)."""
+    if aligned is not None and window == aligned[0]:
+        # the window locate aligned the sentence with (most are not widened): its diff, no second difflib run
+        return aligned[1]
     return word_diff([t[0] for t in quote], [t[0] for t in window])
 
 
 def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, starts: bool,
-                  ends: bool) -> tuple[list, bool, bool]:
+                  ends: bool, aligned: tuple | None = None) -> tuple[list, bool, bool]:
     """``window`` without the words of a neighbouring transcript sentence at its start (or end):
     a few words (at most ``SHORT_GAP``, and fewer than what remains) the matcher's stretch
     spilled into and the quote differs from; the quote's words there are its own, not a change
-    of that sentence ("Just so, soil is" is not "just there. Soil is")."""
+    of that sentence ("Just so, soil is" is not "just there. Soil is"). ``aligned``: as for ``_differences``."""
     breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)]
     if not breaks:
         return window, starts, ends
     n = len(quote)
-    differing = [(j1, j2) for tag, i1, _i2, j1, j2 in _differences(quote, window)
+    differing = [(j1, j2) for tag, i1, _i2, j1, j2 in _differences(quote, window, aligned)
                  if not (tag == "insert" and (i1 == 0 or i1 == n))]
     first, last = breaks[0], breaks[-1]
     lo = first if first <= SHORT_GAP and first < len(window) - first and any(j1 < first for j1, _ in differing) \
