@@ -11,6 +11,8 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import notecheck
 from conftest import run_cli
@@ -765,6 +767,21 @@ def test_the_quotes_own_attribution_dash_comes_before_the_others(clean_text):
 def test_without_an_attribution_the_dash_comes_from_the_other_quotes(clean_text):
     text = clean_text.replace("> -- ", "> \u2014 ").replace("## Transcript", '> "Slow, really."\n\n## Transcript', 1)
     assert _styled(text, '> "Slow, really."').dash == "\u2014"
+
+
+@given(st.text(alphabet="a b.\u2026[]-\u2014'\u2019", max_size=30))
+@example("a b[...] c...")
+@example("a[\u2026] x'y\u2019 ---b--")
+def test_the_typography_regexes_searched_from_their_mark_find_the_first_match(text):
+    # _search_at_mark starts a search a few characters before the first mark: the same answers as a whole search
+    from notecheck.repair import _BENT_RE, _DASH_RE, _ELLIPSIS_RE, _STRAIGHT_RE, _apostrophe, _ellipsis, _first_dash
+
+    ellipsis, whole = _ellipsis(text), _ELLIPSIS_RE.search(text)
+    assert (ellipsis and (ellipsis.span(), ellipsis.groups())) == (whole and (whole.span(), whole.groups()))
+    dash = _DASH_RE.search(text)
+    assert _first_dash(text) == (dash.group(0) if dash else None)
+    straight, bent = _STRAIGHT_RE.search(text) is not None, _BENT_RE.search(text) is not None
+    assert _apostrophe(text) == (None if straight == bent else "'" if straight else "\u2019")
 
 
 @pytest.mark.parametrize("sep, expected", [

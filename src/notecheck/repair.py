@@ -515,26 +515,32 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     return _Style(ellipsis, dash, curly, apostrophe)
 
 
-# These regexes try a match at every position of a text: a substring test (one C scan) first
-# rules out the texts without the character they need, as most are; same answers.
+# A regex search tries a match at every position of a text. Each match of these regexes holds
+# a mark ("...", "--", an apostrophe) a few characters after its start: the search starts there,
+# after a find() (one C scan) of the mark, and texts without one are not searched; same answers.
+
+def _search_at_mark(pattern: re.Pattern, text: str, marks: tuple[str, ...], lead: int) -> re.Match | None:
+    """``pattern.search(text)``, for a pattern whose matches hold one of ``marks`` at most ``lead``
+    characters after their start (a lookbehind still sees the text before)."""
+    found = [i for i in map(text.find, marks) if i >= 0]
+    return pattern.search(text, max(0, min(found) - lead)) if found else None
+
 
 def _ellipsis(text: str) -> re.Match | None:
-    """The first ellipsis in ``text`` (``_ELLIPSIS_RE``: it holds "..." or "\u2026")."""
-    return _ELLIPSIS_RE.search(text) if "..." in text or "\u2026" in text else None
+    """The first ellipsis in ``text`` (``_ELLIPSIS_RE``: a character, "[" and then "..." or "\u2026")."""
+    return _search_at_mark(_ELLIPSIS_RE, text, ("...", "\u2026"), 2)
 
 
 def _first_dash(text: str) -> str | None:
     """The first dash (``--`` or ``\u2014``) in ``text``."""
-    if "--" not in text and "\u2014" not in text:
-        return None
-    m = _DASH_RE.search(text)
+    m = _search_at_mark(_DASH_RE, text, ("--", "\u2014"), 0)
     return m.group(0) if m is not None else None
 
 
 def _apostrophe(text: str) -> str | None:
     """The apostrophe ``text`` writes inside words, when it writes one kind only."""
-    straight = "'" in text and _STRAIGHT_RE.search(text) is not None
-    bent = "\u2019" in text and _BENT_RE.search(text) is not None
+    straight = _search_at_mark(_STRAIGHT_RE, text, ("'",), 1) is not None
+    bent = _search_at_mark(_BENT_RE, text, ("\u2019",), 1) is not None
     if straight == bent:
         return None
     return "'" if straight else "\u2019"
