@@ -12,9 +12,10 @@ from typing import Iterator
 
 from ..diagnostic import Finding
 from ..note import Note, YouTubeLink
-from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, window_passages
+from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, tokens, window_passages
 from ..repair import paragraph_starts, repair
 from ..timeline import checked_quotes, place, quote_fix, timelines
+from ..times import parse_label, render_label
 from . import rule
 
 EXCERPT = 80  # characters of transcript or quote text shown in a message
@@ -64,8 +65,6 @@ def _sentence_report(index: QuoteIndex, s: SentenceMatch) -> str:
 
 def _shared_share(s: SentenceMatch) -> float:
     """The share of the sentence's words the closest text has too."""
-    from ..quotematch import tokens
-
     words = len(tokens(s.text))
     differing = sum(len(tokens(c.quote)) for c in s.changes if c.kind != "left out")
     return (words - differing) / words if words else 0.0
@@ -190,8 +189,6 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
         keeps its length (or grows to hold the last sentence, never past the video or
         clip-seconds). Offered only when the moved highlight comes out clean.
     """
-    from ..times import render_label
-
     in_highlights = set()
     for tl in timelines(note, ctx):
         if tl.quote is not None:
@@ -218,21 +215,25 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
         if p is None:
             continue
         link = cq.cited_link
-        cited_text = _cited_text(link, cq.cited)
         lo, hi = p.window
         if not lo <= cq.cited < hi:
             at = link.label_start if link is not None else cq.note_offset(p.first.start)
-            yield Finding(at, f"quote is at {p.where}, cited {cited_text}",
+            yield Finding(at, f"quote is at {p.where}, cited {_cited_text(link, cq.cited)}",
                           end=at + len(link.label) if link is not None else None,
                           fix=quote_fix(cq, p, note, ctx))
             continue
-        rest_lo, rest_hi = _neighbours(paragraph_starts(note, window_passages(note, cq.index, used)), p)
+        # the neighbouring paragraphs' bounds, looked up at the first sentence said far from the citation
+        # (most quotes have none: their paragraphs are not worked out)
+        rest = None
         for s, t in p.sentences:
-            beyond_neighbours = t.hi <= rest_lo or t.lo >= rest_hi
-            if beyond_neighbours and (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
+            if not (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
+                continue
+            if rest is None:
+                rest = _neighbours(paragraph_starts(note, window_passages(note, cq.index, used)), p)
+            if t.hi <= rest[0] or t.lo >= rest[1]:  # beyond the neighbours
                 yield Finding(cq.note_offset(s.start),
                               f"part of the quote (\"{_excerpt(s.text)}\") is at {_time(cq.index, s.passage)}, "
-                              f"cited {cited_text}", end=cq.note_offset(s.end))
+                              f"cited {_cited_text(link, cq.cited)}", end=cq.note_offset(s.end))
                 break
 
 
@@ -253,8 +254,6 @@ def _neighbours(starts: list[int], p) -> tuple[float, float]:
 
 
 def _cited_text(link: YouTubeLink | None, seconds: int) -> str:
-    from ..times import parse_label, render_label
-
     if link is not None and not link.is_thumbnail and parse_label(link.label) is not None:
         return link.label.strip()
     return render_label(seconds)
