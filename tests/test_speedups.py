@@ -253,3 +253,10 @@ def test_rank_stretches_cases():
         assert order == [0, 2, 3, 1]  # the higher bound first, then the earlier pair
     with pytest.raises(IndexError):
         speedups.rank_stretches("a", "b", "c", "d", [(0, 5, 0, 1)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+def test_clean_words_is_the_same_through_split_clean(words):
+    # clean_words passes NUL-free words to _split_clean (C when built): the same as the list passes
+    assert quotematch.clean_words(words) == " ".join(quotematch._clean_tokens(words.split(" "))) if words else True

@@ -299,7 +299,11 @@ _FILLER_PAIRS = (("you", "know"), ("i", "mean"))
 
 def clean_words(words: str) -> str:
     """Blank-joined normalized ``words`` without disfluencies and repeated words (clean verbatim)."""
-    return " ".join(_clean_tokens(words.split(" "))) if words else words
+    if not words:
+        return words
+    if "\x00" not in words:  # no passage break to keep apart: one piece, as _split_clean makes it
+        return _split_clean(words, True)[0]
+    return " ".join(_clean_tokens(words.split(" ")))
 
 
 def _clean_tokens(toks: list[str]) -> list[str]:
