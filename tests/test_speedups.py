@@ -260,3 +260,15 @@ def test_rank_stretches_cases():
 def test_clean_words_is_the_same_through_split_clean(words):
     # clean_words passes NUL-free words to _split_clean (C when built): the same as the list passes
     assert quotematch.clean_words(words) == " ".join(quotematch._clean_tokens(words.split(" "))) if words else True
+
+
+def test_too_many_distinct_words_for_characters_are_ranked_in_python(monkeypatch):
+    # _refine writes each word as one character for the C module; past the characters it has
+    # (_MAX_WORD_IDS), the words are ranked as words in Python, with the same choice
+    passages = [quotematch.Passage(0, 60, "The roots were twice as deep in the plots we never ploughed at all."),
+                quotematch.Passage(60, None, "Nobody believed us at first, and then they all came to see.")]
+    sentence = "the roots were three times as deep in plots we ploughed"
+    expected = quotematch.QuoteIndex(passages, True, 120).closest(sentence, 0)
+    monkeypatch.setattr(quotematch, "_MAX_WORD_IDS", 2)
+    assert quotematch.QuoteIndex(passages, True, 120).closest(sentence, 0) == expected
+    assert expected[0] > 0.8

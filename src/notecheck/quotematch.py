@@ -230,12 +230,12 @@ def _find_joined_py(stream: str, needle: str, limit: int, cache: dict | None = N
     return out
 
 
-def _rank_stretches_py(qids: str, rids: str, words: str, stream: str,
+def _rank_stretches_py(qids: Sequence[str], rids: Sequence[str], words: str, stream: str,
                        pairs: list[tuple[int, int, int, int]]) -> tuple[list[int], list[float], list[float]]:
-    """For each (x, y, i0, i1): the word bound of ``rids[i0:i1]`` against ``qids`` (each word one
-    character; see ``_SKIPPED_WORD_COST``) and ``fuzz.ratio(words, stream[x:y])``; and the pairs
-    in the order ``_refine`` judges them (bound, highest first; then as given). The reference
-    for ``_speedups.rank_stretches``."""
+    """For each (x, y, i0, i1): the word bound of ``rids[i0:i1]`` against ``qids`` (the words, or
+    each word as one character; see ``_SKIPPED_WORD_COST``) and ``fuzz.ratio(words, stream[x:y])``;
+    and the pairs in the order ``_refine`` judges them (bound, highest first; then as given).
+    The reference for ``_speedups.rank_stretches``."""
     from rapidfuzz import fuzz
     from rapidfuzz.distance import LCSseq
 
@@ -251,7 +251,7 @@ def _rank_stretches_py(qids: str, rids: str, words: str, stream: str,
     return order, bounds, ratios
 
 
-_MAX_WORD_IDS = 0xD800 - 0x100  # word numbers as characters from U+0100, below the surrogates
+_MAX_WORD_IDS = 0xD800 - 0x100  # words as characters from U+0100, below the surrogates; more: Python
 
 
 def _holds(hits: list[int], i: int) -> bool:
@@ -1054,13 +1054,16 @@ class QuoteIndex:
         pairs = [(x, y, index_of_start[x], index_of_end[y] + 1) for x in sorted(starts) for y in sorted(ends) if y > x]
         if not pairs:
             return 0.0, a, b
-        # each word as one character (its number among the words seen): the word-level common
-        # subsequence is then one of strings
-        ids: dict[str, int] = {}
-        qids = "".join([chr(0x100 + ids.setdefault(w, len(ids))) for w in qwords])
-        rids = "".join([chr(0x100 + ids.setdefault(w, len(ids))) for w in region])
-        rank = _c_rank_stretches if _c_rank_stretches is not None and len(ids) < _MAX_WORD_IDS else _rank_stretches_py
-        order, bounds, ratios = rank(qids, rids, words, stream, pairs)
+        distinct = dict.fromkeys(qwords)
+        distinct.update(dict.fromkeys(region))
+        if _c_rank_stretches is not None and len(distinct) < _MAX_WORD_IDS:
+            # each word as one character (its number among the words): the C module compares
+            # strings, and the word-level common subsequence is the same
+            ids = {w: chr(0x100 + i) for i, w in enumerate(distinct)}
+            order, bounds, ratios = _c_rank_stretches("".join(map(ids.__getitem__, qwords)),
+                                                      "".join(map(ids.__getitem__, region)), words, stream, pairs)
+        else:
+            order, bounds, ratios = _rank_stretches_py(qwords, region, words, stream, pairs)
         best_ratio = max(ratios) / 100.0
         best = None  # (word score, similarity, -order, x, y)
         for k in order:
