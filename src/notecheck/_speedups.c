@@ -823,6 +823,20 @@ pattern_init(Pattern *p, int kind, const void *data, Py_ssize_t m)
     return 0;
 }
 
+/* the set bits of ``x``: the compiler's instruction where it has one (GCC, Clang), else SWAR */
+static inline Py_ssize_t
+popcount64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (Py_ssize_t)((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
 static inline const uint64_t *
 pattern_mask(const Pattern *p, Py_UCS4 ch)
 {
@@ -869,7 +883,7 @@ pattern_lcs(Pattern *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t 
             zeros &= ((uint64_t)1 << (p->m % 64)) - 1;
         else if (k == blocks - 1)
             zeros = 0;  /* m is a multiple of 64: the last block holds no place of a */
-        lcs += __builtin_popcountll(zeros);
+        lcs += popcount64(zeros);
     }
     return lcs;
 }
