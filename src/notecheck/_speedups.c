@@ -84,12 +84,17 @@ is_filler(int kind, const void *data, Word w)
     return 0;
 }
 
+/* are the ``len`` characters at ``a`` and at ``b`` of one text the same? */
+static inline int
+same_words(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t len)
+{
+    return memcmp((const char *)data + a * kind, (const char *)data + b * kind, (size_t)(len * kind)) == 0;
+}
+
 static inline int
 same_word(int kind, const void *data, Word a, Word b)
 {
-    return a.len == b.len &&
-           memcmp((const char *)data + a.start * kind, (const char *)data + b.start * kind,
-                  (size_t)(a.len * kind)) == 0;
+    return a.len == b.len && same_words(kind, data, a.start, b.start, a.len);
 }
 
 /* drop every ``first`` directly followed by ``second`` (two different words: no overlap) */
@@ -345,8 +350,8 @@ find_joined(PyObject *Py_UNUSED(self), PyObject *args)
 /* ---------------------------------------------------------------- ascii_tokens */
 
 typedef struct {
-    Py_ssize_t start, end;  /* the word in the text; ``end`` stretched over a merged repeat */
-    Py_ssize_t len;  /* the word's own length (its characters are at start in the folded copy) */
+    Word word;  /* the word in the folded copy (at the same offsets as in the text) */
+    Py_ssize_t end;  /* where it ends in the text, stretched over a merged repeat */
 } Token;
 
 static inline int
@@ -355,19 +360,15 @@ ascii_alnum(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static inline int
-token_is(const char *folded, Token t, const char *s)
-{
-    Py_ssize_t n = (Py_ssize_t)strlen(s);
-    return t.len == n && memcmp(folded + t.start, s, (size_t)n) == 0;
-}
-
+/* drop_pairs over tokens (the folded copy is a 1-byte text: the word tests are split_clean's) */
 static Py_ssize_t
 drop_token_pairs(const char *folded, Token *t, Py_ssize_t n, const char *first, const char *second)
 {
+    Py_ssize_t first_len = (Py_ssize_t)strlen(first), second_len = (Py_ssize_t)strlen(second);
     Py_ssize_t out = 0, i = 0;
     while (i < n) {
-        if (i + 1 < n && token_is(folded, t[i], first) && token_is(folded, t[i + 1], second)) {
+        if (i + 1 < n && word_is(PyUnicode_1BYTE_KIND, folded, t[i].word, first, first_len) &&
+            word_is(PyUnicode_1BYTE_KIND, folded, t[i + 1].word, second, second_len)) {
             i += 2;
             continue;
         }
@@ -433,9 +434,9 @@ ascii_tokens(PyObject *Py_UNUSED(self), PyObject *args)
             t = bigger;
             cap *= 2;
         }
-        t[count].start = start;
+        t[count].word.start = start;
+        t[count].word.len = i - start;
         t[count].end = i;
-        t[count].len = i - start;
         count++;
     }
     if (clean) {
@@ -444,13 +445,9 @@ ascii_tokens(PyObject *Py_UNUSED(self), PyObject *args)
         Py_ssize_t kept = 0;
         for (Py_ssize_t j = 0; j < count; j++) {
             Token tok = t[j];
-            int filler = 0;
-            for (const char *const *f = FILLERS; *f != NULL && !filler; f++)
-                filler = token_is(folded, tok, *f);
-            if (filler)
+            if (is_filler(PyUnicode_1BYTE_KIND, folded, tok.word))
                 continue;
-            if (kept > 0 && t[kept - 1].len == tok.len &&
-                memcmp(folded + t[kept - 1].start, folded + tok.start, (size_t)tok.len) == 0) {
+            if (kept > 0 && same_word(PyUnicode_1BYTE_KIND, folded, t[kept - 1].word, tok.word)) {
                 t[kept - 1].end = tok.end;  /* a word said again at once: one word over both */
                 continue;
             }
@@ -462,7 +459,8 @@ ascii_tokens(PyObject *Py_UNUSED(self), PyObject *args)
     if (out == NULL)
         goto done;
     for (Py_ssize_t j = 0; j < count; j++) {
-        PyObject *item = Py_BuildValue("(s#nn)", folded + t[j].start, t[j].len, t[j].start, t[j].end);
+        PyObject *item = Py_BuildValue("(s#nn)", folded + t[j].word.start, t[j].word.len, t[j].word.start,
+                                     t[j].end);
         if (item == NULL) {
             Py_CLEAR(out);
             goto done;
@@ -505,11 +503,6 @@ StreamIndex_dealloc(StreamIndex *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static inline int
-same_words(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t len)
-{
-    return memcmp((const char *)data + a * kind, (const char *)data + b * kind, (size_t)(len * kind)) == 0;
-}
 
 /* append ``value`` to ``list``; -1 with an exception set on failure */
 static int
