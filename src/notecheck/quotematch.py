@@ -76,6 +76,7 @@ __all__ = [
 # ------------------------------------------------------------------------ normalization
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_OTHER_APOSTROPHES = tuple(chr(c) for c in _APOSTROPHES)  # every character the table maps to "'"
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # sentence ends: . ! ? (and a closing quote or bracket) followed by blank space
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
@@ -85,9 +86,14 @@ _QUOTE_MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 
 
 def _unify_apostrophes(text: str) -> str:
-    """``text.translate(_APOSTROPHES)``; in ASCII text only the backquote is one, and str.replace
-    costs far less than a translate through a dict (a Python lookup a character)."""
-    return text.replace("`", "'") if text.isascii() else text.translate(_APOSTROPHES)
+    """``text.translate(_APOSTROPHES)`` by str.replace (a translate through a dict is a Python
+    lookup a character); in ASCII text only the backquote is one."""
+    if text.isascii():
+        return text.replace("`", "'")
+    for apostrophe in _OTHER_APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text
 
 
 def normalize(text: str) -> str:
@@ -125,7 +131,6 @@ _ASCII_FOLD_SEPARATORS_BUT_NUL = {**_ASCII_SEPARATORS_BUT_NUL, ord("`"): "'",
 _ASCII_FOLD_BYTES = bytes(ord(_ASCII_FOLD_SEPARATORS_BUT_NUL.get(c, chr(c))) if c < 128 else c for c in range(256))
 # the separators alone, for UTF-8 text (a byte >= 128 is part of a non-ASCII character: left alone)
 _ASCII_SEPARATOR_BYTES = bytes(ord(_ASCII_SEPARATORS_BUT_NUL.get(c, chr(c))) if c < 128 else c for c in range(256))
-_OTHER_APOSTROPHES = tuple(chr(c) for c in _APOSTROPHES)
 
 
 def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str]:
@@ -276,11 +281,7 @@ except ImportError:  # not compiled (no C compiler at install): pure Python
 
 def _clean(text: str) -> str:
     """Transcript text as the index reads it: apostrophes unified, case-folded, annotations blanked."""
-    if not text.isascii() or "`" in text:  # the only ASCII apostrophe to unify is the backquote
-        for apostrophe in _OTHER_APOSTROPHES:  # str.replace: a dict translate is a Python lookup a character
-            if apostrophe in text:
-                text = text.replace(apostrophe, "'")
-    text = text.casefold()
+    text = _unify_apostrophes(text).casefold()
     if "[" in text:
         text = _ANNOTATION_RE.sub(" ", text)
     return text
@@ -727,7 +728,6 @@ class QuoteIndex:
     stream: str = field(init=False)  # " w1 w2 ... wn " over every passage in order
     _starts: list[int] = field(init=False)  # stream offset where each passage's words begin
     _sentences: dict[int, dict[int, int]] = field(init=False, default_factory=dict)  # passage -> {start: length}
-    _words: list[str] = field(init=False)  # each passage's words, as the stream holds them
     _sets: list[frozenset[str]] | None = field(init=False, default=None)  # the words of each passage
     _joined: dict | None = field(init=False, default=None)  # _find_joined_py's tables (pure Python)
     _groups: tuple[list[int], list[int]] | None = field(init=False, default=None)
@@ -741,8 +741,7 @@ class QuoteIndex:
         parts: list[str] = []
         starts: list[int] = []
         pos = 1  # after the leading blank
-        self._words = _passage_words(self.passages, self.clean)
-        for words in self._words:
+        for words in _passage_words(self.passages, self.clean):
             starts.append(pos)
             if words:
                 parts.append(words)
@@ -835,11 +834,11 @@ class QuoteIndex:
         """How many words the group of passages starting at passage ``g`` holds (counted once)."""
         words = self._group_sizes.get(g)
         if words is None:
-            first = self._group_table()[0]
+            first, group_starts = self._group_table()
             last = g
             while last + 1 < len(self.passages) and first[last + 1] == g:
                 last += 1
-            g_lo, g_hi = self._group_table()[1][g], self.passage_span(last)[1]
+            g_lo, g_hi = group_starts[g], self.passage_span(last)[1]
             words = self._group_sizes[g] = self.stream.count(" ", g_lo, g_hi) + 1 if g_hi > g_lo else 0
         return words
 
@@ -938,7 +937,7 @@ class QuoteIndex:
         exactly and ranked.
         """
         n = max(1, len(self.passages))
-        approx = [0.0] * len(self._words)
+        approx = [0.0] * len(self.passages)
         held: list[tuple[float, list[int]]] = []  # (weight, passages holding it) per word found
         for hits in self._word_passages(sorted(set(words))):
             if not hits:
@@ -960,7 +959,7 @@ class QuoteIndex:
         if c_index is not None:
             return c_index.word_passages(words)
         if self._sets is None:  # pure Python: every passage's word set, built once
-            self._sets = _word_sets(self._words)
+            self._sets = _word_sets([self.stream[a:b] for a, b in map(self.passage_span, range(len(self.passages)))])
         return _word_passages_in(self._sets, words)
 
     def _c_index(self) -> Any:
