@@ -506,23 +506,21 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     rule_mb = sum(len(t.encode("utf-8")) for t in rule_sample) / 1e6
     from notecheck.timeline import checked_quotes
 
+    def timed(name: str, run) -> None:  # wall and CPU seconds of run(), added to name's row
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        run()
+        per_rule[name] = per_rule.get(name, 0.0) + time.perf_counter() - t0
+        per_rule_cpu[name] = per_rule_cpu.get(name, 0.0) + time.process_time() - c0
+
     for t, sc in zip(rule_sample, sidecars[::rule_step]):
         note = notecheck.parse(t)
         ctx = Context(cfg, "x.md", sidecar=sc)
         # every quote located in the transcript (the index, the lookups, the closest-passage
         # search): shared by NC403/NC409/NC5xx/NC6xx, timed apart so no one rule carries it
-        c0 = time.process_time()
-        t0 = time.perf_counter()
-        checked_quotes(note, ctx)
-        per_rule[QUOTES] = per_rule.get(QUOTES, 0.0) + time.perf_counter() - t0
-        per_rule_cpu[QUOTES] = per_rule_cpu.get(QUOTES, 0.0) + time.process_time() - c0
+        timed(QUOTES, lambda: checked_quotes(note, ctx))
         for r in rules:
-            c0 = time.process_time()
-            t0 = time.perf_counter()
-            for _ in r.check(note, ctx):
-                pass
-            per_rule[r.code] = per_rule.get(r.code, 0.0) + time.perf_counter() - t0
-            per_rule_cpu[r.code] = per_rule_cpu.get(r.code, 0.0) + time.process_time() - c0
+            timed(r.code, lambda: list(r.check(note, ctx)))
 
     # notecheck as a whole process ---------------------------------------------------------
     cmd = notecheck_cmd()
