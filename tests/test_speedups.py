@@ -269,6 +269,83 @@ def test_too_many_distinct_words_for_characters_are_ranked_in_python(monkeypatch
                 quotematch.Passage(60, None, "Nobody believed us at first, and then they all came to see.")]
     sentence = "the roots were three times as deep in plots we ploughed"
     expected = quotematch.QuoteIndex(passages, True, 120).closest(sentence, 0)
+    monkeypatch.setattr(quotematch, "_c_refine", None)  # the Python body of _refine
     monkeypatch.setattr(quotematch, "_MAX_WORD_IDS", 2)
     assert quotematch.QuoteIndex(passages, True, 120).closest(sentence, 0) == expected
     assert expected[0] > 0.8
+
+
+# ------------------------------------------------------------------ refine and its alignment score
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(st.sampled_from("ab"), max_size=150) | st.text(st.sampled_from("abcdefgh"), max_size=150),
+       st.text(st.sampled_from("ab"), max_size=150) | st.text(st.sampled_from("abcdefgh"), max_size=150))
+def test_alignment_score_equals_rapidfuzz_opcodes(q, s):
+    # the run count depends on which of the equally long alignments rapidfuzz's opcodes take:
+    # long strings over two letters have many, and over 64 characters the LCS has several blocks
+    assert speedups.alignment_score(q, s) == quotematch._alignment_score(list(q), list(s))
+
+
+@pytest.mark.parametrize("q, s, expected", [
+    ("abc", "abc", 3.0),
+    ("", "", 0.0),
+    ("abc", "", -0.75),  # three words left out: a quarter each
+    ("", "ab", -1.25),  # two words skipped in one run: a quarter each and three quarters
+    ("ac", "abxc", 2 - 0.5 - 0.75),  # one run of two skipped
+    ("abc", "axbyc", 3 - 0.5 - 1.5),  # two runs of one
+    ("qabxcd", "abycdf", 4 - 0.5 - 0.5 - 1.5),  # rapidfuzz's own docstring example: x, q out; y, f in
+])
+def test_alignment_score_cases(q, s, expected):
+    assert speedups.alignment_score(q, s) == quotematch._alignment_score(list(q), list(s)) == expected
+
+
+REFINE_WORDS = ["a", "ab", "the", "roots", "deep", "caf\u00e9", "\u4e2d", "\U0001f600", "x'y", "\x00"]
+
+
+@st.composite
+def refine_inputs(draw):
+    pieces = draw(st.lists(st.lists(st.sampled_from(REFINE_WORDS), min_size=1, max_size=14).map(" ".join),
+                           min_size=1, max_size=5))
+    stream = " " + " ".join(pieces) + " "
+    quote = draw(st.lists(st.sampled_from(REFINE_WORDS + ["zz"]), min_size=1, max_size=20))
+    words = " ".join(quote)
+    a = draw(st.integers(-3, len(stream) + 3))
+    b = draw(st.integers(-3, len(stream) + 3))
+    return stream, words, a, b
+
+
+def _refine_py(stream: str, words: str, a: int, b: int) -> tuple:
+    from types import SimpleNamespace
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(quotematch, "_c_refine", None)
+        return quotematch.QuoteIndex._refine(SimpleNamespace(stream=stream), words, a, b)
+
+
+@settings(max_examples=800, deadline=None)
+@given(refine_inputs())
+def test_refine_equals_the_python_body(args):
+    # a rough alignment anywhere, even off the stream or inside a word: the C answer is the
+    # Python body's (the same stretch and the same similarity), or None (Python answers)
+    stream, words, a, b = args
+    got = speedups.refine(stream, words, a, b, quotematch._REFINE_REACH)
+    expected = _refine_py(stream, words, a, b)
+    assert got is None or got == expected
+    assert got is not None or not (1 <= a < len(stream))  # it declines only rough alignments it cannot snap
+
+
+def test_refine_leaves_irregular_words_to_python():
+    stream = " the roots were deep and the roots were wide "
+    for words in ("roots  were", " roots were", "roots were ", "roots\twere", "roots\u00a0were", ""):
+        assert speedups.refine(stream, words, 5, 15, 8) is None
+    assert speedups.refine(" a", "a", 1, 2, 8) is None  # a stream under three characters: Python
+    assert speedups.refine(stream, "roots were", 5, 15, 8) == _refine_py(stream, "roots were", 5, 15)
+    assert speedups.refine(stream, "roots were", 5, 15, 8)[1:] == (5, 15)
+
+
+def test_refine_chooses_as_the_python_body_on_a_tie():
+    # the same words twice within reach: two stretches score alike; the earlier pair is kept
+    stream = " x roots were deep y roots were deep z "
+    ratio, a, b = speedups.refine(stream, "roots were deep", 3, 17, 8)
+    assert (ratio, stream[a:b]) == (1.0, "roots were deep")
+    assert a == 3

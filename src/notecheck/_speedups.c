@@ -976,6 +976,470 @@ done:
     return out;
 }
 
+/* ---------------------------------------------------------------- refine */
+
+/* str.find(" ", from) and str.rfind(" ", 0, to) of the stream, for 0 <= from, to */
+static Py_ssize_t
+blank_after(int kind, const void *data, Py_ssize_t len, Py_ssize_t from)
+{
+    for (Py_ssize_t i = from; i < len; i++) {
+        if (PyUnicode_READ(kind, data, i) == ' ')
+            return i;
+    }
+    return -1;
+}
+
+static Py_ssize_t
+blank_before(int kind, const void *data, Py_ssize_t len, Py_ssize_t to)
+{
+    if (to > len)
+        to = len;
+    for (Py_ssize_t i = to - 1; i >= 0; i--) {
+        if (PyUnicode_READ(kind, data, i) == ' ')
+            return i;
+    }
+    return -1;
+}
+
+/* quotematch._snap, line for line; 0 when the stretch it gives is not a sane one (then Python
+   decides, as it always did) */
+static int
+snap(int kind, const void *data, Py_ssize_t len, Py_ssize_t *pa, Py_ssize_t *pb)
+{
+    Py_ssize_t n = len - 1, a = *pa, b = *pb;
+    a = a < n ? a : n;
+    a = a > 1 ? a : 1;
+    b = b < n ? b : n;
+    b = b > a ? b : a;
+    if (PyUnicode_READ(kind, data, a - 1) != ' ') {
+        Py_ssize_t left = blank_before(kind, data, len, a) + 1;
+        Py_ssize_t right = blank_after(kind, data, len, a) + 1;
+        a = (a - left <= right - a || right >= n) ? left : right;
+    }
+    if (b < n && PyUnicode_READ(kind, data, b) != ' ' && PyUnicode_READ(kind, data, b - 1) != ' ') {
+        Py_ssize_t left = blank_before(kind, data, len, b);
+        Py_ssize_t right = blank_after(kind, data, len, b);
+        b = (b - left < right - b) ? left : right;
+    }
+    a = a < n - 1 ? a : n - 1;
+    if (a < 0)
+        return 0;
+    while (a < n && PyUnicode_READ(kind, data, a) == ' ')
+        a++;
+    while (b > a && PyUnicode_READ(kind, data, b - 1) == ' ')
+        b--;
+    if (b <= a)
+        b = blank_after(kind, data, len, a);
+    if (a < 1 || b <= a || b > len)
+        return 0;
+    *pa = a;
+    *pb = b;
+    return 1;
+}
+
+/* one word of either string: where it is, and its number among the distinct words */
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t start, len;
+    uint64_t hash;
+} WordRef;
+
+static uint64_t
+word_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t len)
+{
+    uint64_t h = HASH_START;
+    for (Py_ssize_t i = 0; i < len; i++)
+        h = hash_step(h, PyUnicode_READ(kind, data, start + i));
+    return h;
+}
+
+static int
+same_ref(const WordRef *x, const WordRef *y)
+{
+    if (x->len != y->len || x->hash != y->hash)
+        return 0;
+    for (Py_ssize_t i = 0; i < x->len; i++) {
+        if (PyUnicode_READ(x->kind, x->data, x->start + i) != PyUnicode_READ(y->kind, y->data, y->start + i))
+            return 0;
+    }
+    return 1;
+}
+
+/* the number of each word among the distinct words of ``refs`` (equal words, equal numbers) */
+static int
+number_words(const WordRef *refs, Py_ssize_t n, Py_UCS4 *ids)
+{
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    Py_ssize_t *slots = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);  /* a word's index in refs, or -1 */
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t s = 0; s < cap; s++)
+        slots[s] = -1;
+    Py_UCS4 next = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t s = (Py_ssize_t)(refs[i].hash & (uint64_t)(cap - 1));
+        while (slots[s] >= 0 && !same_ref(&refs[slots[s]], &refs[i]))
+            s = (s + 1) & (cap - 1);
+        if (slots[s] < 0) {
+            slots[s] = i;
+            ids[i] = next++;
+        }
+        else {
+            ids[i] = ids[slots[s]];
+        }
+    }
+    PyMem_Free(slots);
+    return 0;
+}
+
+/* quotematch._alignment_score(q, s), times four (every cost is a quarter, so this is exact):
+   four a word of q and s in common, less one a word of q left out, one a word of s skipped and
+   three a run of skipped words, the runs being those of rapidfuzz's Indel.opcodes(q, s). Its
+   alignment is rebuilt here as rapidfuzz builds it: the common prefix and suffix cut off, the
+   bit-parallel LCS matrix of the rest (a row per word of s), and the path back from its end
+   that takes a deletion when the row above has the bit, else steps up (an insertion when the
+   row above lacks it too, else a match). ``nids``: every id is below it. -1 on no memory. */
+static int
+alignment_score4(const Py_UCS4 *q, Py_ssize_t nq, const Py_UCS4 *s, Py_ssize_t ns, Py_ssize_t nids, Py_ssize_t *out)
+{
+    Py_ssize_t prefix = 0, suffix = 0;
+    while (prefix < nq && prefix < ns && q[prefix] == s[prefix])
+        prefix++;
+    while (suffix < nq - prefix && suffix < ns - prefix && q[nq - 1 - suffix] == s[ns - 1 - suffix])
+        suffix++;
+    const Py_UCS4 *s1 = q + prefix, *s2 = s + prefix;
+    Py_ssize_t len1 = nq - prefix - suffix, len2 = ns - prefix - suffix;
+    Py_ssize_t blocks = len1 / 64 + 1;
+    uint64_t *masks = PyMem_Calloc((size_t)(nids * blocks + 1), sizeof(uint64_t));
+    uint64_t *matrix = PyMem_Malloc(sizeof(uint64_t) * (size_t)(len2 * blocks + blocks));
+    char *tags = PyMem_Malloc((size_t)(len1 + len2 + 1));      /* 'd' or 'i', in forward order */
+    Py_ssize_t *src = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(len1 + len2 + 1));
+    Py_ssize_t *dest = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(len1 + len2 + 1));
+    int status = -1;
+    if (masks == NULL || matrix == NULL || tags == NULL || src == NULL || dest == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < len1; i++)
+        masks[(Py_ssize_t)s1[i] * blocks + i / 64] |= (uint64_t)1 << (i % 64);
+    uint64_t *S = matrix + len2 * blocks;  /* the running vector, after the rows */
+    for (Py_ssize_t k = 0; k < blocks; k++)
+        S[k] = ~(uint64_t)0;
+    for (Py_ssize_t r = 0; r < len2; r++) {
+        const uint64_t *M = masks + (Py_ssize_t)s2[r] * blocks;
+        uint64_t carry = 0;
+        for (Py_ssize_t k = 0; k < blocks; k++) {
+            uint64_t u = S[k] & M[k];
+            uint64_t t = S[k] + carry;
+            uint64_t c1 = t < carry;
+            uint64_t x = t + u;
+            uint64_t c2 = x < u;
+            carry = c1 | c2;
+            S[k] = x | (S[k] - u);
+        }
+        memcpy(matrix + r * blocks, S, sizeof(uint64_t) * (size_t)blocks);
+    }
+    Py_ssize_t sim = 0;
+    for (Py_ssize_t i = 0; i < len1; i++)
+        sim += !((S[i / 64] >> (i % 64)) & 1);
+    Py_ssize_t dist = len1 + len2 - 2 * sim, total = dist;
+    Py_ssize_t col = len1, row = len2;
+#define BIT(r, c) ((matrix[(r) * blocks + (c) / 64] >> ((c) % 64)) & 1)
+    while (row != 0 && col != 0) {
+        if (BIT(row - 1, col - 1)) {
+            dist--;
+            col--;
+            tags[dist] = 'd', src[dist] = col, dest[dist] = row;
+        }
+        else {
+            row--;
+            if (row && !BIT(row - 1, col - 1)) {
+                dist--;
+                tags[dist] = 'i', src[dist] = col, dest[dist] = row;
+            }
+            else {
+                col--;
+            }
+        }
+    }
+#undef BIT
+    while (col != 0) {
+        dist--;
+        col--;
+        tags[dist] = 'd', src[dist] = col, dest[dist] = row;
+    }
+    while (row != 0) {
+        dist--;
+        row--;
+        tags[dist] = 'i', src[dist] = col, dest[dist] = row;
+    }
+    Py_ssize_t inserted = 0, deleted = 0, runs = 0;
+    for (Py_ssize_t e = 0; e < total; e++) {
+        if (tags[e] == 'd') {
+            deleted++;
+            continue;
+        }
+        inserted++;
+        if (!(e > 0 && tags[e - 1] == 'i' && src[e - 1] == src[e] && dest[e - 1] + 1 == dest[e]))
+            runs++;
+    }
+    *out = 4 * (nq - deleted) - inserted - 3 * runs - deleted;
+    status = 0;
+done:
+    PyMem_Free(masks);
+    PyMem_Free(matrix);
+    PyMem_Free(tags);
+    PyMem_Free(src);
+    PyMem_Free(dest);
+    return status;
+}
+
+static PyObject *
+alignment_score(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *q, *s;
+    if (!PyArg_ParseTuple(args, "UU:alignment_score", &q, &s))
+        return NULL;
+    Py_ssize_t nq = PyUnicode_GET_LENGTH(q), ns = PyUnicode_GET_LENGTH(s), score4;
+    Py_UCS4 *ids = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(nq + ns + 1));
+    if (ids == NULL)
+        return PyErr_NoMemory();
+    /* the characters renumbered from 0, so the masks can be a table */
+    WordRef *refs = PyMem_Malloc(sizeof(WordRef) * (size_t)(nq + ns + 1));
+    if (refs == NULL) {
+        PyMem_Free(ids);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < nq + ns; i++) {
+        PyObject *str = i < nq ? q : s;
+        Py_ssize_t at = i < nq ? i : i - nq;
+        refs[i].kind = PyUnicode_KIND(str);
+        refs[i].data = PyUnicode_DATA(str);
+        refs[i].start = at;
+        refs[i].len = 1;
+        refs[i].hash = word_hash(refs[i].kind, refs[i].data, at, 1);
+    }
+    PyObject *out = NULL;
+    if (number_words(refs, nq + ns, ids) == 0 && alignment_score4(ids, nq, ids + nq, ns, nq + ns, &score4) == 0)
+        out = PyFloat_FromDouble((double)score4 / 4.0);
+    PyMem_Free(ids);
+    PyMem_Free(refs);
+    return out;
+}
+
+/* quotematch.QuoteIndex._refine (its Python body is the reference): ``stream`` the word stream,
+   ``words`` the quote sentence's clean words, [a, b) the rough alignment, ``reach`` _REFINE_REACH.
+   Returns (similarity 0..1, start, end), or None where Python is to decide: words not split by
+   single blanks alone, a stream of fewer than three characters, a rough alignment that does
+   not snap to a word. */
+static PyObject *
+refine(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *stream, *words;
+    Py_ssize_t a, b, reach;
+    if (!PyArg_ParseTuple(args, "UUnnn:refine", &stream, &words, &a, &b, &reach))
+        return NULL;
+    int skind = PyUnicode_KIND(stream), wkind = PyUnicode_KIND(words);
+    const void *sdata = PyUnicode_DATA(stream), *wdata = PyUnicode_DATA(words);
+    Py_ssize_t slen = PyUnicode_GET_LENGTH(stream), wlen = PyUnicode_GET_LENGTH(words);
+    if (slen < 3 || reach < 0 || !snap(skind, sdata, slen, &a, &b))
+        Py_RETURN_NONE;
+    /* the quote's words: words.split() when its only whitespace is single blanks between words */
+    Py_ssize_t nq = 0;
+    for (Py_ssize_t i = 0; i < wlen; i++) {
+        Py_UCS4 ch = PyUnicode_READ(wkind, wdata, i);
+        if (ch == ' ') {
+            if (i == 0 || i == wlen - 1 || PyUnicode_READ(wkind, wdata, i - 1) == ' ')
+                Py_RETURN_NONE;
+        }
+        else if (Py_UNICODE_ISSPACE(ch)) {
+            Py_RETURN_NONE;
+        }
+        else if (i == 0 || PyUnicode_READ(wkind, wdata, i - 1) == ' ') {
+            nq++;
+        }
+    }
+    if (nq == 0)
+        Py_RETURN_NONE;
+    /* the words from ``reach`` before the one at a to ``reach`` after the one ending at b */
+    Py_ssize_t lo = a, hi = b;
+    for (Py_ssize_t r = 0; r < reach; r++) {
+        Py_ssize_t j = blank_before(skind, sdata, slen, lo - 1);
+        if (j < 0)
+            break;
+        lo = j + 1;
+    }
+    for (Py_ssize_t r = 0; r < reach; r++) {
+        Py_ssize_t j = blank_after(skind, sdata, slen, hi + 1);
+        if (j < 0)
+            break;
+        hi = j;
+    }
+    Py_ssize_t nspans = 0;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        if (PyUnicode_READ(skind, sdata, i) != ' ' && (i == lo || PyUnicode_READ(skind, sdata, i - 1) == ' '))
+            nspans++;
+    }
+    PyObject *out = NULL;
+    Py_ssize_t nrefs = nq + nspans;
+    WordRef *refs = PyMem_Malloc(sizeof(WordRef) * (size_t)(nrefs + 1));
+    Py_UCS4 *ids = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(nrefs + 1));
+    char *is_start = PyMem_Calloc((size_t)(nspans + 1), 1), *is_end = PyMem_Calloc((size_t)(nspans + 1), 1);
+    Py_ssize_t npairs = 0, *px = NULL, *py = NULL, *pi0 = NULL, *pi1 = NULL;
+    Ranked *ranked = NULL;
+    double *ratios = NULL;
+    Pattern qp, wp;
+    int have_qp = 0, have_wp = 0;
+    if (refs == NULL || ids == NULL || is_start == NULL || is_end == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < wlen; i++) {
+        if (PyUnicode_READ(wkind, wdata, i) == ' ')
+            continue;
+        Py_ssize_t j = i;
+        while (j < wlen && PyUnicode_READ(wkind, wdata, j) != ' ')
+            j++;
+        refs[k].kind = wkind, refs[k].data = wdata, refs[k].start = i, refs[k].len = j - i;
+        k++;
+        i = j;
+    }
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        if (PyUnicode_READ(skind, sdata, i) == ' ')
+            continue;
+        Py_ssize_t j = i;
+        while (j < hi && PyUnicode_READ(skind, sdata, j) != ' ')
+            j++;
+        refs[k].kind = skind, refs[k].data = sdata, refs[k].start = i, refs[k].len = j - i;
+        k++;
+        i = j;
+    }
+    for (Py_ssize_t i = 0; i < nrefs; i++)
+        refs[i].hash = word_hash(refs[i].kind, refs[i].data, refs[i].start, refs[i].len);
+    const WordRef *spans = refs + nq;
+    Py_ssize_t first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < nspans && (first < 0 || last < 0); i++) {
+        if (first < 0 && spans[i].start == a)
+            first = i;
+        if (last < 0 && spans[i].start + spans[i].len == b)
+            last = i;
+    }
+    if (first < 0 || last < 0) {
+        out = Py_None;
+        Py_INCREF(out);
+        goto done;
+    }
+    /* the starts tried: a word or two around a, and within ``reach`` words where the quote's first
+       or second word stands; the ends likewise (the quote's last or second-to-last word) */
+    Py_ssize_t heads = nq < 2 ? nq : 2;
+    for (Py_ssize_t i = first - 2 > 0 ? first - 2 : 0; i < first + 2 && i < nspans; i++)
+        is_start[i] = 1;
+    for (Py_ssize_t i = first - reach > 0 ? first - reach : 0; i <= first + reach && i < nspans; i++) {
+        for (Py_ssize_t h = 0; h < heads && !is_start[i]; h++)
+            is_start[i] = (char)same_ref(&spans[i], &refs[h]);
+    }
+    for (Py_ssize_t i = last - 1 > 0 ? last - 1 : 0; i < last + 4 && i < nspans; i++)
+        is_end[i] = 1;
+    for (Py_ssize_t i = last - reach > 0 ? last - reach : 0; i <= last + reach && i < nspans; i++) {
+        for (Py_ssize_t h = nq - heads; h < nq && !is_end[i]; h++)
+            is_end[i] = (char)same_ref(&spans[i], &refs[h]);
+    }
+    Py_ssize_t nstarts = 0, nends = 0;
+    for (Py_ssize_t i = 0; i < nspans; i++) {
+        nstarts += is_start[i];
+        nends += is_end[i];
+    }
+    Py_ssize_t cap = nstarts * nends + 1;
+    px = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    py = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    pi0 = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    pi1 = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)cap);
+    ranked = PyMem_Malloc(sizeof(Ranked) * (size_t)cap);
+    ratios = PyMem_Malloc(sizeof(double) * (size_t)cap);
+    if (px == NULL || py == NULL || pi0 == NULL || pi1 == NULL || ranked == NULL || ratios == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < nspans; i++) {
+        if (!is_start[i])
+            continue;
+        for (Py_ssize_t j = 0; j < nspans; j++) {
+            Py_ssize_t x = spans[i].start, y = spans[j].start + spans[j].len;
+            if (is_end[j] && y > x) {
+                px[npairs] = x, py[npairs] = y, pi0[npairs] = i, pi1[npairs] = j + 1;
+                npairs++;
+            }
+        }
+    }
+    if (npairs == 0) {
+        out = Py_BuildValue("(dnn)", 0.0, a, b);
+        goto done;
+    }
+    if (number_words(refs, nrefs, ids) < 0)
+        goto done;
+    if (pattern_init(&qp, PyUnicode_4BYTE_KIND, ids, nq) < 0)
+        goto done;
+    have_qp = 1;
+    if (pattern_init(&wp, wkind, wdata, wlen) < 0)
+        goto done;
+    have_wp = 1;
+    const Py_UCS4 *rids = ids + nq;
+    double best_ratio = 0.0;
+    for (Py_ssize_t j = 0; j < npairs; j++) {
+        Py_ssize_t matched = pattern_lcs(&qp, PyUnicode_4BYTE_KIND, rids, pi0[j], pi1[j]);
+        Py_ssize_t lensum = wlen + (py[j] - px[j]);
+        double ratio = 100.0;
+        if (lensum) {
+            Py_ssize_t dist = lensum - 2 * pattern_lcs(&wp, skind, sdata, px[j], py[j]);
+            ratio = (1.0 - (double)dist / (double)lensum) * 100.0;
+        }
+        ratios[j] = ratio;
+        if (j == 0 || ratio > best_ratio)
+            best_ratio = ratio;
+        ranked[j].bound = stretch_bound(matched, nq, pi1[j] - pi0[j]);
+        ranked[j].index = j;
+    }
+    qsort(ranked, (size_t)npairs, sizeof(Ranked), compare_ranked);
+    /* the pair with the highest (word score, similarity), the first such in ``ranked`` order */
+    Py_ssize_t best = -1, best_score4 = 0;
+    for (Py_ssize_t r = 0; r < npairs; r++) {
+        Py_ssize_t j = ranked[r].index, score4;
+        if (best >= 0 && ranked[r].bound < (double)best_score4 / 4.0)
+            break;
+        if (alignment_score4(ids, nq, rids + pi0[j], pi1[j] - pi0[j], nrefs, &score4) < 0)
+            goto done;
+        if (best < 0 || score4 > best_score4
+            || (score4 == best_score4 && (ratios[j] / 100.0 > ratios[best] / 100.0
+                                          || (ratios[j] / 100.0 == ratios[best] / 100.0 && j < best)))) {
+            best = j;
+            best_score4 = score4;
+        }
+    }
+    out = Py_BuildValue("(dnn)", best_ratio / 100.0, px[best], py[best]);
+done:
+    if (have_qp)
+        pattern_free(&qp);
+    if (have_wp)
+        pattern_free(&wp);
+    PyMem_Free(refs);
+    PyMem_Free(ids);
+    PyMem_Free(is_start);
+    PyMem_Free(is_end);
+    PyMem_Free(px);
+    PyMem_Free(py);
+    PyMem_Free(pi0);
+    PyMem_Free(pi1);
+    PyMem_Free(ranked);
+    PyMem_Free(ratios);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -991,6 +1455,12 @@ static PyMethodDef methods[] = {
      "rank_stretches(qids, rids, words, stream, pairs) -> (order, bounds, ratios): for each (x, y, i0, i1), "
      "the word bound of rids[i0:i1] against qids and fuzz.ratio(words, stream[x:y]); order: the pairs by "
      "bound, highest first, then as given (quotematch._rank_stretches_py)."},
+    {"refine", refine, METH_VARARGS,
+     "refine(stream, words, a, b, reach) -> (similarity, start, end) | None: QuoteIndex._refine's "
+     "answer, or None where Python is to give it (see quotematch.QuoteIndex._refine)."},
+    {"alignment_score", alignment_score, METH_VARARGS,
+     "alignment_score(q, s) -> float: quotematch._alignment_score of two strings, a character a word "
+     "(for the tests: refine computes it on its own word numbers)."},
     {NULL, NULL, 0, NULL},
 };
 
