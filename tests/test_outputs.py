@@ -226,3 +226,66 @@ def test_sarif_help_markdown_fences_examples_that_hold_backticks():
     doc = "What it finds:\n    A fence.\n\nBad:\n    ```bash\n    yt-dlp x\n    ```\n"
     assert help_markdown(doc) == ("**What it finds**\n\nA fence.\n\n**Bad**\n\n"
                                   "````markdown\n```bash\nyt-dlp x\n```\n````")
+
+
+# ----------------------------------------------------------------------------- json
+
+
+def test_json_is_written_a_file_at_a_time_as_one_exact_document(tmp_path):
+    # the writer streams (a file's findings at a time); the text must be exactly the one
+    # json.dumps(indent=2) of the whole list: files with findings, a clean one between them,
+    # a path error (stderr, not JSON), strings holding line breaks and quotes
+    from notecheck.escape import json_dumps
+
+    write(tmp_path, "a.md")
+    write(tmp_path, "b.md", CLEAN_TEXT)
+    write(tmp_path, "c.md", MARKED.replace("See BADWORD.", 'See BADWORD "x"\\n.'))
+
+    code, out, err = run_cli("check", "--select", "NC91", "--output-format", "json",
+                             str(tmp_path), str(tmp_path / "missing.md"))
+
+    assert code == 2, err  # the missing path
+    items = json.loads(out)
+    assert [(Path(i["path"]).name, i["code"]) for i in items] == [
+        ("a.md", "NC911"), ("a.md", "NC912"), ("c.md", "NC911"), ("c.md", "NC912")]
+    assert out == json_dumps(items, indent=2) + "\n"
+    assert out == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_of_a_clean_run_is_an_empty_list(tmp_path):
+    write(tmp_path, "b.md", CLEAN_TEXT)
+    code, out, _ = run_cli("check", "--select", "NC91", "--output-format", "json", str(tmp_path))
+    assert (code, out) == (0, "[]\n")
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "junit"])
+def test_streamed_reports_are_the_whole_document_dumped_at_once(tmp_path, fmt):
+    # json and sarif are written a file at a time (memory stays flat with the findings); the
+    # text must be exactly the document a single json_dumps(indent=2) writes: findings in two
+    # files around a clean one, an NC009 (its rule described only when it occurs), no findings
+    import io
+
+    from notecheck import runner
+    from notecheck.config import Config
+    from notecheck.escape import json_dumps
+    from notecheck.output import gitlab, json_format, junit, sarif
+
+    write(tmp_path, "a.md")
+    write(tmp_path, "b.md", CLEAN_TEXT)
+    write(tmp_path, "c.md", MARKED + "<!-- notecheck: disable-file=NC999 -->\n")
+    cfg = Config(select=("NC91", "NC009"), report_unused_suppressions=True)
+    for paths in ([str(tmp_path)], [str(tmp_path / "b.md")], [str(tmp_path / "a.md"), str(tmp_path / "missing.md")]):
+        results = runner.check_paths(paths, cfg)
+        items = [d.to_dict() for r in results for d in r.diagnostics]
+        module = {"json": json_format, "sarif": sarif, "gitlab": gitlab, "junit": junit}[fmt]
+        if fmt == "junit":
+            tree = junit.build(results)
+            ET.indent(tree)
+            whole = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode") + "\n"
+        else:
+            whole = json_dumps(items if fmt == "json" else module.build(results), indent=2) + "\n"
+        out = io.StringIO()
+        module.write(results, out, None)
+        assert out.getvalue() == whole
+    assert [d.code for r in runner.check_paths([str(tmp_path)], cfg) for d in r.diagnostics] == [
+        "NC911", "NC912", "NC911", "NC912", "NC009"]

@@ -3,6 +3,11 @@
 Valid UTF-8 whatever a note or a file name holds: control and bidi characters, and the
 bytes of a non-UTF-8 file name (``"\\udcff"``, Python's surrogateescape), are ``\\u``
 escapes that decode to the exact text (see notecheck.escape.json_dumps).
+
+Written a file at a time, never as one document in memory: the text is exactly
+``json_dumps(every_finding, indent=2)``. Each finding is dumped with ``indent=2`` and its
+lines moved in by two blanks, as the list's items are; a JSON string holds no raw line
+break (it is written ``\\n``), so only the layout's line breaks move.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from ..escape import json_dumps
 
 
 def write(results: Sequence, stream: IO[str], options) -> None:
-    items = []
+    opened = False
     for result in results:
-        if result.error is not None:
+        if result.error is not None or not result.diagnostics:
             continue  # path problems go to stderr; JSON holds findings only
-        items.extend(d.to_dict() for d in result.diagnostics)
-    stream.write(json_dumps(items, indent=2))
-    stream.write("\n")
+        items = [json_dumps(d.to_dict(), indent=2).replace("\n", "\n  ") for d in result.diagnostics]
+        stream.write((",\n  " if opened else "[\n  ") + ",\n  ".join(items))
+        opened = True
+    stream.write("\n]\n" if opened else "[]\n")

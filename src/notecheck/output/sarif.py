@@ -94,44 +94,59 @@ def _fixes(diag, uri: str, base: str | None) -> list[dict]:
              "artifactChanges": [{"artifactLocation": location, "replacements": replacements}]}]
 
 
-def build(results: Sequence) -> dict:
-    """The SARIF log as a dict (``write`` dumps it)."""
-    from .. import __version__
+def _rules(results: Sequence) -> tuple[list, dict[str, int]]:
+    """Every registered rule, then each described code that occurs (NC009, unused-suppression)
+    in order of first occurrence; and each code's index among them."""
     from ..rules import all_rules
     from ..suppressions import describe
 
     rules = list(all_rules())
     index = {r.code: i for i, r in enumerate(rules)}
-    sarif_results = []
     for result in results:
         if result.error is not None:
             continue
         for d in result.diagnostics:
-            if d.code not in index:  # NC009 (unused-suppression), described only when it occurs
+            if d.code not in index:
                 info = describe(d.code)
-                if info is None:
-                    continue
-                index[d.code] = len(rules)
-                rules.append(info)
-            uri, base = _uri(d.path)
-            artifact = {"uri": uri}
-            if base:
-                artifact["uriBaseId"] = base
-            region = {"startLine": d.line, "startColumn": d.column}
-            if d.end_line is not None and d.end_column is not None:
-                region["endLine"] = d.end_line
-                region["endColumn"] = d.end_column
-            item = {
-                "ruleId": d.code,
-                "ruleIndex": index[d.code],
-                "level": _LEVEL.get(d.severity, "warning"),
-                "message": {"text": d.message},
-                "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
-            }
-            fixes = _fixes(d, uri, base)
-            if fixes:
-                item["fixes"] = fixes
-            sarif_results.append(item)
+                if info is not None:
+                    index[d.code] = len(rules)
+                    rules.append(info)
+    return rules, index
+
+
+def _items(result, index: dict[str, int]) -> list[dict]:
+    """The SARIF results of one file's findings (a code that is not described has none)."""
+    items = []
+    if result.error is not None:
+        return items
+    for d in result.diagnostics:
+        if d.code not in index:
+            continue
+        uri, base = _uri(d.path)
+        artifact = {"uri": uri}
+        if base:
+            artifact["uriBaseId"] = base
+        region = {"startLine": d.line, "startColumn": d.column}
+        if d.end_line is not None and d.end_column is not None:
+            region["endLine"] = d.end_line
+            region["endColumn"] = d.end_column
+        item = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _LEVEL.get(d.severity, "warning"),
+            "message": {"text": d.message},
+            "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+        }
+        fixes = _fixes(d, uri, base)
+        if fixes:
+            item["fixes"] = fixes
+        items.append(item)
+    return items
+
+
+def _log(rules: list, sarif_results: list) -> dict:
+    from .. import __version__
+
     run = {
         "tool": {"driver": {
             "name": "notecheck",
@@ -146,6 +161,36 @@ def build(results: Sequence) -> dict:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def build(results: Sequence) -> dict:
+    """The SARIF log as a dict (``write`` writes the same text a file at a time)."""
+    rules, index = _rules(results)
+    return _log(rules, [item for result in results for item in _items(result, index)])
+
+
+# where the results go in the log's text: a string no rule text or path holds
+_RESULTS_MARK = "\x00notecheck: the results\x00"
+_ITEM_INDENT = " " * 8  # root > runs > the run > results > a result
+
+
 def write(results: Sequence, stream: IO[str], options) -> None:
-    stream.write(json_dumps(build(results), indent=2))
+    """``json_dumps(build(results), indent=2)``, written a file at a time: the log around the
+    results is dumped once with a mark where they go, and each file's results are dumped as
+    they would be inside it (moved in by the list's indentation; a JSON string holds no raw
+    line break, so only the layout's line breaks move)."""
+    rules, index = _rules(results)
+    head, mark, tail = json_dumps(_log(rules, [_RESULTS_MARK]), indent=2).partition(json_dumps(_RESULTS_MARK))
+    assert mark, "the results' mark is in the log"
+    opened = False
+    for result in results:
+        items = _items(result, index)
+        if not items:
+            continue
+        stream.write((head if not opened else ",\n" + _ITEM_INDENT)
+                     + (",\n" + _ITEM_INDENT).join(json_dumps(item, indent=2).replace("\n", "\n" + _ITEM_INDENT)
+                                                   for item in items))
+        opened = True
+    if not opened:
+        stream.write(json_dumps(_log(rules, []), indent=2))
+    else:
+        stream.write(tail)
     stream.write("\n")
