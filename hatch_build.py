@@ -55,7 +55,8 @@ def _compile(root: Path, tmp: Path) -> Path:
     from setuptools.command.build_ext import build_ext
 
     dist = Distribution({"name": "notecheck",
-                         "ext_modules": [Extension("notecheck._speedups", [str(root / SOURCE)])]})
+                         "ext_modules": [Extension("notecheck._speedups", [str(root / SOURCE)],
+                                                   libraries=[] if os.name == "nt" else ["m"])]})
     cmd = build_ext(dist)
     cmd.build_lib = str(tmp / "lib")
     cmd.build_temp = str(tmp / "temp")

@@ -349,3 +349,37 @@ def test_refine_chooses_as_the_python_body_on_a_tie():
     ratio, a, b = speedups.refine(stream, "roots were deep", 3, 17, 8)
     assert (ratio, stream[a:b]) == (1.0, "roots were deep")
     assert a == 3
+
+
+# ------------------------------------------------------------------ the closest-passage candidates
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=12).map(sorted), max_size=10),
+       st.integers(41, 60))
+def test_passage_scores_equal_the_python_reference(held, n):
+    held = [sorted(set(h)) for h in held]
+    assert speedups.passage_scores(held, 41, n) == quotematch._passage_scores_py(held, 41, n)
+
+
+def test_passage_scores_refuse_bad_input():
+    with pytest.raises(IndexError):
+        speedups.passage_scores([[3]], 3, 3)
+    with pytest.raises(TypeError):
+        speedups.passage_scores([[]], 3, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=6), min_size=1, max_size=14),
+       st.lists(st.sampled_from("abcdefghz"), min_size=1, max_size=8), st.integers(1, 6))
+def test_candidates_rank_by_the_exact_sums(passages, words, k):
+    # the reference: every passage's score summed exactly (fsum), the k best, ties to the
+    # earlier passage; _candidates sums exactly only near-ties, and must choose the same.
+    # Few letters: many passages hold the same words, so ties are the rule here
+    import math
+
+    index = quotematch.QuoteIndex([quotematch.Passage(i * 60, None, " ".join(p) + ".") for i, p in enumerate(passages)])
+    n = max(1, len(index.passages))
+    held = index._word_passages(sorted(set(words)))
+    exact = {i: math.fsum(math.log(1 + n / len(h)) for h in held if h and i in h) for i in range(len(passages))}
+    expected = sorted((i for i in exact if exact[i]), key=lambda i: (-exact[i], i))[:k]
+    assert index._candidates(words, k) == expected

@@ -40,6 +40,7 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
 
 typedef struct {
     Py_ssize_t start;
@@ -976,6 +977,60 @@ done:
     return out;
 }
 
+/* ---------------------------------------------------------------- passage_scores */
+
+/* quotematch._passage_scores_py: for each of ``count`` passages, the sum of log(1 + n / len(hits))
+   over the lists ``hits`` holding it, added in the order given (so the same doubles: Python's
+   int / int and math.log are the correctly rounded division and the C library's log) */
+static PyObject *
+passage_scores(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *held;
+    Py_ssize_t count, n;
+    if (!PyArg_ParseTuple(args, "O!nn:passage_scores", &PyList_Type, &held, &count, &n))
+        return NULL;
+    if (count < 0 || n < 0 || n > ((Py_ssize_t)1 << 52)) {
+        PyErr_SetString(PyExc_ValueError, "count and n must be small non-negative numbers");
+        return NULL;
+    }
+    double *sums = PyMem_Calloc((size_t)count + 1, sizeof(double));
+    if (sums == NULL)
+        return PyErr_NoMemory();
+    PyObject *out = NULL;
+    for (Py_ssize_t w = 0; w < PyList_GET_SIZE(held); w++) {
+        PyObject *hits = PyList_GET_ITEM(held, w);
+        if (!PyList_Check(hits) || PyList_GET_SIZE(hits) == 0) {
+            PyErr_SetString(PyExc_TypeError, "each hits must be a non-empty list");
+            goto done;
+        }
+        double weight = log(1.0 + (double)n / (double)PyList_GET_SIZE(hits));
+        for (Py_ssize_t h = 0; h < PyList_GET_SIZE(hits); h++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(hits, h));
+            if (i == -1 && PyErr_Occurred())
+                goto done;
+            if (i < 0 || i >= count) {
+                PyErr_SetString(PyExc_IndexError, "a passage number out of range");
+                goto done;
+            }
+            sums[i] += weight;
+        }
+    }
+    out = PyList_New(count);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *f = PyFloat_FromDouble(sums[i]);
+        if (f == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, i, f);
+    }
+done:
+    PyMem_Free(sums);
+    return out;
+}
+
 /* ---------------------------------------------------------------- refine */
 
 /* str.find(" ", from) and str.rfind(" ", 0, to) of the stream, for 0 <= from, to */
@@ -1455,6 +1510,9 @@ static PyMethodDef methods[] = {
      "rank_stretches(qids, rids, words, stream, pairs) -> (order, bounds, ratios): for each (x, y, i0, i1), "
      "the word bound of rids[i0:i1] against qids and fuzz.ratio(words, stream[x:y]); order: the pairs by "
      "bound, highest first, then as given (quotematch._rank_stretches_py)."},
+    {"passage_scores", passage_scores, METH_VARARGS,
+     "passage_scores(held, count, n) -> list[float]: for each of count passages, the sum of "
+     "log(1 + n / len(hits)) over the lists in held holding it (quotematch._passage_scores_py)."},
     {"refine", refine, METH_VARARGS,
      "refine(stream, words, a, b, reach) -> (similarity, start, end) | None: QuoteIndex._refine's "
      "answer, or None where Python is to give it (see quotematch.QuoteIndex._refine)."},

@@ -256,6 +256,18 @@ def _rank_stretches_py(qids: Sequence[str], rids: Sequence[str], words: str, str
     return order, bounds, ratios
 
 
+def _passage_scores_py(held: list[list[int]], count: int, n: int) -> list[float]:
+    """For each of ``count`` passages, the rough sum of ``log(1 + n / len(hits))`` over the
+    lists ``hits`` (sorted passage numbers) holding it, added in the order given; the
+    reference for ``_speedups.passage_scores`` (the same additions, so the same floats)."""
+    approx = [0.0] * count
+    for hits in held:
+        weight = math.log(1 + n / len(hits))
+        for i in hits:
+            approx[i] += weight
+    return approx
+
+
 _MAX_WORD_IDS = 0xD800 - 0x100  # words as characters from U+0100, below the surrogates; more: Python
 
 
@@ -272,11 +284,13 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import ascii_tokens as _c_ascii_tokens
     from ._speedups import StreamIndex as _CStreamIndex
     from ._speedups import find_joined as _c_find_joined
+    from ._speedups import passage_scores as _passage_scores
     from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import refine as _c_refine
     from ._speedups import split_clean as _split_clean
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
+    _passage_scores = _passage_scores_py
     _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = None
 
 
@@ -932,27 +946,26 @@ class QuoteIndex:
 
         A passage's score is the sum of ``log(1 + n / df)`` over the distinct words of ``words``
         it holds (``df``: how many passages hold the word); the ``k`` best, ties to the earlier
-        passage. The sums are taken with math.fsum, so the ranking does not depend on the
-        order the words are visited in. Cheaply: every passage's score is first summed in a
-        fixed order, then only the passages within a hair of the k-th best are summed again
-        exactly and ranked.
+        passage. The sums are exact (math.fsum), so the ranking does not depend on the order
+        the words are visited in. Cheaply: every passage's score is first summed in a fixed
+        order (``_passage_scores``); those sums differ from the exact ones by far less than
+        1e-9, so two passages whose rough sums are 1e-9 apart or more rank as their exact sums
+        do, and only passages within 1e-9 of another (a tie, or near one) are summed exactly.
         """
         n = max(1, len(self.passages))
-        approx = [0.0] * len(self.passages)
-        held: list[tuple[float, list[int]]] = []  # (weight, passages holding it) per word found
-        for hits in self._word_passages(sorted(set(words))):
-            if not hits:
-                continue
-            weight = math.log(1 + n / len(hits))
-            held.append((weight, hits))
-            for i in hits:
-                approx[i] += weight
+        held = [hits for hits in self._word_passages(sorted(set(words))) if hits]
+        approx = _passage_scores(held, len(self.passages), n)
         scored = list(itertools.compress(range(len(approx)), approx))  # a score of 0.0: no shared word
-        if len(scored) > k:  # the exact sums differ from the rough ones by far less than 1e-9
+        if len(scored) > k:
             floor = heapq.nlargest(k, map(approx.__getitem__, scored))[-1] - 1e-9
             scored = [i for i in scored if approx[i] >= floor]
-        exact = {i: math.fsum(weight for weight, hits in held if _holds(hits, i)) for i in scored}
-        return sorted(exact, key=lambda i: (-exact[i], i))[:k]
+        score = {i: approx[i] for i in scored}
+        ranked = sorted(scored, key=score.__getitem__, reverse=True)
+        near = {i for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9}
+        near.update(j for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9)
+        for i in near:
+            score[i] = math.fsum(math.log(1 + n / len(hits)) for hits in held if _holds(hits, i))
+        return sorted(score, key=lambda i: (-score[i], i))[:k]
 
     def _word_passages(self, words: list[str]) -> list[list[int]]:
         """For each of ``words``, the passages holding it, in order."""
