@@ -103,7 +103,12 @@ static Py_ssize_t
 drop_pairs(int kind, const void *data, Word *w, Py_ssize_t n, const char *first, const char *second)
 {
     Py_ssize_t first_len = (Py_ssize_t)strlen(first), second_len = (Py_ssize_t)strlen(second);
-    Py_ssize_t out = 0, i = 0;
+    Py_ssize_t i = 0;
+    /* up to the first pair nothing moves: most texts hold none */
+    while (i + 1 < n && !(word_is(kind, data, w[i], first, first_len) &&
+                          word_is(kind, data, w[i + 1], second, second_len)))
+        i++;
+    Py_ssize_t out = i;
     while (i < n) {
         if (i + 1 < n && word_is(kind, data, w[i], first, first_len) &&
             word_is(kind, data, w[i + 1], second, second_len)) {
@@ -144,7 +149,18 @@ make_piece(int kind, const void *data, Word *w, Py_ssize_t n, Py_UCS4 maxchar_in
             at++;
         }
         if (out_kind == kind) {
-            memcpy((char *)out + at * kind, (const char *)data + w[i].start * kind, (size_t)(w[i].len * kind));
+            /* the words that follow each other in the text with one blank between (no word
+               dropped there) are one copy: the text already reads as the piece does */
+            Py_ssize_t j = i, run = w[i].len;
+            while (j + 1 < n && w[j + 1].start == w[j].start + w[j].len + 1
+                   && PyUnicode_READ(kind, data, w[j].start + w[j].len) == ' ') {
+                j++;
+                run += 1 + w[j].len;
+            }
+            memcpy((char *)out + at * kind, (const char *)data + w[i].start * kind, (size_t)(run * kind));
+            at += run;
+            i = j;
+            continue;
         }
         else {
             for (Py_ssize_t k = 0; k < w[i].len; k++)
@@ -177,6 +193,20 @@ push_word(Word **w, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t start, Py_ssize_t
     return 0;
 }
 
+/* each Latin-1 character's class for split_clean's 1-byte loop: str.split()'s whitespace
+   (Py_UNICODE_ISSPACE: the ASCII blanks, U+001C-U+001F, U+0085, U+00A0), the NUL, or neither;
+   filled once when the module is imported */
+#define LATIN1_SPACE 1
+#define LATIN1_NUL 2
+static unsigned char LATIN1_CLASS[256];
+
+static void
+init_latin1_class(void)
+{
+    for (int c = 0; c < 256; c++)
+        LATIN1_CLASS[c] = Py_UNICODE_ISSPACE((Py_UCS4)c) ? LATIN1_SPACE : (c == 0 ? LATIN1_NUL : 0);
+}
+
 static PyObject *
 split_clean(PyObject *Py_UNUSED(self), PyObject *args)
 {
@@ -198,14 +228,15 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
     if (kind == PyUnicode_1BYTE_KIND) {  /* the usual case, without a kind switch a character */
         const Py_UCS1 *chars = data;
         while (i < size) {
-            while (i < size && Py_UNICODE_ISSPACE(chars[i]))
+            while (i < size && LATIN1_CLASS[chars[i]] == LATIN1_SPACE)
                 i++;
             if (i >= size)
                 break;
             Py_ssize_t start = i;
-            while (i < size && !Py_UNICODE_ISSPACE(chars[i]))
-                i++;
-            if (i - start != 1 && memchr(chars + start, 0, (size_t)(i - start)) != NULL) {
+            unsigned char seen = 0;  /* LATIN1_NUL when the word holds a NUL */
+            while (i < size && LATIN1_CLASS[chars[i]] != LATIN1_SPACE)
+                seen |= LATIN1_CLASS[chars[i++]];
+            if (seen && i - start != 1) {
                 PyMem_Free(w);
                 PyErr_SetString(PyExc_ValueError, "a word holds a NUL character");
                 return NULL;
@@ -240,16 +271,20 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
     if (clean) {
         n = drop_pairs(kind, data, w, n, "you", "know");
         n = drop_pairs(kind, data, w, n, "i", "mean");
-        Py_ssize_t out = 0;
-        for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t out = 0, j = 0;
+        while (j < n && !is_filler(kind, data, w[j]))  /* up to the first filler nothing moves */
+            j++;
+        for (out = j; j < n; j++) {
             if (!is_filler(kind, data, w[j]))
                 w[out++] = w[j];
         }
         n = out;
         /* a word repeated at once is kept once: compared with the word before it in this list
            (w[j - 1] is not overwritten yet: out <= j); the "\0" between passages always stays */
-        out = 0;
-        for (Py_ssize_t j = 0; j < n; j++) {
+        j = 1;
+        while (j < n && (is_nul(kind, data, w[j]) || !same_word(kind, data, w[j], w[j - 1])))
+            j++;  /* up to the first repeat nothing moves */
+        for (out = j < n ? j : n; j < n; j++) {
             if (j == 0 || is_nul(kind, data, w[j]) || !same_word(kind, data, w[j], w[j - 1]))
                 w[out++] = w[j];
         }
@@ -584,6 +619,14 @@ StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
     for (Py_ssize_t t = 0; t < self->tsize; t++)
         self->table[t] = -1;
     Py_ssize_t npass = PyList_GET_SIZE(starts), p = 0, n = 0, i = 0;
+    Py_ssize_t next_start = -1;  /* where passage p + 1's words begin (read once a passage) */
+    if (npass > 1) {
+        next_start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, 1));
+        if (next_start == -1 && PyErr_Occurred()) {
+            PyMem_Free(last);
+            return -1;
+        }
+    }
     while (i < size) {
         if (PyUnicode_READ(kind, data, i) == ' ') {
             i++;
@@ -591,22 +634,29 @@ StreamIndex_init(StreamIndex *self, PyObject *args, PyObject *kwds)
         }
         Py_ssize_t from = i;
         uint64_t h = HASH_START;
-        for (; i < size; i++) {
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            if (ch == ' ')
-                break;
-            h = hash_step(h, ch);
+        if (kind == PyUnicode_1BYTE_KIND) {  /* the usual case, without a kind switch a character */
+            const Py_UCS1 *chars = data;
+            for (; i < size && chars[i] != ' '; i++)
+                h = hash_step(h, chars[i]);
+        }
+        else {
+            for (; i < size; i++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+                if (ch == ' ')
+                    break;
+                h = hash_step(h, ch);
+            }
         }
         /* the passage: the last whose words begin at or before this word (bisect_right - 1) */
-        while (p + 1 < npass) {
-            Py_ssize_t next_start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, p + 1));
-            if (next_start == -1 && PyErr_Occurred()) {
-                PyMem_Free(last);
-                return -1;
-            }
-            if (next_start > from)
-                break;
+        while (p + 1 < npass && next_start <= from) {
             p++;
+            if (p + 1 < npass) {
+                next_start = PyLong_AsSsize_t(PyList_GET_ITEM(starts, p + 1));
+                if (next_start == -1 && PyErr_Occurred()) {
+                    PyMem_Free(last);
+                    return -1;
+                }
+            }
         }
         self->start[n] = from;
         self->len[n] = i - from;
@@ -1531,6 +1581,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    init_latin1_class();
     if (PyType_Ready(&StreamIndexType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
