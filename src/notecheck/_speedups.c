@@ -898,6 +898,23 @@ pattern_mask(const Pattern *p, Py_UCS4 ch)
     return NULL;
 }
 
+/* one step of the bit-parallel LCS (Hyyrö 2004) over ``blocks`` 64-bit words: the running vector
+   ``S`` read against the places ``M`` of the next character, the carry passed block to block */
+static inline void
+lcs_step(uint64_t *S, const uint64_t *M, Py_ssize_t blocks)
+{
+    uint64_t carry = 0;
+    for (Py_ssize_t k = 0; k < blocks; k++) {
+        uint64_t u = S[k] & M[k];
+        uint64_t t = S[k] + carry;
+        uint64_t c1 = t < carry;
+        uint64_t x = t + u;
+        uint64_t c2 = x < u;
+        carry = c1 | c2;
+        S[k] = x | (S[k] - u);
+    }
+}
+
 static Py_ssize_t
 pattern_lcs(Pattern *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t to)
 {
@@ -909,16 +926,7 @@ pattern_lcs(Pattern *p, int kind, const void *data, Py_ssize_t from, Py_ssize_t 
         const uint64_t *M = pattern_mask(p, PyUnicode_READ(kind, data, j));
         if (M == NULL)
             continue;  /* u = 0 in every block: S unchanged */
-        uint64_t carry = 0;
-        for (Py_ssize_t k = 0; k < blocks; k++) {
-            uint64_t u = S[k] & M[k];
-            uint64_t t = S[k] + carry;
-            uint64_t c1 = t < carry;
-            uint64_t x = t + u;
-            uint64_t c2 = x < u;
-            carry = c1 | c2;
-            S[k] = x | (S[k] - u);
-        }
+        lcs_step(S, M, blocks);
     }
     Py_ssize_t lcs = 0;
     for (Py_ssize_t k = 0; k < blocks; k++) {
@@ -1237,16 +1245,7 @@ alignment_score4(const Py_UCS4 *q, Py_ssize_t nq, const Py_UCS4 *s, Py_ssize_t n
         S[k] = ~(uint64_t)0;
     for (Py_ssize_t r = 0; r < len2; r++) {
         const uint64_t *M = masks + (Py_ssize_t)s2[r] * blocks;
-        uint64_t carry = 0;
-        for (Py_ssize_t k = 0; k < blocks; k++) {
-            uint64_t u = S[k] & M[k];
-            uint64_t t = S[k] + carry;
-            uint64_t c1 = t < carry;
-            uint64_t x = t + u;
-            uint64_t c2 = x < u;
-            carry = c1 | c2;
-            S[k] = x | (S[k] - u);
-        }
+        lcs_step(S, M, blocks);
         memcpy(matrix + r * blocks, S, sizeof(uint64_t) * (size_t)blocks);
     }
     Py_ssize_t sim = 0;
