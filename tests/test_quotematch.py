@@ -488,3 +488,53 @@ def test_closest_inside_the_last_word_does_not_crash():
     assert (s.found, s.closest, s.similarity) == (False, "bbba", 0.4)
     s = locate("a", QuoteIndex([Passage(0, None, "x bbba")]), near=0).sentences[0]
     assert (s.closest, s.pos, s.end_pos) == ("bbba", 3, 7)
+
+
+class _SearchAgain(set):
+    """A set of searched stretches that holds none: ``closest`` searches every stretch again."""
+
+    def __contains__(self, item) -> bool:
+        return False
+
+
+def _closest_searching_all(index: QuoteIndex, words: str, near: int | None):
+    import notecheck.quotematch as qm
+
+    saved = qm._searched
+    qm._searched = lambda regions: _SearchAgain(regions)
+    try:
+        return index.closest(words, near)
+    finally:
+        qm._searched = saved
+
+
+_PHRASES = ["the roots were deep", "and wide", "we never ploughed", "so much", "the roots were wide",
+            "never deep", "we ploughed so much"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=6), min_size=1, max_size=6),
+       st.lists(st.sampled_from(["the", "roots", "were", "deep", "wide", "never", "ploughed", "twice"]),
+                min_size=2, max_size=10),
+       st.one_of(st.none(), st.integers(0, 5)))
+def test_closest_skips_only_searches_that_change_nothing(paragraphs, quote, near):
+    # closest does not search again a stretch it has searched (a whole candidate region the
+    # chosen stretch does not cut): the same answer, runner-up included, as searching all.
+    # Phrases said again within a paragraph and across them: the runner-up is often beside
+    # the chosen stretch, in its own region
+    index = QuoteIndex([Passage(i * 60, None, " ".join(p) + ".") for i, p in enumerate(paragraphs)])
+    near = None if near is None or near >= len(paragraphs) else near
+    words = " ".join(quote)
+    assert index.closest(words, near) == _closest_searching_all(index, words, near)
+
+
+def test_closest_runner_up_beside_the_chosen_stretch_in_its_own_region():
+    # the same words twice in one paragraph, a third time elsewhere: each side of the chosen
+    # stretch is still searched
+    for text in ("the roots were very deep and we never ploughed. so the roots were deep and we never ploughed.",
+                 "the roots were deep and we never ploughed. so the roots were very deep and we never ploughed."):
+        filler = "a long aside about other things entirely, " * 6  # no other region reaches the first
+        index = QuoteIndex([Passage(0, None, text + " " + filler), Passage(60, None, filler + "nothing like it.")])
+        got = index.closest("the roots were deep and we never ploughed at all", None)
+        assert got == _closest_searching_all(index, "the roots were deep and we never ploughed at all", None)
+        assert got[3] > 0.8  # the other saying, beside the chosen one

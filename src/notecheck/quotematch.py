@@ -1025,10 +1025,15 @@ class QuoteIndex:
         # in the same or the next paragraph)
         best_a, best_b = best[2], best[3]
         runner_up = max((k[0] for k in refined if k[3] <= best_a or k[2] >= best_b), default=0.0)
+        # a stretch of the stream searched already (a whole region above, which the chosen one
+        # does not cut, or twice here) gives the same alignment and the same refined score,
+        # which runner_up holds already (or which overlaps the chosen stretch): not searched again
+        searched = _searched({(lo, hi) for _score, _i, _a, _b, lo, hi in scored[:3]})
         for _score, _i, _a, _b, lo, hi in scored[:3]:
             for x, y in ((lo, min(hi, best_a)), (max(lo, best_b), hi)):
-                if y - x < len(words) // 2:
+                if y - x < len(words) // 2 or (x, y) in searched:
                     continue
+                searched.add((x, y))
                 al = fuzz.partial_ratio_alignment(words, self.stream[x:y])
                 if al is None or al.score / 100 <= runner_up:
                     continue
@@ -1093,6 +1098,11 @@ class QuoteIndex:
             if best is None or key[:3] > best[:3]:
                 best = key
         return best_ratio, best[3], best[4]
+
+
+def _searched(regions: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The stream stretches ``closest`` has searched (tests replace it to search every one again)."""
+    return regions
 
 
 # Which stretch a quote sentence is compared with: the one holding the most of its words in
