@@ -1,0 +1,32 @@
+"""Shortcuts taken for speed in the rules and NC501's repair give what the longer way gives."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from notecheck.note import parse
+from notecheck.quotematch import index_for, window_passages
+from notecheck.repair import window_starts
+
+VID = "lXUZvyajciY"
+# paragraph times as a note may write them: valid labels, a label with a t=, labels that are no time
+_LABELS = st.sampled_from(["0:00", "0:05", "1:10", "1:10", "2:00", "10:00", "1:02:03", "9:99", "intro", "t"])
+_T = st.sampled_from(["", "&t=70s", "&t=5", "&t=1m2s", "&t=x"])
+
+
+def _note(paragraphs: list[tuple[str, str]]) -> str:
+    body = "\n\n".join(f"[{label}](https://www.youtube.com/watch?v={VID}{t}) Words said here." for label, t in paragraphs)
+    return f"---\nvideo_id: {VID}\n---\n\n# T\n\n## Transcript\n\n{body}\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_LABELS, _T), max_size=12))
+@example([("9:99", ""), ("1:10", ""), ("9:99", "&t=x"), ("0:05", "")])  # no time first, then one missing between
+def test_window_starts_are_the_window_passages_starts(paragraphs):
+    """With a sidecar the starts come from the paragraphs' times, without building the passages."""
+    note = parse(_note(paragraphs))
+    index = index_for(note, None)
+    for sidecar_used in (True, False):
+        expected = sorted({p.start for p in window_passages(note, index, sidecar_used)})
+        assert window_starts(note, index, sidecar_used) == expected
