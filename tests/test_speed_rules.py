@@ -30,3 +30,31 @@ def test_window_starts_are_the_window_passages_starts(paragraphs):
     for sidecar_used in (True, False):
         expected = sorted({p.start for p in window_passages(note, index, sidecar_used)})
         assert window_starts(note, index, sidecar_used) == expected
+
+
+_WORDS = st.sampled_from(["we", "Deep", "mind", "U.S.", "3.5", "um", "the", "don't", "[laughter]", "--", "...", "?", "!", ",", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=14), min_size=1, max_size=3), st.data())
+@example([["we", ".", "the"]], None)
+def test_window_shortcuts_of_the_repair_agree_with_the_scans(passages, data):
+    """_token_at finds the token a linear scan finds; _may_break is False only when no gap ends a sentence."""
+    from notecheck.quotematch import Passage, QuoteIndex
+    from notecheck.repair import _breaks_before, _may_break, _token_at
+
+    index = QuoteIndex([Passage(60 * i, 60 * i + 60, " ".join(words)) for i, words in enumerate(passages)])
+    window = [(w, p, a, b) for p in range(len(passages)) for w, a, b in index.passage_tokens(p)]
+    for p in range(len(passages)):
+        toks = index.passage_tokens(p)
+        for field in (1, 2):
+            for t in toks:
+                assert _token_at(toks, field, t[field]) == next(i for i, u in enumerate(toks) if u[field] == t[field])
+    if not window:
+        return
+    i = data.draw(st.integers(0, len(window) - 1)) if data is not None else 0
+    j = data.draw(st.integers(i + 1, len(window))) if data is not None else len(window)
+    part = window[i:j]
+    breaks = [k for k in range(1, len(part)) if _breaks_before(index, part, k)]
+    if not _may_break(index, part):
+        assert breaks == []

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import itemgetter
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -328,7 +329,7 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
     for "No one"): widened, the diff pairs them, and words left out there are never restored."""
     _, p, a, _b = window[0]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next(i for i, t in enumerate(toks) if t[1] == a)
+    k = _token_at(toks, 1, a)
     head: list = []
     starts = False
     for _ in range(EDGE_REACH + 1):
@@ -339,7 +340,7 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
         head.insert(0, (toks[k][0], p, toks[k][1], toks[k][2]))
     _, p, _a, b = window[-1]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next(i for i, t in enumerate(toks) if t[2] == b)
+    k = _token_at(toks, 2, b)
     tail: list = []
     ends = False
     for _ in range(EDGE_REACH + 1):
@@ -349,6 +350,16 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
         k += 1
         tail.append((toks[k][0], p, toks[k][1], toks[k][2]))
     return (head if starts else []) + list(window) + (tail if ends else []), starts, ends
+
+
+def _token_at(toks: list[tuple[str, int, int]], field: int, offset: int) -> int:
+    """The index of the passage token whose start (``field`` 1) or end (2) is ``offset``: a binary
+    search (a passage's tokens run left to right, their starts and ends increasing), not a scan of
+    the passage; the first such token, as ``next(i for i, t in enumerate(toks) if t[field] == offset)``."""
+    k = bisect.bisect_left(toks, offset, key=itemgetter(field))
+    if k < len(toks) and toks[k][field] == offset:
+        return k
+    return next(i for i, t in enumerate(toks) if t[field] == offset)  # (never: the window's words are tokens)
 
 
 def _differences(quote: Sequence[tuple], window: _Window,
@@ -367,7 +378,8 @@ def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, start
     a few words (at most ``SHORT_GAP``, and fewer than what remains) the matcher's stretch
     spilled into and the quote differs from; the quote's words there are its own, not a change
     of that sentence ("Just so, soil is" is not "just there. Soil is"). ``aligned``: as for ``_differences``."""
-    breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)]
+    breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)] \
+        if _may_break(index, window) else []
     if not breaks:
         return window, starts, ends
     n = len(quote)
@@ -434,6 +446,17 @@ def _gap_text(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[s
     if left[1] == right[1]:
         return index.passages[left[1]].text[left[3]:right[2]]
     return index.passages[left[1]].text[left[3]:] + " " + index.passages[right[1]].text[:right[2]]
+
+
+def _may_break(index: QuoteIndex, window: _Window) -> bool:
+    """False when no sentence can end between two of the window's words: they lie in one passage
+    and its text from the first word to the last holds no ``.``, ``!`` or ``?`` (which every gap
+    that ends a sentence has; most windows are one sentence: no gap is looked at)."""
+    first, last = window[0], window[-1]
+    if first[1] != last[1]:
+        return True
+    text = index.passages[first[1]].text
+    return any(text.find(mark, first[3], last[2]) >= 0 for mark in ".!?")
 
 
 def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
