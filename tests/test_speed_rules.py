@@ -58,3 +58,75 @@ def test_window_shortcuts_of_the_repair_agree_with_the_scans(passages, data):
     breaks = [k for k in range(1, len(part)) if _breaks_before(index, part, k)]
     if not _may_break(index, part):
         assert breaks == []
+
+
+# ---- the clip command scanner in C (_speedups.scan_simple) and its Python twin
+
+_PIECE_CHARS = "aZ09-_*:./=?%,+@\u00e9\u4e2d\U0001f600"
+
+
+@st.composite
+def _simple_commands(draw):
+    """Commands _SIMPLE_COMMAND matches: words of plain, '...' and "..." pieces (empty ones too,
+    characters of every str kind), blanks of each kind between them and around them."""
+    words = []
+    for _ in range(draw(st.integers(0, 8))):
+        pieces = []
+        for _ in range(draw(st.integers(1, 4))):
+            body = draw(st.text(alphabet=_PIECE_CHARS, max_size=6))
+            how = draw(st.sampled_from(["plain", "single", "double"]))
+            if how == "plain" and body and not (pieces and pieces[-1][0] == "plain"):
+                pieces.append(("plain", body))
+            elif how == "single":
+                pieces.append(("single", "'" + body.replace("'", "") + " x'"[:draw(st.integers(0, 2))] + "'"))
+            else:
+                pieces.append(("double", '"' + body + '"'))
+        words.append("".join(p for _, p in pieces if p) or "w")
+    seps = st.sampled_from([" ", "  ", "\t", " \r ", "\r"])
+    out = draw(st.sampled_from(["", " ", "\n", " \r\n "]))
+    for k, w in enumerate(words):
+        out += (draw(seps) if k else "") + w
+    return out + draw(st.sampled_from(["", "\n", " \r\n", "  "]))
+
+
+def _words(words):
+    return [(type(w).__name__, w.text, w.start, w.end, type(w.offsets).__name__, tuple(w.offsets)) for w in words]
+
+
+@settings(max_examples=500, deadline=None)
+@given(_simple_commands(), st.integers(0, 10_000))
+@example("yt-dlp --download-sections \"*1:35-2:40\" 'https://www.youtube.com/watch?v=aBcD3fGh1jK' -o a'b'\"\"c\n", 17)
+@example("  ''  \"\" x''\"\"y  ", 0)
+def test_c_clip_scanner_equals_the_python_twin(text, base):
+    from notecheck import clipcmd
+
+    speedups = _speedups()
+    assert clipcmd._SIMPLE_COMMAND.fullmatch(text) is not None  # what the caller checks first
+    assert _words(speedups.scan_simple(text, base, clipcmd.Word)) == _words(clipcmd._scan_simple_py(text, base))
+
+
+def test_c_clip_scanner_leaves_an_open_quote_to_python():
+    from notecheck import clipcmd
+
+    speedups = _speedups()
+    assert speedups.scan_simple("yt-dlp 'open", 0, clipcmd.Word) is None
+    assert speedups.scan_simple('a "b', 3, clipcmd.Word) is None
+    assert speedups.scan_simple("", 3, clipcmd.Word) == []
+
+
+def test_clipcmd_uses_the_c_scanner_when_built():
+    from notecheck import clipcmd
+
+    assert clipcmd._c_scan_simple is _speedups().scan_simple
+
+
+def _speedups():
+    import os
+
+    import pytest
+
+    if os.environ.get("NOTECHECK_PURE_PYTHON"):  # installed without the speed-up on purpose
+        return pytest.importorskip("notecheck._speedups")
+    import notecheck._speedups as speedups  # built by pip install -e . (tests/test_speedups.py says how)
+
+    return speedups
