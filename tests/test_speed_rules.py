@@ -130,3 +130,39 @@ def _speedups():
     import notecheck._speedups as speedups  # built by pip install -e . (tests/test_speedups.py says how)
 
     return speedups
+
+
+# ---- positions and line texts without the note's table of line starts (engine.positions, engine.line_texts)
+
+_TEXT = st.lists(st.sampled_from(["a", "bc", " ", "\n", "\r\n", "\r", "\ufeff", "\u00e9", "\U0001f600", "\n\n"]),
+                 max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["", "\ufeff"]), _TEXT, st.lists(st.integers(-3, 80), max_size=8), st.integers(-3, 80))
+@example("\ufeff", "x\ny", [0, 1, 2, 3], 4)  # the BOM is no column, on line 1 only
+def test_positions_and_line_texts_equal_the_notes_own(bom, text, offsets, other):
+    from notecheck.diagnostic import Diagnostic
+    from notecheck.engine import line_texts, positions
+    from notecheck.note import Note
+
+    note = Note(text=bom + text)
+    assert positions(note, offsets) == {o: Note(text=bom + text).position(o) for o in offsets}
+    diags = [Diagnostic("x.md", *note.position(o), "NC999", "error", "m", offset=o) for o in offsets]
+    if offsets:  # a diagnostic whose offset is on another line than it says: its line read from the table
+        diags.append(Diagnostic("x.md", note.position(other)[0], 1, "NC999", "error", "m", offset=offsets[0]))
+    fresh = Note(text=bom + text)
+    expected = {line: note.line_text(line) for line in {d.line for d in diags}}
+    got = line_texts(fresh, diags)
+    assert got == expected and list(got) == list(expected)  # in the same order too
+    mismatched = bool(offsets) and note.position(other)[0] != note.position(offsets[0])[0]
+    if bom + text and not mismatched:
+        assert "line_starts" not in fresh.__dict__  # the table was not needed
+
+
+def test_positions_of_an_undecodable_file_are_byte_positions():
+    from notecheck.engine import positions
+    from notecheck.note import parse_bytes
+
+    note = parse_bytes(b"ab\ncd\xff\xfe\n")
+    assert positions(note, [0, 4, 5, 99]) == {o: note.position(o) for o in [0, 4, 5, 99]}
