@@ -171,3 +171,22 @@ def test_positions_of_an_undecodable_file_are_byte_positions():
 
     note = parse_bytes(b"ab\ncd\xff\xfe\n")
     assert positions(note, [0, 4, 5, 99]) == {o: note.position(o) for o in [0, 4, 5, 99]}
+
+
+# ---- NC305's paragraph labels without a dict of every link (links._paragraph_labels)
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_LABELS, _T, st.sampled_from(["", " see [3:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=180s)",
+                                                       " [talk](https://www.youtube.com/watch?v=aBcD3fGh1jK)"])),
+                max_size=10),
+       st.sampled_from(["", "[0:30](https://www.youtube.com/watch?v=lXUZvyajciY&t=30s) before\n\n"]))
+@example([("1:10", "", " see [3:00](https://www.youtube.com/watch?v=lXUZvyajciY&t=180s)"), ("2:00", "", "")], "")
+def test_paragraph_labels_are_each_paragraph_links_label(paragraphs, before):
+    """Paragraph links in one run of the timestamp links, or with others between them (a link in a
+    paragraph's text): the label of each paragraph's own link."""
+    from notecheck.rules.links import _labels, _paragraph_labels
+
+    body = "\n\n".join(f"[{label}](https://www.youtube.com/watch?v={VID}{t}) Words{more}." for label, t, more in paragraphs)
+    note = parse(f"---\nvideo_id: {VID}\n---\n\n# T\n\n## Summary\n\n{before}x\n\n## Transcript\n\n{body}\n")
+    label_of = dict(zip(map(id, note.timestamp_links), _labels(note)))
+    assert _paragraph_labels(note) == [label_of.get(id(para.link)) for para in note.transcript]
