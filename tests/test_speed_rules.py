@@ -190,3 +190,22 @@ def test_paragraph_labels_are_each_paragraph_links_label(paragraphs, before):
     note = parse(f"---\nvideo_id: {VID}\n---\n\n# T\n\n## Summary\n\n{before}x\n\n## Transcript\n\n{body}\n")
     label_of = dict(zip(map(id, note.timestamp_links), _labels(note)))
     assert _paragraph_labels(note) == [label_of.get(id(para.link)) for para in note.transcript]
+
+
+# ---- NC204's head check by the first character that is not blank space (structure._has_content)
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\r\n", "\r", " ", "   ", "\t", "x", "# h", "### sub", "   #", "    #", "#x", "<!--",
+                                 "-->", "\x0b", "\x0c", "\x1c", "\x85", "\u00a0", "\u2028", "\u3000", "\u200b", "-"]),
+                max_size=30).map("".join), st.data())
+def test_section_content_by_its_first_character_is_the_whole_reading(text, data):
+    from notecheck.rules import structure
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    saved = structure._HEAD_CHARS
+    structure._HEAD_CHARS = data.draw(st.sampled_from([1, 4, 16, 1024]))  # short heads: the head is read first
+    try:
+        assert structure._has_content(text, start, end) == structure._lines_have_content(text[start:end])
+    finally:
+        structure._HEAD_CHARS = saved

@@ -201,9 +201,17 @@ def _has_content(text: str, start: int, end: int) -> bool:
     body; only when the head has none is the whole body read.
     """
     cut = text.find("\n", min(start + _HEAD_CHARS, end), end) + 1
-    if cut > 0 and text.find("<!--", start, cut) < 0 and _lines_have_content(text[start:cut]):
-        return True
+    if cut > 0 and text.find("<!--", start, cut) < 0:
+        # the head's first character that is not blank space, when not a "#", holds content: its line has
+        # it (str.strip and \S agree on blank space) and is no heading (a heading line is up to 3 blanks
+        # and a "#"); found by one regex search, without cutting the head into lines
+        m = _NOT_BLANK_RE.search(text, start, cut)
+        if m is not None and m.group() != "#" or _lines_have_content(text[start:cut]):
+            return True
     return _lines_have_content(text[start:end])
+
+
+_NOT_BLANK_RE = re.compile(r"\S")
 
 
 @rule("NC204", "empty-section", summary="a section is empty")
