@@ -323,7 +323,7 @@ def test_neighbours_widen_the_cited_window_by_one_passage_each_way():
     from notecheck.rules.quotes import _neighbours
 
     passages = [Passage(s, None, "x") for s in (0, 60, 60, 120, 180, 240)]
-    starts = sorted({p.start for p in passages})  # as repair.paragraph_starts gives them
+    starts = sorted({p.start for p in passages})  # as repair.window_starts gives them
 
     class P:
         window = (60, 120)

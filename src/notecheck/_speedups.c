@@ -1544,6 +1544,185 @@ done:
     return out;
 }
 
+/* ---- speed-rules */
+
+/* scan_simple(text, base, word_type) is clipcmd._scan_simple_py: the words of a clip command that
+ * clipcmd._SIMPLE_COMMAND matches (one line of plain, '...' and "..." pieces between blanks, no
+ * escape, expansion, comment or operator, every quote closed), as word_type (clipcmd.Word, a tuple
+ * subclass) objects: (text after quote removal, start + base, end + base, offsets), the offsets a
+ * range(i + base, j + base) for a word of one piece (its characters as written, in one run), else a
+ * tuple of each character's offset + base. One pass over the characters, where Python ran a regex
+ * match a word and a second one a piece. Returns None for a quote left open (the caller checks
+ * first: never). */
+
+static inline int
+clip_blank(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static PyObject *
+clip_word(PyObject *word_type, PyObject *text, Py_ssize_t start, Py_ssize_t end, PyObject *offsets)
+{
+    /* word_type((text, start, end, offsets)) as tuple.__new__(Word, ...) builds it (the type's
+     * tp_alloc, then the items), without an argument tuple; steals text and offsets */
+    PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+    PyObject *word = (a && b) ? ((PyTypeObject *)word_type)->tp_alloc((PyTypeObject *)word_type, 4) : NULL;
+    if (word == NULL) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_DECREF(text);
+        Py_DECREF(offsets);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(word, 0, text);
+    PyTuple_SET_ITEM(word, 1, a);
+    PyTuple_SET_ITEM(word, 2, b);
+    PyTuple_SET_ITEM(word, 3, offsets);
+    return word;
+}
+
+static PyObject *
+clip_range(Py_ssize_t a, Py_ssize_t b)
+{
+    /* range(a, b) */
+    PyObject *args[2] = {PyLong_FromSsize_t(a), PyLong_FromSsize_t(b)};
+    PyObject *r = (args[0] && args[1]) ? PyObject_Vectorcall((PyObject *)&PyRange_Type, args, 2, NULL) : NULL;
+    Py_XDECREF(args[0]);
+    Py_XDECREF(args[1]);
+    return r;
+}
+
+static PyObject *
+scan_simple(PyObject *self, PyObject *args)
+{
+    PyObject *text, *word_type;
+    Py_ssize_t base;
+    if (!PyArg_ParseTuple(args, "UnO", &text, &base, &word_type))
+        return NULL;
+    if (!PyType_Check(word_type) || !PyType_IsSubtype((PyTypeObject *)word_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "word_type must be a tuple subclass");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (clip_blank(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        /* a word: pieces up to the next blank (or the end) */
+        Py_ssize_t start = i, pieces = 0, first_a = 0, first_b = 0;
+        while (i < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (clip_blank(c))
+                break;
+            Py_ssize_t a, b;
+            if (c == '\'' || c == '"') {
+                Py_ssize_t j = i + 1;
+                while (j < n && PyUnicode_READ(kind, data, j) != c)
+                    j++;
+                if (j >= n) {  /* an open quote: not a simple command */
+                    Py_DECREF(out);
+                    Py_RETURN_NONE;
+                }
+                a = i + 1, b = j, i = j + 1;
+            } else {
+                Py_ssize_t j = i + 1;
+                while (j < n) {
+                    Py_UCS4 d = PyUnicode_READ(kind, data, j);
+                    if (clip_blank(d) || d == '\'' || d == '"')
+                        break;
+                    j++;
+                }
+                a = i, b = j, i = j;
+            }
+            if (pieces++ == 0)
+                first_a = a, first_b = b;
+        }
+        Py_ssize_t end = i;
+        PyObject *word_text, *offsets;
+        if (pieces == 1) {
+            word_text = PyUnicode_Substring(text, first_a, first_b);
+            offsets = word_text ? clip_range(first_a + base, first_b + base) : NULL;
+        } else {
+            /* several pieces: their characters joined, each one's offset (as _QUOTED_PIECE reads them) */
+            PyObject *parts = PyList_New(0), *offs = PyList_New(0);
+            word_text = offsets = NULL;
+            if (parts == NULL || offs == NULL)
+                goto several_done;
+            Py_ssize_t k = start;
+            while (k < end) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, k);
+                Py_ssize_t a, b;
+                if (c == '\'' || c == '"') {
+                    Py_ssize_t j = k + 1;
+                    while (PyUnicode_READ(kind, data, j) != c)
+                        j++;
+                    a = k + 1, b = j, k = j + 1;
+                } else {
+                    Py_ssize_t j = k + 1;
+                    while (j < end) {
+                        Py_UCS4 d = PyUnicode_READ(kind, data, j);
+                        if (d == '\'' || d == '"')
+                            break;
+                        j++;
+                    }
+                    a = k, b = j, k = j;
+                }
+                PyObject *piece = PyUnicode_Substring(text, a, b);
+                if (piece == NULL || PyList_Append(parts, piece) < 0) {
+                    Py_XDECREF(piece);
+                    goto several_done;
+                }
+                Py_DECREF(piece);
+                for (Py_ssize_t x = a; x < b; x++) {
+                    PyObject *at = PyLong_FromSsize_t(x + base);
+                    if (at == NULL || PyList_Append(offs, at) < 0) {
+                        Py_XDECREF(at);
+                        goto several_done;
+                    }
+                    Py_DECREF(at);
+                }
+            }
+            {
+                PyObject *empty = PyUnicode_New(0, 0);
+                if (empty != NULL) {
+                    word_text = PyUnicode_Join(empty, parts);
+                    Py_DECREF(empty);
+                }
+                if (word_text != NULL) {
+                    offsets = PyList_AsTuple(offs);
+                    if (offsets == NULL)
+                        Py_CLEAR(word_text);
+                }
+            }
+        several_done:
+            Py_XDECREF(parts);
+            Py_XDECREF(offs);
+        }
+        if (word_text == NULL || offsets == NULL) {
+            Py_XDECREF(word_text);
+            Py_XDECREF(offsets);
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyObject *word = clip_word(word_type, word_text, start + base, end + base, offsets);
+        if (word == NULL || PyList_Append(out, word) < 0) {
+            Py_XDECREF(word);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(word);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -1568,6 +1747,9 @@ static PyMethodDef methods[] = {
     {"alignment_score", alignment_score, METH_VARARGS,
      "alignment_score(q, s) -> float: quotematch._alignment_score of two strings, a character a word "
      "(for the tests: refine computes it on its own word numbers)."},
+    {"scan_simple", scan_simple, METH_VARARGS,
+     "scan_simple(text, base, word_type) -> list | None: clipcmd._scan_simple_py's words of a command "
+     "clipcmd._SIMPLE_COMMAND matches (None for a quote left open)."},
     {NULL, NULL, 0, NULL},
 };
 

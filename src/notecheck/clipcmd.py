@@ -17,6 +17,7 @@ unique prefix, as yt-dlp's optparse allows.
 from __future__ import annotations
 
 import math
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -252,7 +253,17 @@ def _scan(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue
 
 
 def _scan_simple(text: str, base: int) -> list[_Command]:
-    """``_scan`` of a command ``_SIMPLE_COMMAND`` matches: its words in one regex pass.
+    """``_scan`` of a command ``_SIMPLE_COMMAND`` matches: its words, by ``_speedups.scan_simple``
+    when built (one pass in C: ~4x faster), else by ``_scan_simple_py``; tests hold the two equal."""
+    words = _c_scan_simple(text, base, Word) if _c_scan_simple is not None else None
+    if words is None:
+        words = _scan_simple_py(text, base)
+    return [_Command(words, words[0].start)] if words else []
+
+
+def _scan_simple_py(text: str, base: int) -> list[Word]:
+    """The words of a command ``_SIMPLE_COMMAND`` matches, in one regex pass (the reference of
+    ``_speedups.scan_simple``).
 
     Faster than the character scanner (a regex match a word instead of a few Python steps
     a quote); a test checks both read such commands alike.
@@ -272,7 +283,15 @@ def _scan_simple(text: str, base: int) -> list[_Command]:
             chars.append(text[i:j])
             offs.extend(range(i + base, j + base))
         words.append(_new_word("".join(chars), start + base, end + base, tuple(offs)))
-    return [_Command(words, words[0].start)] if words else []
+    return words
+
+
+try:  # the C twin of _scan_simple_py
+    if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
+        raise ImportError("NOTECHECK_PURE_PYTHON is set")
+    from ._speedups import scan_simple as _c_scan_simple
+except ImportError:  # not compiled: pure Python
+    _c_scan_simple = None
 
 
 def _scan_shell(text: str, base: int) -> tuple[list[_Command], list[Issue], list[Issue]]:

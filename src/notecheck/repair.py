@@ -53,8 +53,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import itemgetter
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 from .diagnostic import UNSAFE, Edit, Fix
@@ -62,13 +64,14 @@ from .note import Note
 from .quotematch import _ANNOTATION_RE, QuoteIndex, SentenceMatch, locate, sidecar_usable, tokens, window_passages, word_diff
 from .timeline import CheckedQuote
 
-__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest", "paragraph_starts"]
+__all__ = ["JUDGES", "SHORT_GAP", "repair", "clearly_closest", "window_starts"]
 
 # Left-out words up to this many come back; a longer gap becomes an ellipsis.
 SHORT_GAP = 3
 # The rules that read where quotes are (timeline.checked_quotes, timelines, place): a repair
 # must add none of their findings (tests/test_repair.py finds them in the rules' sources).
 JUDGES = frozenset({"NC403", "NC407", "NC408", "NC409", "NC502", "NC601", "NC602"})
+_JUDGE_ORDER = sorted(JUDGES)
 # Markup a repair does not edit through: links, brackets, emphasis, code, HTML.
 _MARKUP = frozenset("[]*_`<>")
 
@@ -134,10 +137,18 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     A quote with no verbatim sentence has only its citation to say where it is: it must have one,
     and once repaired be placed where it cites (the what-if finds a new NC502 otherwise)."""
     index = cq.index
-    starts = paragraph_starts(note, window_passages(note, index, sidecar_usable(ctx.sidecar)))
+    grid: list[list[int]] = []  # the paragraph starts, worked out when first needed (most quotes: never)
 
-    def para(tok: tuple) -> int:
-        return bisect.bisect_right(starts, index.passages[tok[1]].start) - 1
+    def paragraphs_apart(last: tuple, first: tuple) -> int:
+        """How many paragraphs ``first`` lies after ``last``; two words of one passage: 0 (one paragraph)
+        without the paragraph starts, which a quote inside one passage never needs (~1 ms/MB on r615)."""
+        if last[1] == first[1]:
+            return 0
+        if not grid:
+            grid.append(window_starts(note, index, sidecar_usable(ctx.sidecar)))
+        starts = grid[0]
+        return (bisect.bisect_right(starts, index.passages[first[1]].start)
+                - bisect.bisect_right(starts, index.passages[last[1]].start))
 
     def span(k: int) -> tuple[tuple, tuple]:
         if k in spans:
@@ -147,7 +158,7 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
 
     def in_order(earlier: tuple[tuple, tuple], later: tuple[tuple, tuple]) -> bool:
         (_, last), (first, _) = earlier, later
-        return (last[1], last[3]) <= (first[1], first[2]) and 0 <= para(first) - para(last) <= 1
+        return (last[1], last[3]) <= (first[1], first[2]) and 0 <= paragraphs_apart(last, first) <= 1
 
     ss = cq.match.sentences
     for k in spans:
@@ -158,19 +169,40 @@ def _in_place(cq: CheckedQuote, note: Note, ctx, spans: dict[int, tuple[tuple, t
     return cq.cited is not None or any(s.found for s in ss)
 
 
-def paragraph_starts(note: Note, grid: list) -> list[int]:
-    """The distinct starts of the passages ``grid`` (``window_passages``, a list kept on the note or
-    its index), sorted; worked out once per note (NC502 and the repair ask for each quote)."""
+def window_starts(note: Note, index: QuoteIndex, sidecar_used: bool) -> list[int]:
+    """The distinct starts of the passages a citation points into (``quotematch.window_passages``),
+    sorted; worked out once per note (NC502 and the repair ask for each quote)."""
+    if sidecar_used and note.transcript:
+        # the note's paragraphs: their starts as passages_from_transcript makes them (a paragraph without
+        # a time takes the one before's, the first 0), read from the paragraphs' times NC603 reads too,
+        # without building the passages (~0.4 ms/MB on r615: nothing else needs them)
+        from .rules.sidecar import _paragraph_seconds
+
+        seconds = _paragraph_seconds(note)
+        return note._cache("window_starts", seconds, lambda: sorted(set(_carried(seconds))))
+    grid = window_passages(note, index, sidecar_used)
     return note._cache("paragraph_starts", grid, lambda: sorted({p.start for p in grid}))
+
+
+def _carried(seconds: list[int | None]) -> list[int]:
+    """Each time, a missing one (None) the one before's (the first: 0)."""
+    out, last = [], 0
+    for s in seconds:
+        last = last if s is None else s
+        out.append(last)
+    return out
 
 
 def _judged_alike(note: Note, ctx, quote: CheckedQuote, repaired: CheckedQuote) -> bool:
     """The rules that read where quotes are find nothing on the repaired quote (or its highlight)
     that they do not find on it now."""
-    from .rules import all_rules
+    from . import rules
     from .timeline import quote_view
 
-    judges = [r for r in all_rules() if r.code in JUDGES]
+    if not rules._loaded:
+        rules.all_rules()
+    # the registered judges in code order, as all_rules() lists them (without sorting all 37 codes each time)
+    judges = [r for r in map(rules.REGISTRY.get, _JUDGE_ORDER) if r is not None]
 
     def judged(cq: CheckedQuote) -> Counter:
         view = quote_view(note, cq)
@@ -297,7 +329,7 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
     for "No one"): widened, the diff pairs them, and words left out there are never restored."""
     _, p, a, _b = window[0]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next(i for i, t in enumerate(toks) if t[1] == a)
+    k = _token_at(toks, 1, a)
     head: list = []
     starts = False
     for _ in range(EDGE_REACH + 1):
@@ -308,7 +340,7 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
         head.insert(0, (toks[k][0], p, toks[k][1], toks[k][2]))
     _, p, _a, b = window[-1]
     toks, text = index.passage_tokens(p), index.passages[p].text
-    k = next(i for i, t in enumerate(toks) if t[2] == b)
+    k = _token_at(toks, 2, b)
     tail: list = []
     ends = False
     for _ in range(EDGE_REACH + 1):
@@ -318,6 +350,16 @@ def _to_sentence_edges(index: QuoteIndex, window: list) -> tuple[list, bool, boo
         k += 1
         tail.append((toks[k][0], p, toks[k][1], toks[k][2]))
     return (head if starts else []) + list(window) + (tail if ends else []), starts, ends
+
+
+def _token_at(toks: list[tuple[str, int, int]], field: int, offset: int) -> int:
+    """The index of the passage token whose start (``field`` 1) or end (2) is ``offset``: a binary
+    search (a passage's tokens run left to right, their starts and ends increasing), not a scan of
+    the passage; the first such token, as ``next(i for i, t in enumerate(toks) if t[field] == offset)``."""
+    k = bisect.bisect_left(toks, offset, key=itemgetter(field))
+    if k < len(toks) and toks[k][field] == offset:
+        return k
+    return next(i for i, t in enumerate(toks) if t[field] == offset)  # (never: the window's words are tokens)
 
 
 def _differences(quote: Sequence[tuple], window: _Window,
@@ -336,7 +378,8 @@ def _own_sentence(index: QuoteIndex, quote: Sequence[tuple], window: list, start
     a few words (at most ``SHORT_GAP``, and fewer than what remains) the matcher's stretch
     spilled into and the quote differs from; the quote's words there are its own, not a change
     of that sentence ("Just so, soil is" is not "just there. Soil is"). ``aligned``: as for ``_differences``."""
-    breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)]
+    breaks = [k for k in range(1, len(window)) if _breaks_before(index, window, k)] \
+        if _may_break(index, window) else []
     if not breaks:
         return window, starts, ends
     n = len(quote)
@@ -403,6 +446,17 @@ def _gap_text(index: QuoteIndex, left: tuple[str, int, int, int], right: tuple[s
     if left[1] == right[1]:
         return index.passages[left[1]].text[left[3]:right[2]]
     return index.passages[left[1]].text[left[3]:] + " " + index.passages[right[1]].text[:right[2]]
+
+
+def _may_break(index: QuoteIndex, window: _Window) -> bool:
+    """False when no sentence can end between two of the window's words: they lie in one passage
+    and its text from the first word to the last holds no ``.``, ``!`` or ``?`` (which every gap
+    that ends a sentence has; most windows are one sentence: no gap is looked at)."""
+    first, last = window[0], window[-1]
+    if first[1] != last[1]:
+        return True
+    text = index.passages[first[1]].text
+    return any(text.find(mark, first[3], last[2]) >= 0 for mark in ".!?")
 
 
 def _breaks_before(index: QuoteIndex, window: _Window, j: int) -> bool:
@@ -501,18 +555,48 @@ def _style(note: Note, cq: CheckedQuote) -> _Style:
     own = " ".join(text for _, text in cq.lines)
     attribution = cq.quote.attribution
     signed = note.text[attribution.start:attribution.end] if attribution is not None else ""
-    others = " ".join(line.text for q in note.quotes for line in q.lines)
-    signatures = " ".join(note.text[q.attribution.start:q.attribution.end] for q in note.quotes if q.attribution)
-    m = _ellipsis(own) or _ellipsis(others)
+    quotes = note.quotes
+    others = note._cache("repair_quotes_style", quotes, lambda: _QuotesStyle(note.text, quotes))
+    m = _ellipsis(own) or others.ellipsis
     if m is None:
         ellipsis = " ... "
     else:
         ellipsis = (m.group(2) + " ") if m.group(1).isalnum() else f" {m.group(2)} "
-    dash = _first_dash(own) or _first_dash(signed) or _first_dash(others) or _first_dash(signatures)
+    dash = _first_dash(own) or _first_dash(signed) or others.dash or others.signatures_dash
     opening = own.lstrip()[:1]
     curly = True if opening == "\u201c" else (False if opening == "\"" else None)
-    apostrophe = _apostrophe(own) or _apostrophe(others)
+    apostrophe = _apostrophe(own) or others.apostrophe
     return _Style(ellipsis, dash, curly, apostrophe)
+
+
+class _QuotesStyle:
+    """The typography of all the note's quotes (their lines, and their attributions), worked out
+    once per note and when first asked: each repaired quote asks for it (was joined and searched
+    again for every quote)."""
+
+    def __init__(self, text: str, quotes: list) -> None:
+        self._text, self._quotes = text, quotes
+
+    @cached_property
+    def lines(self) -> str:
+        return " ".join(line.text for q in self._quotes for line in q.lines)
+
+    @cached_property
+    def ellipsis(self) -> re.Match | None:
+        return _ellipsis(self.lines)
+
+    @cached_property
+    def dash(self) -> str | None:
+        return _first_dash(self.lines)
+
+    @cached_property
+    def signatures_dash(self) -> str | None:
+        text = self._text
+        return _first_dash(" ".join(text[q.attribution.start:q.attribution.end] for q in self._quotes if q.attribution))
+
+    @cached_property
+    def apostrophe(self) -> str | None:
+        return _apostrophe(self.lines)
 
 
 # A regex search tries a match at every position of a text. Each match of these regexes holds

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from . import config as config_mod
 from .config import Config
 from .diagnostic import Diagnostic
-from .engine import check_note
+from .engine import check_note, line_texts
 from .note import Note, parse_bytes
 
 STDIN = "-"
@@ -213,7 +213,8 @@ def internal_error(exc: BaseException) -> str:
 
 def excerpts_for(note: Note, diagnostics: list[Diagnostic]) -> dict[int, str]:
     # each line once: thousands of findings on one long line must not copy it thousands of times
-    return {line: note.line_text(line) for line in {d.line for d in diagnostics}}
+    # (engine.line_texts: read around the findings, without building the note's table of line starts)
+    return line_texts(note, diagnostics)
 
 
 # Below this many files a process pool costs more than it saves (fork + pickling ~10 ms).

@@ -13,7 +13,7 @@ NC304 and nothing else.
 from __future__ import annotations
 
 from itertools import compress, repeat
-from operator import attrgetter, is_, le
+from operator import attrgetter, indexOf, is_, le
 from typing import Iterable, Iterator
 
 from ..diagnostic import Finding, Fix
@@ -206,6 +206,28 @@ def malformed_label(note: Note, ctx) -> Iterable[Finding]:
                       f"first is two digits below 60){hint}", end=end, fix=fix)
 
 
+_link_of = attrgetter("link")
+
+
+def _paragraph_labels(note: Note) -> list[Label | None]:
+    """The parsed label (``_labels``, parsed once for NC301 already) of each transcript paragraph's
+    link; None for a link that is no timestamp link."""
+    links, labels, paragraphs = note.timestamp_links, _labels(note), note.transcript
+    if paragraphs:
+        # the paragraphs' links are usually one run of the timestamp links: found by the first one's
+        # place and checked one by one (by identity), at C speed, without a dict of every link
+        first = paragraphs[0].link
+        try:
+            k = indexOf(map(is_, links, repeat(first)), True)
+        except ValueError:
+            k = -1
+        m = len(paragraphs)
+        if k >= 0 and k + m <= len(links) and all(map(is_, map(_link_of, paragraphs), links[k:k + m])):
+            return labels[k:k + m]
+    label_of = dict(zip(map(id, links), labels))
+    return [label_of.get(id(para.link)) for para in paragraphs]
+
+
 @rule("NC305", "transcript-order", summary="transcript paragraphs are not in increasing time order")
 def transcript_order(note: Note, ctx) -> Iterable[Finding]:
     """
@@ -228,8 +250,7 @@ def transcript_order(note: Note, ctx) -> Iterable[Finding]:
     """
     duration = note.duration
     # the usual transcript: every label valid (a link's time is then its label's) and never stepping back
-    label_of = dict(zip(map(id, note.timestamp_links), _labels(note)))  # parsed once for NC301 already
-    labels = [label_of.get(id(para.link)) for para in note.transcript]
+    labels = _paragraph_labels(note)
     if not any(map(is_, labels, repeat(None))):
         ordered = [sec for sec in map(_seconds_of, labels) if duration is None or sec <= duration]
         if all(map(le, ordered, ordered[1:])):

@@ -12,8 +12,8 @@ from typing import Iterator
 
 from ..diagnostic import Finding
 from ..note import Note, YouTubeLink
-from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, tokens, window_passages
-from ..repair import paragraph_starts, repair
+from ..quotematch import QuoteIndex, SentenceMatch, WordChange, sidecar_usable, tokens
+from ..repair import repair, window_starts
 from ..timeline import checked_quotes, place, quote_fix, timelines
 from ..times import parse_label, render_label
 from . import rule
@@ -229,7 +229,7 @@ def quote_not_at_cited_time(note: Note, ctx) -> Iterator[Finding]:
             if not (t.lo >= hi + SPLICE_SECONDS or t.hi <= lo - SPLICE_SECONDS):
                 continue
             if rest is None:
-                rest = _neighbours(paragraph_starts(note, window_passages(note, cq.index, used)), p)
+                rest = _neighbours(window_starts(note, cq.index, used), p)
             if t.hi <= rest[0] or t.lo >= rest[1]:  # beyond the neighbours
                 yield Finding(cq.note_offset(s.start),
                               f"part of the quote (\"{_excerpt(s.text)}\") is at {_time(cq.index, s.passage)}, "
@@ -244,7 +244,7 @@ SPLICE_SECONDS = 60
 
 def _neighbours(starts: list[int], p) -> tuple[float, float]:
     """The quote's window widened by one passage each way: a quote may run on into the next one.
-    ``starts``: the passages' distinct starts, sorted (``repair.paragraph_starts``)."""
+    ``starts``: the passages' distinct starts, sorted (``repair.window_starts``)."""
     lo, hi = p.window
     before = bisect.bisect_left(starts, lo)  # starts[:before] are < lo
     after = bisect.bisect_left(starts, hi)  # starts[after:] are >= hi

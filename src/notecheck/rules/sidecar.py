@@ -100,6 +100,16 @@ def _placed_quotes(note, ctx) -> Iterator[tuple[object, object, object]]:
             yield cq, p, cq.index.passages
 
 
+def _known_speakers(note, segments: list) -> set[str]:
+    """The sidecar's named speakers (normalized, diarizer labels left out), worked out once per note:
+    NC501's repair asks again on a view of the note for each quote it repairs (views share the cache)."""
+    def named() -> set[str]:
+        known = {normalize_name(who) for who in {s.speaker for s in segments} if who}
+        return {k for k in known if k and not _is_generic(k)}
+
+    return note._cache("sidecar_known_speakers", segments, named)
+
+
 # --------------------------------------------------------------------------- rules
 
 
@@ -139,8 +149,7 @@ def check_speaker(note, ctx) -> Iterable[Finding]:
         if att.speaker is None or att.speaker_start is None:
             continue
         if known is None:
-            known = {normalize_name(who) for who in {s.speaker for s in sidecar.segments} if who}
-            known = {k for k in known if k and not _is_generic(k)}
+            known = _known_speakers(note, sidecar.segments)
         if not known:
             return  # the sidecar names nobody
         names = [n for n in attributed_names(att.speaker) if not _is_generic(n)]

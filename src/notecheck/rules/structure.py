@@ -22,15 +22,28 @@ def _readable(note: Note) -> bool:
     return not any(p.kind in ("decode", "binary") for p in note.problems)
 
 
-def _first_sections(note: Note) -> list[Section]:
-    """Each section key's first occurrence, in document order (later ones are NC203's)."""
-    seen: set[str] = set()
-    out = []
-    for sec in note.sections:
-        if sec.key not in seen:
-            seen.add(sec.key)
-            out.append(sec)
-    return out
+def _keyed_sections(note: Note) -> list[tuple[str, Section]]:
+    """(key, section) of each section, once per note: ``Section.key`` normalizes the title at each
+    call, and NC201-NC203 asked ~60 times a note."""
+    sections = note.sections
+    return note._cache("keyed_sections", sections, lambda: [(sec.key, sec) for sec in sections])
+
+
+def _known_sections(note: Note) -> list[tuple[str, Section]]:
+    """(key, section) of each known section's (``RANK``) first occurrence, in document order (later
+    ones are NC203's); once per note (NC201 and NC202 ask)."""
+    def first_known() -> list[tuple[str, Section]]:
+        seen: set[str] = set()
+        out = []
+        for key, sec in keyed:
+            if key not in seen:
+                seen.add(key)
+                if key in RANK:
+                    out.append((key, sec))
+        return out
+
+    keyed = _keyed_sections(note)
+    return note._cache("known_sections", keyed, first_known)
 
 
 @rule("NC201", "missing-section", summary="a required section is missing")
@@ -60,8 +73,8 @@ def missing_section(note: Note, ctx) -> Iterable[Finding]:
     """
     if not _readable(note):
         return
-    present = {sec.key for sec in note.sections}
-    known = [s for s in _first_sections(note) if s.key in RANK]
+    present = {key for key, _ in _keyed_sections(note)}
+    known = _known_sections(note)
     h1s = note.h1s
     fallback = h1s[0].start if h1s else note.body_start
     for name in ctx.config.required_sections:
@@ -71,11 +84,12 @@ def missing_section(note: Note, ctx) -> Iterable[Finding]:
         offset, where = fallback, ""
         rank = RANK.get(key)
         if rank is not None and known:
-            after = [s for s in known if RANK[s.key] > rank]
+            after = [s for k, s in known if RANK[k] > rank]
             if after:
                 offset, where = after[0].heading.start, f" (expected before '## {after[0].title}')"
             else:
-                offset, where = known[-1].heading.start, f" (expected after '## {known[-1].title}')"
+                last = known[-1][1]
+                offset, where = last.heading.start, f" (expected after '## {last.title}')"
         yield Finding(offset, f"required section '## {name}' is missing{where}")
 
 
@@ -122,8 +136,8 @@ def section_order(note: Note, ctx) -> Iterable[Finding]:
     ## Key Points
     ## Transcript
     """
-    known = [s for s in _first_sections(note) if s.key in RANK]
-    ranks = [RANK[s.key] for s in known]
+    known = [s for _, s in _known_sections(note)]
+    ranks = [RANK[k] for k, _ in _known_sections(note)]
     keep = _longest_ordered(ranks)
     for i, sec in enumerate(known):
         if i in keep:
@@ -161,12 +175,12 @@ def duplicate_section(note: Note, ctx) -> Iterable[Finding]:
     - ...
     """
     first: dict[str, Section] = {}
-    for sec in note.sections:
-        if sec.key in first:
-            line, _ = note.position(first[sec.key].heading.start)
+    for key, sec in _keyed_sections(note):
+        if key in first:
+            line, _ = note.position(first[key].heading.start)
             yield Finding(sec.heading.start, f"section '## {sec.title}' appears twice (first at line {line})")
         else:
-            first[sec.key] = sec
+            first[key] = sec
 
 
 def _lines_have_content(body: str) -> bool:
@@ -187,9 +201,17 @@ def _has_content(text: str, start: int, end: int) -> bool:
     body; only when the head has none is the whole body read.
     """
     cut = text.find("\n", min(start + _HEAD_CHARS, end), end) + 1
-    if cut > 0 and text.find("<!--", start, cut) < 0 and _lines_have_content(text[start:cut]):
-        return True
+    if cut > 0 and text.find("<!--", start, cut) < 0:
+        # the head's first character that is not blank space, when not a "#", holds content: its line has
+        # it (str.strip and \S agree on blank space) and is no heading (a heading line is up to 3 blanks
+        # and a "#"); found by one regex search, without cutting the head into lines
+        m = _NOT_BLANK_RE.search(text, start, cut)
+        if m is not None and m.group() != "#" or _lines_have_content(text[start:cut]):
+            return True
     return _lines_have_content(text[start:end])
+
+
+_NOT_BLANK_RE = re.compile(r"\S")
 
 
 @rule("NC204", "empty-section", summary="a section is empty")
