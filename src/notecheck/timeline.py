@@ -29,7 +29,6 @@ returns it as one unsafe Fix, or None when the result would not be clean.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from dataclasses import dataclass, field
@@ -107,7 +106,10 @@ def quote_view(note: Note, located: CheckedQuote) -> Note:
     The rules run on the view judge that quote (and its highlight's timeline) as they would in
     the note, and nothing else: NC501's repair compares their findings on the quote as it is and
     as repaired, without re-parsing. Everything else is shared with ``note``."""
-    view = copy.copy(note)  # its own __dict__: the fields and caches set below are the view's alone
+    # copy.copy(note), made directly (Note keeps all it has in its __dict__; copy.copy goes
+    # through __reduce_ex__): its own __dict__, so the fields and caches set below are the view's alone
+    view = object.__new__(type(note))
+    view.__dict__.update(note.__dict__)
     view.quotes = [located.quote]
     view.highlights = [hl for hl in note.highlights if any(q is located.quote for q in hl.quotes)]
     view.__dict__.pop("_timelines", None)
