@@ -387,3 +387,62 @@ def test_candidates_rank_by_the_exact_sums(passages, words, k):
     exact = {i: math.fsum(math.log(1 + n / len(h)) for h in held if h and i in h) for i in range(len(passages))}
     expected = sorted((i for i in exact if exact[i]), key=lambda i: (-exact[i], i))[:k]
     assert index._candidates(words, k) == expected
+
+
+# ------------------------------------------------------------------ split_quote's plain path
+
+PLAIN_PIECES = ["The", "roots", "were", "deep", "it's", "don`t", "rock'n'roll", "x''y", "'tis", "A1", "_x_",
+                "caf\u00e9", "\u201cyes\u201d", "\u2018so\u2019", "na\u02bcve", "it\u00b4s", "\u00abbof\u00bb",
+                "\u201e", "well\u2014", "\u2013", "\u2022", "\u00b7", "(aside)", "end.", "end!", "end?",
+                "end.\"", "end.'", "end.\u201d", "end.\u2019", "end.)", "end.]", "end.\u201d)", "wait...", "Mr.",
+                "3.5", "x:", "\"", "'"]
+PLAIN_SPACES = [" ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u202f", "\x1c", " \n "]
+
+
+@st.composite
+def plain_quotes(draw):
+    words = draw(st.lists(st.sampled_from(PLAIN_PIECES), max_size=30))
+    spaces = draw(st.lists(st.sampled_from(PLAIN_SPACES), min_size=len(words) + 1, max_size=len(words) + 1))
+    return "".join(s + w for s, w in zip(spaces, words + [""]))
+
+
+def _split_quote_py(text: str) -> list:
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(quotematch, "_c_split_plain", None)
+        return quotematch.split_quote(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(plain_quotes())
+def test_split_plain_equals_the_python_split(text):
+    # sentence ends with their closing marks, every blank space str.split knows, apostrophes
+    # of every kind inside and around words, quotation marks to trim, letters Python must fold
+    # (then the C declines): the same fragments, offsets and words
+    got = speedups.split_plain(text)
+    if quotematch._has_edits(text):
+        return  # split_quote never asks the C module then
+    expected = _split_quote_py(text)
+    if got is None:
+        assert any(ord(c) > 127 and c not in "\u2019\u2018\u02bc\u00b4\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014"
+                   "\u00a0\u202f\u2022\u00b7\u2010\u2011\u2012\u2015" for c in text)
+    else:
+        assert [quotematch.Fragment(a, b, text[a:b], w) for a, b, w in got] == expected
+    assert quotematch.split_quote(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"It\u2019s deep. They said so!" Then \u201cno.\u201d', [(1, 11, "it's deep"), (12, 25, "they said so"),
+                                                              (27, 36, "then no")]),
+    ("end.\n\nnext", [(0, 4, "end"), (6, 10, "next")]),  # a line break splits as a sentence end does
+    ("no end.x here", [(0, 13, "no end x here")]),  # no blank space after the stop: one sentence
+    ("", []),
+])
+def test_split_plain_cases(text, expected):
+    assert speedups.split_plain(text) == expected
+    assert [(f.start, f.end, f.words) for f in _split_quote_py(text)] == expected
+
+
+def test_split_plain_declines_letters_python_folds():
+    assert speedups.split_plain("caf\u00e9 au lait") is None
+    assert speedups.split_plain("STRASSE und Stra\u00dfe") is None
+    assert quotematch.split_quote("Stra\u00dfe.")[0].words == "strasse"

@@ -1089,6 +1089,144 @@ done:
     return out;
 }
 
+/* ---------------------------------------------------------------- split_plain */
+
+/* quotematch.split_quote for a quote without edits (no gap, insertion, link or speaker to cut):
+   its sentences as (start, end, words). Only for text whose every non-ASCII character is one
+   the folding leaves alone and no word can hold: the apostrophes _unify_apostrophes turns into
+   "'", and quotation marks, dashes, bullets and two no-break spaces; for any other (a letter
+   such as "é", whose case folding Python knows) None: Python splits it. */
+
+static int
+plain_class(Py_UCS4 ch)  /* 0: other, 1: an apostrophe, 2: allowed punctuation, -1: not handled */
+{
+    if (ch < 128)
+        return ch == '\'' || ch == '`' ? 1 : 0;
+    switch (ch) {
+    case 0x2019: case 0x2018: case 0x02BC: case 0x00B4:
+        return 1;
+    case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2013: case 0x2014:
+    case 0x00A0: case 0x202F: case 0x2022: case 0x00B7: case 0x2010: case 0x2011: case 0x2012: case 0x2015:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+static inline int
+plain_alnum(Py_UCS4 ch)  /* [^\W_] on the characters plain_class admits */
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static inline int
+sentence_closer(Py_UCS4 ch)  /* the closing marks _SENTENCE_END_RE lets follow . ! ? */
+{
+    return ch == '"' || ch == '\'' || ch == 0x201D || ch == 0x2019 || ch == ')' || ch == ']';
+}
+
+static inline int
+quote_mark(Py_UCS4 ch)  /* quotematch._QUOTE_MARKS */
+{
+    return ch == '"' || ch == 0x201C || ch == 0x201D || ch == 0x201E || ch == 0x00AB || ch == 0x00BB;
+}
+
+static PyObject *
+split_plain(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:split_plain", &text))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (plain_class(PyUnicode_READ(kind, data, i)) < 0)
+            Py_RETURN_NONE;
+    }
+    /* ``cut``: the text as _SENTENCE_END_RE.sub leaves it, 'n' where it writes "\n", ' ' where a
+       blank; 0 where the text is as written. A match: at p after . ! ?, the closing marks, then
+       blank space (the marks are never blank space, so no shorter run of them can match) */
+    char *cut = PyMem_Calloc((size_t)n + 1, 1);
+    char *word = PyMem_Malloc((size_t)n + 1);  /* one sentence's folded words, blank-joined */
+    PyObject *out = PyList_New(0);
+    if (cut == NULL || word == NULL || out == NULL) {
+        PyMem_Free(cut);
+        PyMem_Free(word);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t p = 1; p < n; p++) {
+        Py_UCS4 before = PyUnicode_READ(kind, data, p - 1);
+        if (before != '.' && before != '!' && before != '?')
+            continue;
+        Py_ssize_t q = p;
+        while (q < n && sentence_closer(PyUnicode_READ(kind, data, q)))
+            q++;
+        if (q >= n || !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, q)))
+            continue;
+        while (q < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, q)))
+            q++;
+        cut[p] = 'n';
+        for (Py_ssize_t r = p + 1; r < q; r++)
+            cut[r] = ' ';
+        p = q;  /* the next match begins after this one (its last character is blank: no . ! ? before q) */
+    }
+#define CH(i) (cut[i] ? (Py_UCS4)(cut[i] == 'n' ? '\n' : ' ') : PyUnicode_READ(kind, data, i))
+    Py_ssize_t start = 0;
+    while (start <= n) {
+        Py_ssize_t end = start;
+        while (end < n && CH(end) != '\n')
+            end++;
+        /* the piece [start, end): its words, folded and blank-joined */
+        Py_ssize_t len = 0, i = start;
+        while (i < end) {
+            if (!plain_alnum(CH(i))) {
+                i++;
+                continue;
+            }
+            if (len)
+                word[len++] = ' ';
+            for (;;) {
+                while (i < end && plain_alnum(CH(i))) {
+                    Py_UCS4 ch = CH(i);  /* CH reads its argument twice: no i++ in it */
+                    i++;
+                    word[len++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+                }
+                if (i + 1 < end && plain_class(CH(i)) == 1 && plain_alnum(CH(i + 1))) {
+                    word[len++] = '\'';
+                    i++;
+                    continue;
+                }
+                break;
+            }
+        }
+        if (len) {
+            Py_ssize_t a = start, b = end;
+            while (a < b && Py_UNICODE_ISSPACE(CH(a)))
+                a++;
+            while (b > a && Py_UNICODE_ISSPACE(CH(b - 1)))
+                b--;
+            while (a < b && (quote_mark(PyUnicode_READ(kind, data, a)) || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))))
+                a++;
+            while (b > a && (quote_mark(PyUnicode_READ(kind, data, b - 1)) || Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))))
+                b--;
+            PyObject *item = Py_BuildValue("(nns#)", a, b, word, len);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                break;
+            }
+            Py_DECREF(item);
+        }
+        start = end + 1;
+    }
+#undef CH
+    PyMem_Free(cut);
+    PyMem_Free(word);
+    return out;
+}
+
 /* ---------------------------------------------------------------- refine */
 
 /* str.find(" ", from) and str.rfind(" ", 0, to) of the stream, for 0 <= from, to */
@@ -1594,7 +1732,7 @@ clip_range(Py_ssize_t a, Py_ssize_t b)
 }
 
 static PyObject *
-scan_simple(PyObject *self, PyObject *args)
+scan_simple(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *text, *word_type;
     Py_ssize_t base;
@@ -1741,6 +1879,9 @@ static PyMethodDef methods[] = {
     {"passage_scores", passage_scores, METH_VARARGS,
      "passage_scores(held, count, n) -> list[float]: for each of count passages, the sum of "
      "log(1 + n / len(hits)) over the lists in held holding it (quotematch._passage_scores_py)."},
+    {"split_plain", split_plain, METH_VARARGS,
+     "split_plain(text) -> list[tuple[int, int, str]] | None: quotematch.split_quote's sentences "
+     "(start, end, words) of a quote without edits, or None where Python is to split it."},
     {"refine", refine, METH_VARARGS,
      "refine(stream, words, a, b, reach) -> (similarity, start, end) | None: QuoteIndex._refine's "
      "answer, or None where Python is to give it (see quotematch.QuoteIndex._refine)."},

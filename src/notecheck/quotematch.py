@@ -287,11 +287,12 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import passage_scores as _passage_scores
     from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import refine as _c_refine
+    from ._speedups import split_plain as _c_split_plain
     from ._speedups import split_clean as _split_clean
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
     _passage_scores = _passage_scores_py
-    _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = None
+    _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = None
 
 
 def _clean(text: str) -> str:
@@ -453,6 +454,10 @@ def split_quote(text: str) -> list[Fragment]:
     if _has_edits(text):
         clean, where = _apply_quote_edits(text)
     else:  # nothing to cut or drop: offsets map to themselves
+        if _c_split_plain is not None:  # the same sentences, from the C module (None: its characters are Python's)
+            got = _c_split_plain(text)
+            if got is not None:
+                return [Fragment(a, b, text[a:b], words) for a, b, words in got]
         clean, where = text, None
     clean = _SENTENCE_END_RE.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), clean)
     fragments: list[Fragment] = []
