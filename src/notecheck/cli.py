@@ -165,12 +165,23 @@ def _existing_dash_paths_as_paths(argv: list[str], parser: argparse.ArgumentPars
     return head + (tail or ["--"]) + moved
 
 
+def _fewer_collections() -> None:
+    """A check allocates millions of short-lived objects and makes no reference cycles of its
+    own (after a whole archive, gc.collect() finds none): the cyclic collector's young
+    generation is swept every 10,000 allocations instead of 700 (2-3% of a check's CPU). The
+    command line's process only; the library leaves its caller's settings alone."""
+    import gc
+
+    gc.set_threshold(10_000, *gc.get_threshold()[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(_existing_dash_paths_as_paths(argv, parser))
     try:
         if args.command in ("check", "fix"):
+            _fewer_collections()
             return _run(args, fix=args.command == "fix" or args.fix)
         if args.command == "rules":
             return _rules(args)
