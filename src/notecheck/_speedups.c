@@ -1723,6 +1723,690 @@ scan_simple(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ---- speed-parse
+ *
+ * The note parser's and the sidecar loader's per-element loops, each with its pure-Python
+ * reference (used when this module is not built; tests/test_speedups_parse.py holds them equal):
+ *
+ * scan_links(text, pos, block_starts, block_ends, cls, slots, slow) is note._scan_links_py: the
+ * YouTube links of text[pos:] (note._LINK_RE's matches, in order, those starting inside a code
+ * block left out). Every match starts with "[": at each "[" the canonical link
+ * "[label](https://www.youtube.com/watch?v=ID&t=Ns)" (the regex's one path for it, decided here
+ * character by character) is built here; where this code cannot say for sure that no link
+ * starts (a thumbnail, another URL form), slow(text, start) -> None | (end, link | None) answers
+ * with the regex (note._link_match).
+ *
+ * transcript_paragraphs(text, start, end, link_at, cls, slots, has_cr) is the loop of
+ * note._build_transcript over note._PARAGRAPH_RE's paragraphs of text[start:end] (a transcript
+ * with no code block in it), or None where Python is to answer (a link running past its
+ * paragraph).
+ *
+ * sidecar_segments(raw, memo, cls, slots) is sidecar._segments_py for the usual sidecar (each
+ * item a dict with a "timestamp" "H:MM:SS" or "HH:MM:SS"), or None where Python is to answer
+ * (anything else, errors included).
+ *
+ * The objects are made as note._fast_builder's builders make them: each field's slot set through
+ * its member descriptor (``slots``: the class's descriptors in field order; what
+ * object.__setattr__ does), with no __init__ call.
+ */
+
+/* a new instance of ``cls`` with its slots set to values[0..n) (n new references, stolen, NULLs
+   allowed: then the instance is not made and NULL is returned with the error set) */
+static PyObject *
+new_slotted(PyTypeObject *cls, PyObject *slots, PyObject **values, Py_ssize_t n)
+{
+    PyObject *obj = NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (values[i] == NULL)
+            goto done;
+    if (!PyTuple_Check(slots) || PyTuple_GET_SIZE(slots) != n) {
+        PyErr_SetString(PyExc_ValueError, "slots: one member descriptor a field expected");
+        goto done;
+    }
+    obj = cls->tp_alloc(cls, 0);
+    if (obj == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyTuple_GET_ITEM(slots, i);
+        descrsetfunc set = Py_TYPE(d)->tp_descr_set;
+        if (set == NULL) {
+            PyErr_SetString(PyExc_TypeError, "slots: not a member descriptor");
+            Py_CLEAR(obj);
+            goto done;
+        }
+        if (set(d, obj, values[i]) < 0) {
+            Py_CLEAR(obj);
+            goto done;
+        }
+    }
+done:
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(values[i]);
+    return obj;
+}
+
+#define RD(i) PyUnicode_READ(kind, data, (i))
+
+static inline PyObject *
+new_ref(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+
+/* does text[i:n] start with the ASCII string s? */
+static inline int
+starts_ascii(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, const char *s)
+{
+    for (; *s; s++, i++)
+        if (i >= n || RD(i) != (Py_UCS4)(unsigned char)*s)
+            return 0;
+    return 1;
+}
+
+static inline int
+is_digit(Py_UCS4 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int
+is_id_char(Py_UCS4 c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '-';
+}
+
+/* does text[a:b] fullmatch times._TIMEISH_RE, [0-9]{1,3}(?::[0-9]{1,3}){1,3}? (each run of digits
+   is whole: a fourth digit or a fifth field leaves nothing for the regex to backtrack to) */
+static int
+timeish(int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_ssize_t i = a;
+    int nfields = 0;
+    for (;;) {
+        Py_ssize_t d = i;
+        while (i < b && is_digit(RD(i)))
+            i++;
+        if (i - d < 1 || i - d > 3)
+            return 0;
+        nfields++;
+        if (i == b)
+            return nfields >= 2 && nfields <= 4;
+        if (RD(i) != ':')
+            return 0;
+        i++;
+    }
+}
+
+typedef struct {
+    Py_ssize_t end, label_end, url_start, url_end, vid_start, vid_end, t_start, t_end;
+    int ts;
+} CanonicalLink;
+
+/* _LINK_RE at the "[" at p: 1 when it matches there by its canonical path (its groups in *L), 0
+   when it cannot match there at all, -1 when the regex is to say. Each part of that path is one
+   greedy run the regex cannot backtrack into with any success (the lookahead after the URL and
+   the title's and ")"'s first characters are outside the runs' character sets). */
+static int
+canonical_link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, CanonicalLink *L)
+{
+    Py_ssize_t i = p + 1;
+    if (i + 1 < n && RD(i) == '!' && RD(i + 1) == '[')
+        return -1; /* "[![": a thumbnail, maybe */
+    while (i < n) { /* the label, [^\[\]\n]* */
+        Py_UCS4 c = RD(i);
+        if (c == '[' || c == ']' || c == '\n')
+            break;
+        i++;
+    }
+    if (i >= n || RD(i) != ']')
+        return 0;
+    L->label_end = i;
+    L->ts = timeish(kind, data, p + 1, i);
+    i++;
+    if (i >= n || RD(i) != '(')
+        return 0;
+    i++;
+    int lt = i < n && RD(i) == '<';
+    if (lt)
+        i++;
+    if (i >= n)
+        return 0;
+    if (RD(i) != 'h') /* both URL forms start "https?://", the second in any case */
+        return RD(i) == 'H' || RD(i) >= 128 ? -1 : 0;
+    L->url_start = i;
+    if (!starts_ascii(kind, data, n, i, "http"))
+        return -1;
+    i += 4;
+    if (i < n && RD(i) == 's')
+        i++;
+    if (!starts_ascii(kind, data, n, i, "://"))
+        return -1;
+    i += 3;
+    if (starts_ascii(kind, data, n, i, "www."))
+        i += 4;
+    if (!starts_ascii(kind, data, n, i, "youtube.com/watch?v="))
+        return -1;
+    i += 20;
+    L->vid_start = i;
+    while (i < n && is_id_char(RD(i)))
+        i++;
+    if (i == L->vid_start)
+        return -1;
+    L->vid_end = i;
+    L->t_start = L->t_end = -1;
+    if (starts_ascii(kind, data, n, i, "&t=") && i + 3 < n && is_digit(RD(i + 3))) {
+        L->t_start = i += 3;
+        while (i < n && is_digit(RD(i)))
+            i++;
+        if (i < n && RD(i) == 's')
+            i++;
+        L->t_end = i;
+    }
+    if (i < n) { /* (?![^)\s<>\[]) */
+        Py_UCS4 c = RD(i);
+        if (!(c == ')' || c == '<' || c == '>' || c == '[' || Py_UNICODE_ISSPACE(c)))
+            return -1;
+    }
+    L->url_end = i;
+    if (lt) {
+        if (i >= n || RD(i) != '>')
+            return -1;
+        i++;
+    }
+    if (i < n && (RD(i) == ' ' || RD(i) == '\t')) { /* a title: [ \t]+"[^"\n]*" */
+        while (i < n && (RD(i) == ' ' || RD(i) == '\t'))
+            i++;
+        if (i >= n || RD(i) != '"')
+            return -1;
+        i++;
+        while (i < n && RD(i) != '"' && RD(i) != '\n')
+            i++;
+        if (i >= n || RD(i) != '"')
+            return -1;
+        i++;
+    }
+    if (i >= n || RD(i) != ')')
+        return -1;
+    L->end = i + 1;
+    return 1;
+}
+
+static Py_ssize_t *
+ssize_array(PyObject *list, const char *what)
+{
+    if (!PyList_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "%s: a list of int expected", what);
+        return NULL;
+    }
+    Py_ssize_t len = PyList_GET_SIZE(list);
+    Py_ssize_t *out = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(len ? len : 1));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        out[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (out[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+#define LINK_FIELDS 16
+
+static PyObject *
+scan_links(PyObject *self, PyObject *args)
+{
+    PyObject *text, *bstarts_list, *bends_list, *slots, *slow;
+    PyTypeObject *cls;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UnO!O!O!O!O", &text, &pos, &PyList_Type, &bstarts_list, &PyList_Type,
+                          &bends_list, &PyType_Type, &cls, &PyTuple_Type, &slots, &slow))
+        return NULL;
+    Py_ssize_t nblocks = PyList_GET_SIZE(bstarts_list);
+    if (PyList_GET_SIZE(bends_list) != nblocks) {
+        PyErr_SetString(PyExc_ValueError, "block_starts and block_ends differ in length");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t *bstart = ssize_array(bstarts_list, "block_starts");
+    Py_ssize_t *bend = bstart ? ssize_array(bends_list, "block_ends") : NULL;
+    PyObject *links = bend ? PyList_New(0) : NULL;
+    if (links == NULL)
+        goto fail;
+    Py_ssize_t next_block = 0;
+    Py_ssize_t p = pos < 0 ? 0 : pos;
+    while (p < n) {
+        p = PyUnicode_FindChar(text, '[', p, n, 1); /* memchr-quick for every kind of str */
+        if (p < 0) {
+            if (p == -2)
+                goto fail;
+            break;
+        }
+        CanonicalLink L;
+        int found = canonical_link_at(kind, data, n, p, &L);
+        if (found == 0) {
+            p++;
+            continue;
+        }
+        Py_ssize_t end;
+        PyObject *link = NULL;
+        if (found < 0) {
+            PyObject *answer = PyObject_CallFunction(slow, "On", text, p);
+            if (answer == NULL)
+                goto fail;
+            if (answer == Py_None) {
+                Py_DECREF(answer);
+                p++;
+                continue;
+            }
+            PyObject *got;
+            if (!PyArg_ParseTuple(answer, "nO", &end, &got)) {
+                Py_DECREF(answer);
+                goto fail;
+            }
+            if (end <= p) {
+                Py_DECREF(answer);
+                PyErr_SetString(PyExc_ValueError, "slow: an empty or backward match");
+                goto fail;
+            }
+            if (got != Py_None)
+                link = new_ref(got);
+            Py_DECREF(answer);
+        } else {
+            end = L.end;
+        }
+        /* a match starting inside a code block is left out (the blocks are sorted and disjoint) */
+        while (next_block < nblocks && bend[next_block] <= p)
+            next_block++;
+        int in_block = next_block < nblocks && bstart[next_block] <= p;
+        if (!in_block && found > 0) {
+            PyObject *v[LINK_FIELDS] = {
+                PyLong_FromSsize_t(p), PyLong_FromSsize_t(L.end),
+                PyUnicode_Substring(text, p + 1, L.label_end), PyLong_FromSsize_t(p + 1),
+                PyUnicode_Substring(text, L.url_start, L.url_end), PyLong_FromSsize_t(L.url_start),
+                PyUnicode_Substring(text, L.vid_start, L.vid_end), PyLong_FromSsize_t(L.vid_start),
+                L.t_start < 0 ? new_ref(Py_None) : PyUnicode_Substring(text, L.t_start, L.t_end),
+                L.t_start < 0 ? new_ref(Py_None) : PyLong_FromSsize_t(L.t_start),
+                new_ref(Py_None), new_ref(Py_None), new_ref(Py_None), new_ref(Py_None),
+                new_ref(L.ts ? Py_True : Py_None), new_ref(Py_None),
+            };
+            link = new_slotted(cls, slots, v, LINK_FIELDS);
+            if (link == NULL)
+                goto fail;
+        }
+        if (link != NULL && !in_block) {
+            if (PyList_Append(links, link) < 0) {
+                Py_DECREF(link);
+                goto fail;
+            }
+        }
+        Py_XDECREF(link);
+        p = end;
+    }
+    PyMem_Free(bstart);
+    PyMem_Free(bend);
+    return links;
+fail:
+    PyMem_Free(bstart);
+    PyMem_Free(bend);
+    Py_XDECREF(links);
+    return NULL;
+}
+
+/* note._SPEAKER_PREFIX_RE, \*\*(?P<a>[^*\n]+?):?\*\*:?[ \t]*, matched at a with the text ending
+   at b: its end (or -1) and group a's span */
+static Py_ssize_t
+speaker_prefix(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *name_start,
+               Py_ssize_t *name_end)
+{
+    if (a + 2 > b || RD(a) != '*' || RD(a + 1) != '*')
+        return -1;
+    Py_ssize_t s = a + 2, k = s;
+    if (k >= b || RD(k) == '*' || RD(k) == '\n')
+        return -1;
+    k++;
+    Py_ssize_t after;
+    for (;;) { /* the shortest name after which ":**" or "**" follows */
+        if (k + 2 < b && RD(k) == ':' && RD(k + 1) == '*' && RD(k + 2) == '*') {
+            after = k + 3;
+            break;
+        }
+        if (k + 1 < b && RD(k) == '*' && RD(k + 1) == '*') {
+            after = k + 2;
+            break;
+        }
+        if (k >= b || RD(k) == '*' || RD(k) == '\n')
+            return -1;
+        k++;
+    }
+    if (after < b && RD(after) == ':')
+        after++;
+    while (after < b && (RD(after) == ' ' || RD(after) == '\t'))
+        after++;
+    *name_start = s;
+    *name_end = k;
+    return after;
+}
+
+/* text[a:b].strip() (str.strip() strips what Py_UNICODE_ISSPACE calls whitespace) */
+static PyObject *
+stripped(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    while (a < b && Py_UNICODE_ISSPACE(RD(a)))
+        a++;
+    while (b > a && Py_UNICODE_ISSPACE(RD(b - 1)))
+        b--;
+    return PyUnicode_Substring(text, a, b);
+}
+
+/* [^\S\n]: whitespace but a newline */
+static inline int
+is_blank(Py_UCS4 c)
+{
+    return c != '\n' && Py_UNICODE_ISSPACE(c);
+}
+
+/* the first character of a paragraph's line: [^\s#>] */
+static inline int
+opens_line(Py_UCS4 c)
+{
+    return c != '#' && c != '>' && !Py_UNICODE_ISSPACE(c);
+}
+
+#define PARAGRAPH_FIELDS 6
+
+/* the offset of the first "\n" in text[i:end], else end; below -1 on an error */
+static inline Py_ssize_t
+line_end(PyObject *text, Py_ssize_t i, Py_ssize_t end)
+{
+    if (i >= end)
+        return end;
+    Py_ssize_t nl = PyUnicode_FindChar(text, '\n', i, end, 1); /* memchr-quick for every kind of str */
+    return nl == -1 ? end : nl;
+}
+
+/* the link that starts at offset at, from link_at (borrowed; NULL with no error when none) */
+static PyObject *
+link_starting(PyObject *link_at, Py_ssize_t at)
+{
+    PyObject *key = PyLong_FromSsize_t(at);
+    if (key == NULL)
+        return NULL;
+    PyObject *link = PyDict_GetItemWithError(link_at, key);
+    Py_DECREF(key);
+    return link;
+}
+
+static PyObject *
+transcript_paragraphs(PyObject *self, PyObject *args)
+{
+    PyObject *text, *link_at, *slots;
+    PyTypeObject *cls;
+    Py_ssize_t start, end;
+    int has_cr;
+    if (!PyArg_ParseTuple(args, "UnnO!O!O!p", &text, &start, &end, &PyDict_Type, &link_at, &PyType_Type, &cls,
+                          &PyTuple_Type, &slots, &has_cr))
+        return NULL;
+    static PyObject *s_end = NULL, *s_is_timestamp = NULL, *s_cr = NULL, *s_empty = NULL;
+    if (s_end == NULL) {
+        s_end = PyUnicode_InternFromString("end");
+        s_is_timestamp = PyUnicode_InternFromString("is_timestamp");
+        s_cr = PyUnicode_InternFromString("\r");
+        s_empty = PyUnicode_InternFromString("");
+        if (!s_end || !s_is_timestamp || !s_cr || !s_empty)
+            return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (end > n)
+        end = n;
+    if (start < 0)
+        start = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    /* _PARAGRAPH_RE's "^" (MULTILINE): a match starts at a line start */
+    Py_ssize_t i = start;
+    if (i > 0 && i < end && RD(i - 1) != '\n') {
+        while (i < end && RD(i) != '\n')
+            i++;
+        i++;
+    }
+    while (i < end) {
+        Py_ssize_t j = i;
+        while (j < end && is_blank(RD(j)))
+            j++;
+        if (j >= end || !opens_line(RD(j))) { /* no paragraph here: on to the next line */
+            if ((j = line_end(text, j, end)) < -1)
+                goto fail;
+            i = j + 1;
+            continue;
+        }
+        Py_ssize_t p = j, k = j + 1;
+        for (;;) { /* the line's rest, then each next line that opens with [^\s#>] */
+            if ((k = line_end(text, k, end)) < -1)
+                goto fail;
+            if (k >= end)
+                break;
+            Py_ssize_t t = k + 1;
+            while (t < end && is_blank(RD(t)))
+                t++;
+            if (t >= end || !opens_line(RD(t)))
+                break;
+            k = t + 1;
+        }
+        Py_ssize_t pe = RD(k - 1) == '\r' ? k - 1 : k;
+        i = k + 1; /* the line after the paragraph cannot open one: it did not continue it */
+
+        PyObject *speaker = NULL;
+        PyObject *link = link_starting(link_at, p);
+        if (link == NULL && PyErr_Occurred())
+            goto fail;
+        Py_ssize_t ns, ne, after;
+        if (link == NULL && (after = speaker_prefix(kind, data, p, pe, &ns, &ne)) >= 0) {
+            PyObject *name = stripped(text, kind, data, ns, ne);
+            if (name == NULL)
+                goto fail;
+            if (PyUnicode_GET_LENGTH(name) > 0) {
+                link = link_starting(link_at, after);
+                if (link == NULL && PyErr_Occurred()) {
+                    Py_DECREF(name);
+                    goto fail;
+                }
+                if (link != NULL)
+                    speaker = name, name = NULL;
+            }
+            Py_XDECREF(name);
+        }
+        if (link == NULL) {
+            Py_XDECREF(speaker);
+            continue;
+        }
+        Py_INCREF(link);
+        PyObject *ts = PyObject_GetAttr(link, s_is_timestamp);
+        int is_ts = ts == NULL ? -1 : PyObject_IsTrue(ts);
+        Py_XDECREF(ts);
+        PyObject *lend = is_ts > 0 ? PyObject_GetAttr(link, s_end) : NULL;
+        Py_ssize_t body_start = lend == NULL ? -1 : PyLong_AsSsize_t(lend);
+        Py_XDECREF(lend);
+        if (is_ts < 0 || (is_ts > 0 && body_start == -1 && PyErr_Occurred())) {
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            goto fail;
+        }
+        if (is_ts == 0) {
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            continue;
+        }
+        if (body_start > pe || body_start < p) { /* a link past its paragraph: Python answers */
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        /* _BODY_LEAD_RE: [ \t]*(?:[-—][ \t]*)? */
+        while (body_start < pe && (RD(body_start) == ' ' || RD(body_start) == '\t'))
+            body_start++;
+        if (body_start < pe && (RD(body_start) == '-' || RD(body_start) == 0x2014)) {
+            body_start++;
+            while (body_start < pe && (RD(body_start) == ' ' || RD(body_start) == '\t'))
+                body_start++;
+        }
+        if (speaker == NULL && (after = speaker_prefix(kind, data, body_start, pe, &ns, &ne)) >= 0) {
+            speaker = stripped(text, kind, data, ns, ne);
+            if (speaker == NULL) {
+                Py_DECREF(link);
+                goto fail;
+            }
+            body_start = after;
+        }
+        PyObject *body = PyUnicode_Substring(text, body_start, pe);
+        if (body != NULL && has_cr && PyUnicode_FindChar(body, '\r', 0, PyUnicode_GET_LENGTH(body), 1) >= 0) {
+            PyObject *clean = PyUnicode_Replace(body, s_cr, s_empty, -1);
+            Py_SETREF(body, clean);
+        }
+        PyObject *v[PARAGRAPH_FIELDS] = {
+            PyLong_FromSsize_t(p), PyLong_FromSsize_t(pe), link,
+            speaker == NULL ? new_ref(Py_None) : speaker, body, PyLong_FromSsize_t(body_start),
+        };
+        PyObject *para = new_slotted(cls, slots, v, PARAGRAPH_FIELDS);
+        if (para == NULL)
+            goto fail;
+        int r = PyList_Append(out, para);
+        Py_DECREF(para);
+        if (r < 0)
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+#define SEGMENT_FIELDS 3
+
+/* the seconds of an ASCII "H:MM:SS" / "HH:MM:SS" (sidecar._HMS_RE in full), or -1 */
+static long
+hms_seconds(PyObject *stamp)
+{
+    if (!PyUnicode_IS_ASCII(stamp))
+        return -1; /* \d is any decimal digit: Python reads those */
+    const char *s = (const char *)PyUnicode_DATA(stamp);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(stamp);
+    Py_ssize_t h = len - 6; /* the hours' digits */
+    if (h < 1 || h > 2)
+        return -1;
+    long hours = 0;
+    for (Py_ssize_t i = 0; i < h; i++) {
+        if (!is_digit((unsigned char)s[i]))
+            return -1;
+        hours = hours * 10 + (s[i] - '0');
+    }
+    s += h;
+    if (s[0] != ':' || s[1] < '0' || s[1] > '5' || !is_digit((unsigned char)s[2]) || s[3] != ':' || s[4] < '0'
+        || s[4] > '5' || !is_digit((unsigned char)s[5]))
+        return -1;
+    return hours * 3600 + ((s[1] - '0') * 10 + (s[2] - '0')) * 60 + (s[4] - '0') * 10 + (s[5] - '0');
+}
+
+static PyObject *
+sidecar_segments(PyObject *self, PyObject *args)
+{
+    PyObject *raw, *memo, *slots;
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &raw, &PyDict_Type, &memo, &PyType_Type, &cls,
+                          &PyTuple_Type, &slots))
+        return NULL;
+    static PyObject *s_timestamp = NULL, *s_speaker = NULL, *s_text = NULL;
+    if (s_timestamp == NULL) {
+        s_timestamp = PyUnicode_InternFromString("timestamp");
+        s_speaker = PyUnicode_InternFromString("speaker");
+        s_text = PyUnicode_InternFromString("text");
+        if (!s_timestamp || !s_speaker || !s_text)
+            return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(raw); i++) {
+        PyObject *item = PyList_GET_ITEM(raw, i);
+        if (!PyDict_CheckExact(item))
+            goto python;
+        PyObject *stamp = PyDict_GetItemWithError(item, s_timestamp);
+        if (stamp == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            goto python; /* "start" instead, or nothing */
+        }
+        if (!PyUnicode_CheckExact(stamp))
+            goto python;
+        PyObject *start = PyDict_GetItemWithError(memo, stamp);
+        if (start == NULL && PyErr_Occurred())
+            goto fail;
+        if (start != NULL) {
+            Py_INCREF(start);
+        } else {
+            long seconds = hms_seconds(stamp);
+            if (seconds < 0)
+                goto python;
+            start = PyLong_FromLong(seconds);
+            if (start == NULL || PyDict_SetItem(memo, stamp, start) < 0) {
+                Py_XDECREF(start);
+                goto fail;
+            }
+        }
+        PyObject *speaker = PyDict_GetItemWithError(item, s_speaker);
+        if (speaker == NULL && PyErr_Occurred()) {
+            Py_DECREF(start);
+            goto fail;
+        }
+        if (speaker != NULL && PyUnicode_Check(speaker)) {
+            if (!PyUnicode_CheckExact(speaker)) {
+                Py_DECREF(start);
+                goto python;
+            }
+            speaker = stripped(speaker, PyUnicode_KIND(speaker), PyUnicode_DATA(speaker), 0,
+                               PyUnicode_GET_LENGTH(speaker));
+            if (speaker != NULL && PyUnicode_GET_LENGTH(speaker) == 0)
+                Py_SETREF(speaker, new_ref(Py_None));
+        } else {
+            speaker = new_ref(Py_None);
+        }
+        PyObject *text = PyDict_GetItemWithError(item, s_text);
+        if (text == NULL && PyErr_Occurred()) {
+            Py_DECREF(start);
+            Py_XDECREF(speaker);
+            goto fail;
+        }
+        text = text != NULL && PyUnicode_Check(text) ? new_ref(text) : PyUnicode_FromStringAndSize("", 0);
+        PyObject *v[SEGMENT_FIELDS] = {start, speaker, text};
+        PyObject *seg = new_slotted(cls, slots, v, SEGMENT_FIELDS);
+        if (seg == NULL)
+            goto fail;
+        int r = PyList_Append(out, seg);
+        Py_DECREF(seg);
+        if (r < 0)
+            goto fail;
+    }
+    return out;
+python:
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+#undef RD
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -1750,6 +2434,15 @@ static PyMethodDef methods[] = {
     {"scan_simple", scan_simple, METH_VARARGS,
      "scan_simple(text, base, word_type) -> list | None: clipcmd._scan_simple_py's words of a command "
      "clipcmd._SIMPLE_COMMAND matches (None for a quote left open)."},
+    {"scan_links", scan_links, METH_VARARGS,
+     "scan_links(text, pos, block_starts, block_ends, cls, slots, slow) -> list: note._scan_links_py's "
+     "links of text[pos:], the canonical ones built here, the others asked of slow(text, start)."},
+    {"transcript_paragraphs", transcript_paragraphs, METH_VARARGS,
+     "transcript_paragraphs(text, start, end, link_at, cls, slots, has_cr) -> list | None: "
+     "note._build_transcript's paragraphs of text[start:end], or None where Python is to answer."},
+    {"sidecar_segments", sidecar_segments, METH_VARARGS,
+     "sidecar_segments(raw, memo, cls, slots) -> list | None: sidecar._segments_py's segments of "
+     "the usual sidecar, or None where Python is to answer."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,243 @@
+"""The C twins of the note parser's and the sidecar loader's loops give what their Python references give.
+
+``_speedups.scan_links`` is ``note._scan_links_py``, ``_speedups.transcript_paragraphs`` is the loop of
+``note._transcript_py`` (or None: then Python answers), ``_speedups.sidecar_segments`` is
+``sidecar._segments_py`` for the usual sidecar (or None: then Python answers). Findings must not depend
+on which one ran.
+"""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notecheck import note as note_mod
+from notecheck import sidecar as sidecar_mod
+
+if os.environ.get("NOTECHECK_PURE_PYTHON"):  # installed without the speed-up on purpose
+    speedups = pytest.importorskip("notecheck._speedups")
+else:  # CI and a developer's install have a C compiler: the module must be there
+    try:
+        import notecheck._speedups as speedups
+    except ImportError as exc:
+        raise ImportError("notecheck._speedups is not built: reinstall with a C compiler (pip install -e .), "
+                          "or set NOTECHECK_PURE_PYTHON=1 to run the tests without it") from exc
+
+
+def test_the_parser_and_the_sidecar_loader_use_the_c_speedup_when_built():
+    assert note_mod._c_scan_links is speedups.scan_links
+    assert note_mod._c_transcript_paragraphs is speedups.transcript_paragraphs
+    assert sidecar_mod._c_segments is speedups.sidecar_segments
+
+
+def _fields(obj) -> tuple:
+    """Every slot of a parsed element, the compare=False ones included, and its type."""
+    return (type(obj),) + tuple(getattr(obj, name) for name in type(obj).__slots__)
+
+
+def _links(links) -> list:
+    return [_fields(link) for link in links]
+
+
+# ---------------------------------------------------------------------------- links
+
+# what a link is made of, near misses of each part, and characters of every str kind and
+# the Unicode ones the regex treats apart (\s, case-insensitive "s", "—")
+LINK_PIECES = [
+    "[", "]", "(", ")", "![", "](", ")](", "[![", "<", ">", '"', " ", "\t", "\n", "\r\n", "  ",
+    "https://www.youtube.com/watch?v=", "http://youtube.com/watch?v=", "https://youtube.com/watch?v=",
+    "https://www.youtube.com/watch?v", "https://m.youtube.com/watch?v=", "HTTPS://www.youtube.com/watch?v=",
+    "https://youtu.be/", "http://YOUTU.BE/", "https://www.youtube.com/shorts/", "htt\u017fs://youtu.be/",
+    "https://example.com/", "https://img.youtube.com/vi/", "https://i9.ytimg.com/vi_webp/", "/hqdefault.jpg",
+    "dQw4w9WgXcQ", "abc", "a-b_c", "&t=", "&t=12", "&t=12s", "?t=", "#t=1m", "12", "s", "x", "1:23",
+    "12:34:56", "1:2:3:4", "1:2:3:4:5", "1234:56", ":", "title", "\u2014", "\u00e9", "\u4e2d", "\U0001f600", "\u2028",
+    "\u00a0", "\x1c", "#", "```", "~~~", "`",
+]
+
+
+@st.composite
+def link_texts(draw):
+    return "".join(draw(st.lists(st.sampled_from(LINK_PIECES), max_size=40)))
+
+
+@st.composite
+def blocks_in(draw, n):
+    """Sorted, disjoint (start, end) spans inside a text of length n."""
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=6, unique=True)))
+    return [SimpleNamespace(start=a, end=b) for a, b in zip(cuts[::2], cuts[1::2])]
+
+
+def _scan_both(text: str, body_start: int, blocks: list) -> tuple[list, list]:
+    ref = SimpleNamespace(text=text, body_start=body_start, code_blocks=blocks)
+    note_mod._scan_links_py(ref)  # type: ignore[arg-type]
+    got = speedups.scan_links(text, body_start, [b.start for b in blocks], [b.end for b in blocks],
+                              note_mod.YouTubeLink, note_mod._LINK_SLOTS, note_mod._link_match)
+    return _links(got), _links(ref.links)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.data())
+def test_scan_links_equals_the_python_reference(data):
+    text = data.draw(link_texts())
+    body_start = data.draw(st.integers(0, len(text) + 1))
+    blocks = data.draw(blocks_in(len(text)))
+    got, expected = _scan_both(text, body_start, blocks)
+    assert got == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(link_texts())
+def test_a_parsed_note_has_the_python_links(body):
+    note = note_mod.parse("---\ntitle: x\n---\n" + body)
+    ref = SimpleNamespace(text=note.text, body_start=note.body_start, code_blocks=note.code_blocks)
+    note_mod._scan_links_py(ref)  # type: ignore[arg-type]
+    assert _links(note.links) == _links(ref.links)
+
+
+@pytest.mark.parametrize("text, count", [
+    ("[1:23](https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=83s)", 1),  # canonical, built in C
+    ("[x](<https://youtube.com/watch?v=abc>)", 1),
+    ('[1:2:3](http://www.youtube.com/watch?v=abc&t=5 "a title")', 1),
+    ("[1:23](https://www.youtube.com/watch?v=abc&t=)", 1),  # not canonical: Python parses it
+    ("[1:23](https://youtu.be/abc?t=83)", 1),
+    ("[![Clip](https://img.youtube.com/vi/abc/hqdefault.jpg)](https://www.youtube.com/watch?v=abc)", 1),
+    ("[![a](https://example.com/a.png)](https://example.com/)", 0),
+    ("[1:23](https://www.youtube.com/watch?v=abc&t=83sx)", 1),  # the general form, to the URL's end
+    ("[1:23](https://www.youtube.com/watch?v=abc", 0),
+    ("[a [1:23](https://www.youtube.com/watch?v=abc)", 1),
+    ("[1:23](htt\u017fs://youtu.be/abc)", 0),  # the long s: Python decides (no link)
+    ("\u4e2d[1:23](https://www.youtube.com/watch?v=abc)\u2028x", 1),
+    ("[1:23](https://www.youtube.com/watch?v=abc)\u00a0(x)", 1),
+    ("[1:2:3:4](https://www.youtube.com/watch?v=abc)[1:2:3:4:5](https://www.youtube.com/watch?v=abc)", 2),
+])
+def test_scan_links_cases(text, count):
+    got, expected = _scan_both(text, 0, [])
+    assert got == expected
+    assert len(got) == count
+    # inside a code block, a link is left out; the scan goes on after it
+    got, expected = _scan_both(text + "\n" + text, 0, [SimpleNamespace(start=0, end=len(text))])
+    assert got == expected and len(got) == count
+
+
+def test_a_link_starting_where_a_code_block_ends_is_kept():
+    text = "``[1:23](https://www.youtube.com/watch?v=abc)"
+    for block_end, count in ((2, 1), (3, 0)):
+        got, expected = _scan_both(text, 0, [SimpleNamespace(start=0, end=block_end)])
+        assert got == expected and len(got) == count
+
+
+def test_canonical_links_are_built_without_python():
+    asked = []
+
+    def slow(text, start):
+        asked.append(start)
+        return note_mod._link_match(text, start)
+
+    text = ("[1:23](https://www.youtube.com/watch?v=abc&t=83s) [x](<http://youtube.com/watch?v=a-b_c>) "
+            '[1:2:3](https://www.youtube.com/watch?v=abc&t=5 "t") [0:05](https://youtu.be/abc?t=5)')
+    links = speedups.scan_links(text, 0, [], [], note_mod.YouTubeLink, note_mod._LINK_SLOTS, slow)
+    assert [link.start for link in links] == [0, 50, 90, 143] and asked == [143]
+    assert [link._timestamp for link in links] == [True, None, True, True]
+
+
+# ---------------------------------------------------------------------------- transcript
+
+PARAGRAPH_PIECES = [
+    "[1:23](https://www.youtube.com/watch?v=abc&t=83s)", "[12:34](https://youtu.be/x?t=3)",
+    "[x](https://www.youtube.com/watch?v=abc)", "[1:2](https://www.youtube.com/watch?v=abc&t=62)",
+    "**Ann:**", "**Bob**:", "**Bob**", "** **", "**", "*", ":", ": ", " ", "\t", "\n", "\r\n", "\n\n", "\r",
+    "# ", "> ", "-", " - ", "\u2014", " \u2014 ", "text", "\u00e9", "\u4e2d", "\U0001f600", "\u2028", "\u00a0",
+    "\x1c",
+]
+
+
+@st.composite
+def transcripts(draw):
+    body = "".join(draw(st.lists(st.sampled_from(PARAGRAPH_PIECES), max_size=50)))
+    return "---\ntitle: x\n---\n## Transcript\n" + body + draw(st.sampled_from(["", "\n## Next\n\nx"]))
+
+
+def _transcript_both(note):
+    sec = note.section("transcript")
+    link_at = {link.start: link for link in note_mod._links_in(note, sec.start, sec.end)}
+    got = speedups.transcript_paragraphs(note.text, sec.heading.end + 1, sec.end, link_at,
+                                         note_mod.TranscriptParagraph, note_mod._PARAGRAPH_SLOTS, "\r" in note.text)
+    return got, note_mod._transcript_py(note, sec, link_at)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(transcripts())
+def test_transcript_paragraphs_equal_the_python_reference(text):
+    note = note_mod.parse(text)
+    got, expected = _transcript_both(note)
+    if got is not None:  # None: Python answers
+        assert [_fields(p) for p in got] == [_fields(p) for p in expected]
+    assert [_fields(p) for p in note.transcript] == [_fields(p) for p in expected]
+
+
+@pytest.mark.parametrize("body, speakers", [
+    ("[1:23](https://www.youtube.com/watch?v=abc&t=83s) - hello\nthere\n\n**Ann:** [2:00](https://youtu.be/x?t=120) hi",
+     [None, "Ann"]),
+    ("[1:23](https://www.youtube.com/watch?v=abc) \u2014 **Bob**: so\r\n\r\n  [2:00](https://youtu.be/x?t=120)", ["Bob", None]),
+    ("** ** [1:23](https://www.youtube.com/watch?v=abc) x\n# [2:00](https://youtu.be/x?t=120)\n> [3:00](https://youtu.be/x)",
+     []),
+    ("[x](https://www.youtube.com/watch?v=abc) not a time\n\n\u00a0[1:00](https://youtu.be/x) **A:**", ["A"]),
+])
+def test_transcript_paragraphs_cases(body, speakers):
+    note = note_mod.parse("---\ntitle: x\n---\n## Transcript\n\n" + body + "\n")
+    got, expected = _transcript_both(note)
+    assert got is not None
+    assert [_fields(p) for p in got] == [_fields(p) for p in expected]
+    assert [p.speaker for p in got] == speakers
+
+
+# ---------------------------------------------------------------------------- sidecar segments
+
+class Str(str):
+    def strip(self, chars=None):  # a str subclass may answer otherwise: Python decides
+        return "stripped"
+
+
+STAMPS = ["00:00:48", "0:09:25", "1:02:03", "12:59:59", "00:60:00", "123:00:00", "0:9:25", "00:00:4", " 00:00:48",
+          "\u0661:\u0662\u0663:\u0664\u0665", "00:00:48.5", "9:25", "565", "", "x", Str("00:00:48")]
+VALUES = st.one_of(st.sampled_from(STAMPS), st.integers(-5, 100000), st.floats(allow_nan=False), st.none(),
+                   st.booleans())
+SPEAKERS = st.one_of(st.sampled_from(["Ann", " Ann ", "", "  ", "\u00a0Bo\u2028", "\u4e2d", Str(" x ")]), st.none(),
+                     st.integers())
+TEXTS = st.one_of(st.sampled_from(["hello", "", "caf\u00e9 \U0001f600", Str("t")]), st.none(), st.integers())
+
+
+@st.composite
+def segment_items(draw):
+    item = {}
+    for key, values in (("timestamp", VALUES), ("start", VALUES), ("speaker", SPEAKERS), ("text", TEXTS)):
+        if draw(st.booleans()) or key == "timestamp" and draw(st.booleans()):
+            item[key] = draw(values)
+    return item if draw(st.integers(0, 30)) else draw(st.sampled_from([[], "x", None, 3]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(segment_items(), max_size=12), st.booleans())
+def test_sidecar_segments_equal_the_python_reference(raw, warm):
+    memo: dict[str, int] = {"00:00:48": 48} if warm else {}
+    got = speedups.sidecar_segments(raw, memo, sidecar_mod.Segment, sidecar_mod._SEGMENT_SLOTS)
+    expected = sidecar_mod._segments_py(raw, "x.json")
+    if got is not None:  # None: Python answers (and it is the only one to word an error)
+        assert not isinstance(expected, sidecar_mod.Sidecar)
+        assert [_fields(s) for s in got] == [_fields(s) for s in expected]
+
+
+def test_sidecar_segments_cases():
+    raw = [{"timestamp": "00:00:48", "speaker": " Ann ", "text": "a"}, {"timestamp": "1:02:03", "speaker": "  "},
+           {"timestamp": "12:59:59", "speaker": 3, "text": 4}]
+    got = speedups.sidecar_segments(raw, {}, sidecar_mod.Segment, sidecar_mod._SEGMENT_SLOTS)
+    assert got == [sidecar_mod.Segment(48, "Ann", "a"), sidecar_mod.Segment(3723, None, ""),
+                   sidecar_mod.Segment(46799, None, "")]
+    assert got == sidecar_mod._segments_py(raw, "x.json")
+    for other in ([{"start": 5}], [{"timestamp": 5}], [{"timestamp": "0:9:25"}], ["x"], [{"timestamp": Str("0:00:01")}],
+                  [{"timestamp": "00:00:01", "speaker": Str(" x ")}]):
+        assert speedups.sidecar_segments(other, {}, sidecar_mod.Segment, sidecar_mod._SEGMENT_SLOTS) is None
