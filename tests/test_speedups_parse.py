@@ -59,9 +59,31 @@ LINK_PIECES = [
 ]
 
 
+URLS = ["https://www.youtube.com/watch?v=abc", "http://youtube.com/watch?v=a-b_c&t=12", "https://youtube.com/watch?v=x&t=1s",
+        "https://youtu.be/abc", "http://youtu.be/be?t=5", "https://youtu.be/u?t=5s", "https://youtu.be/abc?t=",
+        "https://youtu.be/abc?t=5&x", "https://YOUTU.be/abc", "https://m.youtube.com/watch?v=abc", "https://example.com/x",
+        "https://www.youtube.com/watch?v=", "https://img.youtube.com/vi/abc/0.jpg", "https://i.ytimg.com/vi_webp/a/b.webp",
+        "https://i1.ytimg.com/vi/a/b", "https://img.youtube.com/vi//a.jpg", "https://img.youtube.com/vi/a",
+        "http://i\u0661.ytimg.com/vi/a/b", "https://img.youtube.com/vi/\u00e9/b", "https://ix.ytimg.com/vi/a/b", ""]
+
+
+@st.composite
+def link_like(draw):
+    """A thumbnail or a link put together from likely parts, each part sometimes a near miss."""
+    part = lambda options: draw(st.sampled_from(options))  # noqa: E731
+    url = part(URLS) + part(["", "", "", "x", "\u00e9", ">", "<", "&t=3", "?t=4", "#t=5", "/"])
+    if draw(st.booleans()):
+        img = part(URLS) + part(["", "", "x", "/", " ", ")"])
+        return f"[![{part(['', 'Clip', '1:23', 'a]'])}]({img}{part([')](', ')](', ') (', ')'])}{url}{part([')', ')', ''])}"
+    label = part(["", "1:23", "1:2:3:4", "x", "a\nb", "\u4e2d"])
+    close = part([")", ")", ' "a title")', '\t"t")', ' "t"', ">)", " )", ""])
+    return f"[{label}]({part(['', '', '<'])}{url}{close}"
+
+
 @st.composite
 def link_texts(draw):
-    return "".join(draw(st.lists(st.sampled_from(LINK_PIECES), max_size=40)))
+    pieces = st.one_of(st.sampled_from(LINK_PIECES), link_like())
+    return "".join(draw(st.lists(pieces, max_size=30)))
 
 
 @st.composite
@@ -130,18 +152,30 @@ def test_a_link_starting_where_a_code_block_ends_is_kept():
         assert got == expected and len(got) == count
 
 
-def test_canonical_links_are_built_without_python():
+def test_the_usual_links_are_built_without_python():
     asked = []
 
     def slow(text, start):
         asked.append(start)
         return note_mod._link_match(text, start)
 
-    text = ("[1:23](https://www.youtube.com/watch?v=abc&t=83s) [x](<http://youtube.com/watch?v=a-b_c>) "
-            '[1:2:3](https://www.youtube.com/watch?v=abc&t=5 "t") [0:05](https://youtu.be/abc?t=5)')
+    usual = ["[1:23](https://www.youtube.com/watch?v=abc&t=83s)", "[x](<http://youtube.com/watch?v=a-b_c>)",
+             '[1:2:3](https://www.youtube.com/watch?v=abc&t=5 "t")', "[0:05](https://youtu.be/abc?t=5)",
+             "[be](http://youtu.be/be)",  # the id is looked for from the host on: found in "youtu.be"
+             "[![Clip](https://img.youtube.com/vi/abc/hqdefault.jpg)](https://www.youtube.com/watch?v=abc)",
+             "[![](https://i9.ytimg.com/vi_webp/a/b.webp)](http://youtube.com/watch?v=a&t=1s)",
+             "[![x](https://example.com/a.png)](https://www.youtube.com/watch?v=abc)",
+             "[![](https://img.youtube.com/vi//a.jpg)](https://youtube.com/watch?v=a)"]
+    other = ["[0:05](https://m.youtube.com/watch?v=abc)", "[0:05](https://youtu.be/abc?t=5&x=1)",
+             "[![x](https://example.com/a.png)](https://youtu.be/abc)",
+             "[![](http://i\u0661.ytimg.com/vi/a/b)](https://youtube.com/watch?v=a)"]  # \\d: a Unicode digit
+    text = " ".join(usual + other)
+    starts = [text.index(link) for link in usual + other]
     links = speedups.scan_links(text, 0, [], [], note_mod.YouTubeLink, note_mod._LINK_SLOTS, slow)
-    assert [link.start for link in links] == [0, 50, 90, 143] and asked == [143]
-    assert [link._timestamp for link in links] == [True, None, True, True]
+    assert [link.start for link in links] == starts and asked == starts[len(usual):]
+    assert _links(links) == _scan_both(text, 0, [])[1]
+    assert [link.id_start - link.url_start for link in links[3:5]] == [17, 13]
+    assert [link.image_id for link in links[5:9]] == ["abc", "a", None, None]
 
 
 # ---------------------------------------------------------------------------- transcript

@@ -1840,41 +1840,16 @@ timeish(int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 
 typedef struct {
     Py_ssize_t end, label_end, url_start, url_end, vid_start, vid_end, t_start, t_end;
+    Py_ssize_t img_start, img_end, img_id_start, img_id_end; /* a thumbnail's image (-1: none) */
     int ts;
-} CanonicalLink;
+} FoundLink;
 
-/* _LINK_RE at the "[" at p: 1 when it matches there by its canonical path (its groups in *L), 0
-   when it cannot match there at all, -1 when the regex is to say. Each part of that path is one
-   greedy run the regex cannot backtrack into with any success (the lookahead after the URL and
-   the title's and ")"'s first characters are outside the runs' character sets). */
-static int
-canonical_link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, CanonicalLink *L)
+/* _CANONICAL_WATCH_RE, https?://(?:www\.)?youtube\.com/watch\?v=([A-Za-z0-9_-]+)(?:&t=([0-9]+s?))?, at i
+   (the text ending at n): its end, or -1; the id's and t='s spans in *L (t_start -1 when absent).
+   Each part is one greedy run: backtracking into one leaves a character the next part refuses. */
+static Py_ssize_t
+canonical_url(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, FoundLink *L)
 {
-    Py_ssize_t i = p + 1;
-    if (i + 1 < n && RD(i) == '!' && RD(i + 1) == '[')
-        return -1; /* "[![": a thumbnail, maybe */
-    while (i < n) { /* the label, [^\[\]\n]* */
-        Py_UCS4 c = RD(i);
-        if (c == '[' || c == ']' || c == '\n')
-            break;
-        i++;
-    }
-    if (i >= n || RD(i) != ']')
-        return 0;
-    L->label_end = i;
-    L->ts = timeish(kind, data, p + 1, i);
-    i++;
-    if (i >= n || RD(i) != '(')
-        return 0;
-    i++;
-    int lt = i < n && RD(i) == '<';
-    if (lt)
-        i++;
-    if (i >= n)
-        return 0;
-    if (RD(i) != 'h') /* both URL forms start "https?://", the second in any case */
-        return RD(i) == 'H' || RD(i) >= 128 ? -1 : 0;
-    L->url_start = i;
     if (!starts_ascii(kind, data, n, i, "http"))
         return -1;
     i += 4;
@@ -1903,7 +1878,169 @@ canonical_link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, Canoni
             i++;
         L->t_end = i;
     }
-    if (i < n) { /* (?![^)\s<>\[]) */
+    return i;
+}
+
+/* the short form "https?://youtu.be/ID" ("?t=" [0-9]+ "s"? after it, or nothing) at i: its end, or -1;
+   the id's and t='s spans in *L as note._parse_youtube_url gives them for it (urlsplit: host youtu.be,
+   path /ID, query t=...: the id searched for from the host on, the t= value) */
+static Py_ssize_t
+short_url(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, FoundLink *L)
+{
+    Py_ssize_t host;
+    if (starts_ascii(kind, data, n, i, "https://youtu.be/"))
+        host = i + 8;
+    else if (starts_ascii(kind, data, n, i, "http://youtu.be/"))
+        host = i + 7;
+    else
+        return -1;
+    Py_ssize_t v = host + 9, j = v;
+    while (j < n && is_id_char(RD(j)))
+        j++;
+    if (j == v)
+        return -1;
+    Py_ssize_t id_len = j - v;
+    L->t_start = L->t_end = -1;
+    if (starts_ascii(kind, data, n, j, "?t=") && j + 3 < n && is_digit(RD(j + 3))) {
+        L->t_start = j += 3;
+        while (j < n && is_digit(RD(j)))
+            j++;
+        if (j < n && RD(j) == 's')
+            j++;
+        L->t_end = j;
+    }
+    /* url.index(id, url.lower().index("youtu.be")): the id's first occurrence from the host on
+       ("youtu.be/" holds no id character but letters: an id such as "be" is found there) */
+    for (Py_ssize_t at = host; at <= v; at++) {
+        Py_ssize_t k = 0;
+        while (k < id_len && RD(at + k) == RD(v + k))
+            k++;
+        if (k == id_len) {
+            L->vid_start = at;
+            L->vid_end = at + id_len;
+            break;
+        }
+    }
+    return j;
+}
+
+/* note._IMAGE_ID_RE.match(text[a:b]), https?://(?:img\.youtube\.com|i\d?\.ytimg\.com)/(?:vi|vi_webp)/([^/\s)]+)/,
+   for an ASCII image URL: 1 and the id's span in *L, 0 when it does not match */
+static int
+image_id(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, FoundLink *L)
+{
+    Py_ssize_t i = a;
+    if (!starts_ascii(kind, data, b, i, "http"))
+        return 0;
+    i += 4;
+    if (i < b && RD(i) == 's')
+        i++;
+    if (!starts_ascii(kind, data, b, i, "://"))
+        return 0;
+    i += 3;
+    if (starts_ascii(kind, data, b, i, "img.youtube.com/"))
+        i += 16;
+    else {
+        if (!starts_ascii(kind, data, b, i, "i"))
+            return 0;
+        i++;
+        if (i < b && is_digit(RD(i)))
+            i++;
+        if (!starts_ascii(kind, data, b, i, ".ytimg.com/"))
+            return 0;
+        i += 11;
+    }
+    if (starts_ascii(kind, data, b, i, "vi/"))
+        i += 3;
+    else if (starts_ascii(kind, data, b, i, "vi_webp/"))
+        i += 8;
+    else
+        return 0;
+    Py_ssize_t id = i;
+    while (i < b && RD(i) != '/' && RD(i) != ')' && !Py_UNICODE_ISSPACE(RD(i)))
+        i++;
+    if (i == id || i >= b || RD(i) != '/')
+        return 0;
+    L->img_id_start = id;
+    L->img_id_end = i;
+    return 1;
+}
+
+/* a thumbnail, "[![" alt "](" img ")](" turl ")", at p with its URL in the canonical form: 1 and its
+   parts in *L, else -1 (the regex is to say) */
+static int
+thumbnail_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, FoundLink *L)
+{
+    Py_ssize_t i = p + 3;
+    while (i < n && RD(i) != '[' && RD(i) != ']' && RD(i) != '\n') /* alt: [^\[\]\n]* */
+        i++;
+    L->label_end = i;
+    if (!starts_ascii(kind, data, n, i, "]("))
+        return -1;
+    L->img_start = i += 2;
+    while (i < n && RD(i) != ')' && RD(i) != '[' && !Py_UNICODE_ISSPACE(RD(i))) /* img: [^)\s\[]+ */
+        i++;
+    L->img_end = i;
+    if (i == L->img_start || !starts_ascii(kind, data, n, i, ")]("))
+        return -1;
+    L->url_start = i += 3;
+    while (i < n && RD(i) != ')' && RD(i) != '[' && !Py_UNICODE_ISSPACE(RD(i))) /* turl: [^)\s\[]+ */
+        i++;
+    L->url_end = i;
+    if (i == L->url_start || i >= n || RD(i) != ')')
+        return -1;
+    L->end = i + 1;
+    if (canonical_url(kind, data, n, L->url_start, L) != L->url_end) /* _CANONICAL_WATCH_RE.fullmatch(turl) */
+        return -1;
+    for (Py_ssize_t k = L->img_start; k < L->img_end; k++)
+        if (RD(k) >= 128)
+            return -1; /* \d and \s are Unicode classes: the regex reads such an image URL */
+    L->img_id_start = L->img_id_end = -1;
+    image_id(kind, data, L->img_start, L->img_end, L);
+    L->ts = 0;
+    return 1;
+}
+
+/* _LINK_RE at the "[" at p: 1 when it matches there by a path decided here (its groups in *L), 0
+   when it cannot match there at all, -1 when the regex is to say. Each part of those paths is one
+   greedy run the regex cannot backtrack into with any success (the lookahead after the URL and
+   the title's and ")"'s first characters are outside the runs' character sets). */
+static int
+link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, FoundLink *L)
+{
+    Py_ssize_t i = p + 1;
+    L->img_start = L->img_end = L->img_id_start = L->img_id_end = -1;
+    if (i + 1 < n && RD(i) == '!' && RD(i + 1) == '[')
+        return thumbnail_at(kind, data, n, p, L); /* "[![": no other way to match */
+    while (i < n) { /* the label, [^\[\]\n]* */
+        Py_UCS4 c = RD(i);
+        if (c == '[' || c == ']' || c == '\n')
+            break;
+        i++;
+    }
+    if (i >= n || RD(i) != ']')
+        return 0;
+    L->label_end = i;
+    L->ts = timeish(kind, data, p + 1, i);
+    i++;
+    if (i >= n || RD(i) != '(')
+        return 0;
+    i++;
+    int lt = i < n && RD(i) == '<';
+    if (lt)
+        i++;
+    if (i >= n)
+        return 0;
+    if (RD(i) != 'h') /* both URL forms start "https?://", the second in any case */
+        return RD(i) == 'H' || RD(i) >= 128 ? -1 : 0;
+    L->url_start = i;
+    Py_ssize_t end = canonical_url(kind, data, n, i, L);
+    if (end < 0)
+        end = short_url(kind, data, n, i, L);
+    if (end < 0)
+        return -1;
+    i = end;
+    if (i < n) { /* the URL ends here: (?![^)\s<>\[]) */
         Py_UCS4 c = RD(i);
         if (!(c == ')' || c == '<' || c == '>' || c == '[' || Py_UNICODE_ISSPACE(c)))
             return -1;
@@ -1930,6 +2067,18 @@ canonical_link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, Canoni
         return -1;
     L->end = i + 1;
     return 1;
+}
+
+static inline PyObject *
+substring_or_none(PyObject *text, Py_ssize_t a, Py_ssize_t b)
+{
+    return a < 0 ? new_ref(Py_None) : PyUnicode_Substring(text, a, b);
+}
+
+static inline PyObject *
+offset_or_none(Py_ssize_t a)
+{
+    return a < 0 ? new_ref(Py_None) : PyLong_FromSsize_t(a);
 }
 
 static Py_ssize_t *
@@ -1988,8 +2137,8 @@ scan_links(PyObject *self, PyObject *args)
                 goto fail;
             break;
         }
-        CanonicalLink L;
-        int found = canonical_link_at(kind, data, n, p, &L);
+        FoundLink L;
+        int found = link_at(kind, data, n, p, &L);
         if (found == 0) {
             p++;
             continue;
@@ -2026,14 +2175,15 @@ scan_links(PyObject *self, PyObject *args)
             next_block++;
         int in_block = next_block < nblocks && bstart[next_block] <= p;
         if (!in_block && found > 0) {
+            Py_ssize_t label_start = L.img_start < 0 ? p + 1 : p + 3;
             PyObject *v[LINK_FIELDS] = {
                 PyLong_FromSsize_t(p), PyLong_FromSsize_t(L.end),
-                PyUnicode_Substring(text, p + 1, L.label_end), PyLong_FromSsize_t(p + 1),
+                PyUnicode_Substring(text, label_start, L.label_end), PyLong_FromSsize_t(label_start),
                 PyUnicode_Substring(text, L.url_start, L.url_end), PyLong_FromSsize_t(L.url_start),
                 PyUnicode_Substring(text, L.vid_start, L.vid_end), PyLong_FromSsize_t(L.vid_start),
-                L.t_start < 0 ? new_ref(Py_None) : PyUnicode_Substring(text, L.t_start, L.t_end),
-                L.t_start < 0 ? new_ref(Py_None) : PyLong_FromSsize_t(L.t_start),
-                new_ref(Py_None), new_ref(Py_None), new_ref(Py_None), new_ref(Py_None),
+                substring_or_none(text, L.t_start, L.t_end), offset_or_none(L.t_start),
+                substring_or_none(text, L.img_start, L.img_end), offset_or_none(L.img_start),
+                substring_or_none(text, L.img_id_start, L.img_id_end), offset_or_none(L.img_id_start),
                 new_ref(L.ts ? Py_True : Py_None), new_ref(Py_None),
             };
             link = new_slotted(cls, slots, v, LINK_FIELDS);
