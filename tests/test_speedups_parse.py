@@ -29,6 +29,7 @@ else:  # CI and a developer's install have a C compiler: the module must be ther
 
 
 def test_the_parser_and_the_sidecar_loader_use_the_c_speedup_when_built():
+    assert note_mod._c_scan_lines is speedups.scan_lines
     assert note_mod._c_scan_links is speedups.scan_links
     assert note_mod._c_transcript_paragraphs is speedups.transcript_paragraphs
     assert sidecar_mod._c_segments is speedups.sidecar_segments
@@ -41,6 +42,52 @@ def _fields(obj) -> tuple:
 
 def _links(links) -> list:
     return [_fields(link) for link in links]
+
+
+# ---------------------------------------------------------------------------- headings and code blocks
+
+# line openings and near misses: up to 3 spaces, 4, tabs, Unicode blanks; "#" runs of 1-7; fences of
+# 2-4 backticks or tildes, with an info string (a backtick in it: no fence); comments open, closed
+LINE_PIECES = [
+    "#", "##", "######", "#######", " ", "   ", "    ", "\t", "\u00a0", "\x1c", "\u2028", "\u3000", "`", "``", "```",
+    "````", "~~~", "~~~~", "~", "<!--", "-->", "<", "!", "\r", "\n", "\n", "\n", "\r\n", "x", "title", "py", " #",
+    " ##", "\u00e9", "\u4e2d", "\U0001f600", "```py`", "-",
+]
+
+
+@st.composite
+def line_texts(draw):
+    return "".join(draw(st.lists(st.sampled_from(LINE_PIECES), max_size=60)))
+
+
+def _lines_both(text: str, pos: int):
+    got = speedups.scan_lines(text, pos, note_mod.Heading, note_mod._HEADING_SLOTS, note_mod.CodeBlock,
+                              note_mod._BLOCK_SLOTS)
+    headings, blocks = note_mod._scan_lines_py(text, pos)
+    return ([_fields(h) for h in got[0]], [_fields(b) for b in got[1]]), \
+        ([_fields(h) for h in headings], [_fields(b) for b in blocks])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(line_texts(), st.integers(0, 3))
+def test_scan_lines_equals_the_python_reference(text, pos):
+    got, expected = _lines_both(text, min(pos, len(text)))
+    assert got == expected
+
+
+@pytest.mark.parametrize("text, headings, blocks", [
+    ("# A\n   ### B ###\n    # code\n####### no\n#no\n##\n#\t\r\n", ["A", "B", "", ""], 0),
+    ("## A # b #\\#\n## \u00a0x\u00a0 ##  \r\n", ["A # b #\\#", "x"], 0),
+    ("```py\n# in\n  ```  \n# out\n~~~~\n~~~\n# in\n", ["out"], 2),
+    ("```a`b\n# h\n``\n<!-- x\n# in\n--> # after\n# h2\n<!-- x --> \n# h3\n", ["h", "h2", "h3"], 0),
+    ("##\r\r\n## a\t##\n### b\t#\t\n#\r\rx\n", ["", "a", "b"], 0),  # "\r" at the end; closing runs after a tab
+    ("\u3000<!--\n# in\n", [], 0),  # never closed: nothing after it counts
+    ("````\n```\n# in", [], 1),
+])
+def test_scan_lines_cases(text, headings, blocks):
+    got, expected = _lines_both(text, 0)
+    assert got == expected
+    assert [h[2] for h in got[0]] == headings and len(got[1]) == blocks
 
 
 # ---------------------------------------------------------------------------- links

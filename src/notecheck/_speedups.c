@@ -1741,6 +1741,11 @@ scan_simple(PyObject *self, PyObject *args)
  * with no code block in it), or None where Python is to answer (a link running past its
  * paragraph).
  *
+ * scan_lines(text, pos, heading_cls, heading_slots, block_cls, block_slots) is note._scan_lines_py:
+ * the ATX headings and fenced code blocks of text[pos:], the lines that cannot open or close one (the
+ * first character but blanks not one of # ` ~ <) skipped with memchr, HTML comments left open on
+ * their line skipped whole.
+ *
  * sidecar_segments(raw, memo, cls, slots) is sidecar._segments_py for the usual sidecar (each
  * item a dict with a "timestamp" "H:MM:SS" or "HH:MM:SS"), or None where Python is to answer
  * (anything else, errors included).
@@ -2555,6 +2560,200 @@ fail:
     return NULL;
 }
 
+/* text[a:b] with str.strip()'s whitespace (Py_UNICODE_ISSPACE) taken off both ends: the new bounds */
+static inline void
+strip_bounds(int kind, const void *data, Py_ssize_t *a, Py_ssize_t *b)
+{
+    while (*a < *b && Py_UNICODE_ISSPACE(RD(*a)))
+        (*a)++;
+    while (*b > *a && Py_UNICODE_ISSPACE(RD(*b - 1)))
+        (*b)--;
+}
+
+#define HEADING_FIELDS 5
+#define BLOCK_FIELDS 6
+
+/* note._match_heading of the line text[pos:le]: 1 with the level, the title's stripped span and the
+   title offset, else 0 */
+static int
+match_heading(int kind, const void *data, Py_ssize_t pos, Py_ssize_t le, int *level, Py_ssize_t *ta,
+              Py_ssize_t *tb, Py_ssize_t *title_start)
+{
+    Py_ssize_t t = pos;
+    while (t < le && t - pos < 3 && RD(t) == ' ') /* " {0,3}(#{1,6})(?:[ \t]|\r?$)" */
+        t++;
+    Py_ssize_t r = t;
+    while (r < le && r - t < 7 && RD(r) == '#')
+        r++;
+    if (r == t || r - t > 6)
+        return 0;
+    Py_UCS4 c = r < le ? RD(r) : 0;
+    int blank = r < le && (c == ' ' || c == '\t');
+    if (!(r == le || blank || (c == '\r' && r + 1 == le)))
+        return 0;
+    *level = (int)(r - t);
+    if (!blank) { /* no title */
+        *ta = *tb = *title_start = le;
+        return 1;
+    }
+    Py_ssize_t cs = r;
+    while (cs < le && (RD(cs) == ' ' || RD(cs) == '\t'))
+        cs++;
+    Py_ssize_t end = le;
+    if (end > cs && RD(end - 1) == '\r')
+        end--;
+    while (end > cs && (RD(end - 1) == ' ' || RD(end - 1) == '\t'))
+        end--;
+    Py_ssize_t hashes = end; /* a closing run of "#" after a blank is not the title's */
+    while (hashes > cs && RD(hashes - 1) == '#')
+        hashes--;
+    if (hashes < end && hashes > cs && (RD(hashes - 1) == ' ' || RD(hashes - 1) == '\t')) {
+        end = hashes;
+        while (end > cs && (RD(end - 1) == ' ' || RD(end - 1) == '\t'))
+            end--;
+    }
+    *ta = cs;
+    *tb = end;
+    strip_bounds(kind, data, ta, tb);
+    *title_start = cs;
+    return 1;
+}
+
+static PyObject *
+scan_lines(PyObject *self, PyObject *args)
+{
+    PyObject *text, *hslots, *bslots;
+    PyTypeObject *hcls, *bcls;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UnO!O!O!O!", &text, &pos, &PyType_Type, &hcls, &PyTuple_Type, &hslots, &PyType_Type,
+                          &bcls, &PyTuple_Type, &bslots))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *headings = PyList_New(0), *blocks = PyList_New(0), *info = NULL, *item = NULL;
+    if (headings == NULL || blocks == NULL)
+        goto fail;
+    int fenced = 0;
+    Py_UCS4 marker = 0;
+    Py_ssize_t marker_len = 0, fence_start = 0, content_start = 0;
+    if (pos < 0)
+        pos = 0;
+    while (pos < n) {
+        /* the next line whose first character but blanks ([^\S\n]) is one of # ` ~ < */
+        Py_ssize_t j = pos;
+        while (j < n && is_blank(RD(j)))
+            j++;
+        if (j >= n)
+            break;
+        Py_UCS4 first = RD(j);
+        if (first != '#' && first != '`' && first != '~' && first != '<') {
+            Py_ssize_t nl = first == '\n' ? j : PyUnicode_FindChar(text, '\n', j, n, 1);
+            if (nl < 0) {
+                if (nl == -2)
+                    goto fail;
+                break;
+            }
+            pos = nl + 1;
+            continue;
+        }
+        Py_ssize_t nl = PyUnicode_FindChar(text, '\n', j, n, 1);
+        if (nl == -2)
+            goto fail;
+        Py_ssize_t line_end = nl < 0 ? n : nl, next_pos = nl < 0 ? n + 1 : nl + 1;
+        Py_ssize_t le = line_end > pos && RD(line_end - 1) == '\r' ? line_end - 1 : line_end; /* the line */
+        if (fenced) { /* closed by a line of the marker's character only, as long as the marker at least */
+            Py_ssize_t a = pos, b = le;
+            strip_bounds(kind, data, &a, &b);
+            Py_ssize_t k = a;
+            while (k < b && RD(k) == marker)
+                k++;
+            if (k == b && b - a >= marker_len) {
+                PyObject *v[BLOCK_FIELDS] = {PyLong_FromSsize_t(fence_start), PyLong_FromSsize_t(line_end), info,
+                                             PyLong_FromSsize_t(content_start), PyLong_FromSsize_t(pos),
+                                             new_ref(Py_True)};
+                info = NULL;
+                fenced = 0;
+                if ((item = new_slotted(bcls, bslots, v, BLOCK_FIELDS)) == NULL || PyList_Append(blocks, item) < 0)
+                    goto fail;
+                Py_CLEAR(item);
+            }
+            pos = next_pos;
+            continue;
+        }
+        Py_ssize_t s = pos; /* line[:4].lstrip(" ")[:1] in ("`", "~"), then _FENCE_RE */
+        while (s < le && s - pos < 4 && RD(s) == ' ')
+            s++;
+        if (s < le && s - pos < 4 && (RD(s) == '`' || RD(s) == '~')) {
+            Py_UCS4 c = RD(s);
+            Py_ssize_t r = s;
+            while (r < le && RD(r) == c)
+                r++;
+            if (r - s >= 3 && !(c == '`' && PyUnicode_FindChar(text, '`', r, le, 1) >= 0)) {
+                Py_ssize_t a = r, b = le;
+                strip_bounds(kind, data, &a, &b);
+                if ((info = PyUnicode_Substring(text, a, b)) == NULL)
+                    goto fail;
+                fenced = 1;
+                marker = c;
+                marker_len = r - s;
+                fence_start = pos;
+                content_start = next_pos < n ? next_pos : n;
+                pos = next_pos;
+                continue;
+            }
+        }
+        int level;
+        Py_ssize_t ta, tb, title_start;
+        if (first == '#' && match_heading(kind, data, pos, le, &level, &ta, &tb, &title_start)) {
+            PyObject *v[HEADING_FIELDS] = {PyLong_FromLong(level), PyUnicode_Substring(text, ta, tb),
+                                           PyLong_FromSsize_t(pos), PyLong_FromSsize_t(line_end),
+                                           PyLong_FromSsize_t(title_start)};
+            if ((item = new_slotted(hcls, hslots, v, HEADING_FIELDS)) == NULL || PyList_Append(headings, item) < 0)
+                goto fail;
+            Py_CLEAR(item);
+        } else if (first == '<' && starts_ascii(kind, data, le, j, "<!--")) {
+            /* an HTML comment left open on its line: nothing counts up to the line that closes it */
+            static PyObject *close_mark = NULL;
+            if (close_mark == NULL && (close_mark = PyUnicode_InternFromString("-->")) == NULL)
+                goto fail;
+            Py_ssize_t on_line = PyUnicode_Find(text, close_mark, pos, le, 1);
+            if (on_line == -2)
+                goto fail;
+            if (on_line < 0) {
+                Py_ssize_t close = next_pos <= n ? PyUnicode_Find(text, close_mark, next_pos, n, 1) : -1;
+                if (close == -2)
+                    goto fail;
+                if (close < 0)
+                    break;
+                Py_ssize_t nl2 = PyUnicode_FindChar(text, '\n', close, n, 1);
+                if (nl2 == -2)
+                    goto fail;
+                next_pos = nl2 < 0 ? n + 1 : nl2 + 1;
+            }
+        }
+        pos = next_pos;
+    }
+    if (fenced) { /* never closed: the block runs to the end of the note */
+        PyObject *v[BLOCK_FIELDS] = {PyLong_FromSsize_t(fence_start), PyLong_FromSsize_t(n), info,
+                                     PyLong_FromSsize_t(content_start), PyLong_FromSsize_t(n), new_ref(Py_False)};
+        info = NULL;
+        if ((item = new_slotted(bcls, bslots, v, BLOCK_FIELDS)) == NULL || PyList_Append(blocks, item) < 0)
+            goto fail;
+        Py_CLEAR(item);
+    }
+    PyObject *out = PyTuple_Pack(2, headings, blocks);
+    Py_DECREF(headings);
+    Py_DECREF(blocks);
+    return out;
+fail:
+    Py_XDECREF(item);
+    Py_XDECREF(info);
+    Py_XDECREF(headings);
+    Py_XDECREF(blocks);
+    return NULL;
+}
+
 #undef RD
 
 static PyMethodDef methods[] = {
@@ -2590,6 +2789,9 @@ static PyMethodDef methods[] = {
     {"transcript_paragraphs", transcript_paragraphs, METH_VARARGS,
      "transcript_paragraphs(text, start, end, link_at, cls, slots, has_cr) -> list | None: "
      "note._build_transcript's paragraphs of text[start:end], or None where Python is to answer."},
+    {"scan_lines", scan_lines, METH_VARARGS,
+     "scan_lines(text, pos, heading_cls, heading_slots, block_cls, block_slots) -> (headings, code_blocks): "
+     "note._scan_lines_py's headings and fenced code blocks of text[pos:]."},
     {"sidecar_segments", sidecar_segments, METH_VARARGS,
      "sidecar_segments(raw, memo, cls, slots) -> list | None: sidecar._segments_py's segments of "
      "the usual sidecar, or None where Python is to answer."},
