@@ -106,12 +106,14 @@ LINK_PIECES = [
 ]
 
 
-URLS = ["https://www.youtube.com/watch?v=abc", "http://youtube.com/watch?v=a-b_c&t=12", "https://youtube.com/watch?v=x&t=1s",
-        "https://youtu.be/abc", "http://youtu.be/be?t=5", "https://youtu.be/u?t=5s", "https://youtu.be/abc?t=",
-        "https://youtu.be/abc?t=5&x", "https://YOUTU.be/abc", "https://m.youtube.com/watch?v=abc", "https://example.com/x",
-        "https://www.youtube.com/watch?v=", "https://img.youtube.com/vi/abc/0.jpg", "https://i.ytimg.com/vi_webp/a/b.webp",
-        "https://i1.ytimg.com/vi/a/b", "https://img.youtube.com/vi//a.jpg", "https://img.youtube.com/vi/a",
-        "http://i\u0661.ytimg.com/vi/a/b", "https://img.youtube.com/vi/\u00e9/b", "https://ix.ytimg.com/vi/a/b", ""]
+URLS = [
+    "https://www.youtube.com/watch?v=abc", "http://youtube.com/watch?v=a-b_c&t=12", "https://youtube.com/watch?v=x&t=1s",
+    "https://youtu.be/abc", "http://youtu.be/be?t=5", "https://youtu.be/u?t=5s", "https://youtu.be/abc?t=",
+    "https://youtu.be/abc?t=5&x", "https://YOUTU.be/abc", "https://m.youtube.com/watch?v=abc", "https://example.com/x",
+    "https://www.youtube.com/watch?v=", "https://img.youtube.com/vi/abc/0.jpg", "https://i.ytimg.com/vi_webp/a/b.webp",
+    "https://i1.ytimg.com/vi/a/b", "https://img.youtube.com/vi//a.jpg", "https://img.youtube.com/vi/a",
+    "http://i\u0661.ytimg.com/vi/a/b", "https://img.youtube.com/vi/\u00e9/b", "https://ix.ytimg.com/vi/a/b", "",
+]
 
 
 @st.composite
@@ -121,7 +123,8 @@ def link_like(draw):
     url = part(URLS) + part(["", "", "", "x", "\u00e9", ">", "<", "&t=3", "?t=4", "#t=5", "/"])
     if draw(st.booleans()):
         img = part(URLS) + part(["", "", "x", "/", " ", ")"])
-        return f"[![{part(['', 'Clip', '1:23', 'a]'])}]({img}{part([')](', ')](', ') (', ')'])}{url}{part([')', ')', ''])}"
+        alt, between, close = part(["", "Clip", "1:23", "a]"]), part([")](", ")](", ") (", ")"]), part([")", ")", ""])
+        return f"[![{alt}]({img}{between}{url}{close}"
     label = part(["", "1:23", "1:2:3:4", "x", "a\nb", "\u4e2d"])
     close = part([")", ")", ' "a title")', '\t"t")', ' "t"', ">)", " )", ""])
     return f"[{label}]({part(['', '', '<'])}{url}{close}"
@@ -263,9 +266,10 @@ def test_transcript_paragraphs_equal_the_python_reference(text):
 @pytest.mark.parametrize("body, speakers", [
     ("[1:23](https://www.youtube.com/watch?v=abc&t=83s) - hello\nthere\n\n**Ann:** [2:00](https://youtu.be/x?t=120) hi",
      [None, "Ann"]),
-    ("[1:23](https://www.youtube.com/watch?v=abc) \u2014 **Bob**: so\r\n\r\n  [2:00](https://youtu.be/x?t=120)", ["Bob", None]),
-    ("** ** [1:23](https://www.youtube.com/watch?v=abc) x\n# [2:00](https://youtu.be/x?t=120)\n> [3:00](https://youtu.be/x)",
-     []),
+    ("[1:23](https://www.youtube.com/watch?v=abc) \u2014 **Bob**: so\r\n\r\n  [2:00](https://youtu.be/x?t=120)",
+     ["Bob", None]),
+    ("** ** [1:23](https://www.youtube.com/watch?v=abc) x\n# [2:00](https://youtu.be/x?t=120)\n"
+     "> [3:00](https://youtu.be/x)", []),
     ("[x](https://www.youtube.com/watch?v=abc) not a time\n\n\u00a0[1:00](https://youtu.be/x) **A:**", ["A"]),
 ])
 def test_transcript_paragraphs_cases(body, speakers):
@@ -322,3 +326,4 @@ def test_sidecar_segments_cases():
     for other in ([{"start": 5}], [{"timestamp": 5}], [{"timestamp": "0:9:25"}], ["x"], [{"timestamp": Str("0:00:01")}],
                   [{"timestamp": "00:00:01", "speaker": Str(" x ")}]):
         assert speedups.sidecar_segments(other, {}, sidecar_mod.Segment, sidecar_mod._SEGMENT_SLOTS) is None
+

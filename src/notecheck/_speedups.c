@@ -2308,13 +2308,14 @@ transcript_paragraphs(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "UnnO!O!O!p", &text, &start, &end, &PyDict_Type, &link_at, &PyType_Type, &cls,
                           &PyTuple_Type, &slots, &has_cr))
         return NULL;
-    static PyObject *s_end = NULL, *s_is_timestamp = NULL, *s_cr = NULL, *s_empty = NULL;
+    static PyObject *s_end = NULL, *s_is_timestamp = NULL, *s_timestamp = NULL, *s_cr = NULL, *s_empty = NULL;
     if (s_end == NULL) {
         s_end = PyUnicode_InternFromString("end");
         s_is_timestamp = PyUnicode_InternFromString("is_timestamp");
+        s_timestamp = PyUnicode_InternFromString("_timestamp");
         s_cr = PyUnicode_InternFromString("\r");
         s_empty = PyUnicode_InternFromString("");
-        if (!s_end || !s_is_timestamp || !s_cr || !s_empty)
+        if (!s_end || !s_is_timestamp || !s_timestamp || !s_cr || !s_empty)
             return NULL;
     }
     int kind = PyUnicode_KIND(text);
@@ -2385,7 +2386,10 @@ transcript_paragraphs(PyObject *self, PyObject *args)
             continue;
         }
         Py_INCREF(link);
-        PyObject *ts = PyObject_GetAttr(link, s_is_timestamp);
+        /* link.is_timestamp: the property answers _timestamp once it is known (a slot read, no call) */
+        PyObject *ts = PyObject_GetAttr(link, s_timestamp);
+        if (ts != NULL && !PyBool_Check(ts))
+            Py_SETREF(ts, PyObject_GetAttr(link, s_is_timestamp));
         int is_ts = ts == NULL ? -1 : PyObject_IsTrue(ts);
         Py_XDECREF(ts);
         PyObject *lend = is_ts > 0 ? PyObject_GetAttr(link, s_end) : NULL;

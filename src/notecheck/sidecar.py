@@ -169,7 +169,9 @@ def from_document(doc: Any, path: str = "<sidecar>") -> Sidecar:
     if len(memo) > _START_MEMO_SIZE:
         memo.clear()
     # the usual sidecar's segments built in C (~4x faster); None: Python answers (errors included)
-    segments = _c_segments(raw, memo, Segment, _SEGMENT_SLOTS) if _c_segments is not None and type(raw) is list else None
+    segments = None
+    if _c_segments is not None and type(raw) is list:
+        segments = _c_segments(raw, memo, Segment, _SEGMENT_SLOTS)
     if segments is None:
         segments = _segments_py(raw, path)
         if isinstance(segments, Sidecar):
