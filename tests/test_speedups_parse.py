@@ -29,6 +29,7 @@ else:  # CI and a developer's install have a C compiler: the module must be ther
 
 
 def test_the_parser_and_the_sidecar_loader_use_the_c_speedup_when_built():
+    assert note_mod._c_quotes_in is speedups.quotes_in
     assert note_mod._c_scan_lines is speedups.scan_lines
     assert note_mod._c_scan_links is speedups.scan_links
     assert note_mod._c_transcript_paragraphs is speedups.transcript_paragraphs
@@ -278,6 +279,61 @@ def test_transcript_paragraphs_cases(body, speakers):
     assert got is not None
     assert [_fields(p) for p in got] == [_fields(p) for p in expected]
     assert [p.speaker for p in got] == speakers
+
+
+# ---------------------------------------------------------------------------- quotes
+
+QUOTE_PIECES = [
+    "\n> ", "\n>", "\n", "\n\n", "\r\n>", " ", "\t", "\u00a0", "\u2014 ", "-- ", "- ", "-", "---", '"', "\u2013",
+    "\u2015", "[1:23](https://www.youtube.com/watch?v=abc&t=83s)", "[x](https://youtu.be/a)", "[x](https://a.b/c)",
+    "[5](https://www.youtube.com/watch?v=abc&t=5)", "[", "](", "Ann", " (", "(", ",", ";", ":", "**B**", "text", "\r",
+    "\n```\n", "\n### H\n", "\u4e2d", "\U0001f600",
+]
+
+
+@st.composite
+def quote_notes(draw):
+    body = "".join(draw(st.lists(st.sampled_from(QUOTE_PIECES), max_size=50)))
+    section = draw(st.sampled_from(["## Highlights\n### A\n", "## Surprising Quotes\n"]))
+    return "---\ntitle: x\n---\n" + section + body
+
+
+def _quotes(quotes) -> list:
+    return [(type(q), q.start, q.end, q.section, [_fields(line) for line in q.lines],
+             None if q.attribution is None else _fields(q.attribution)) for q in quotes]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(quote_notes(), st.integers(-3, 3), st.integers(-3, 3))
+def test_quotes_in_equals_the_python_reference(text, cut_start, cut_end):
+    note = note_mod.parse(text)
+    sec = note.sections[0]
+    start, end = max(0, sec.start + cut_start), sec.end + cut_end
+    assert _quotes(note_mod._quotes_in(note, start, end, sec.key)) == _quotes(note_mod._quotes_py(note, start, end, sec.key))
+    saved, note_mod._c_quotes_in = note_mod._c_quotes_in, None
+    try:  # the whole parse in Python
+        ref = note_mod.parse(text)
+    finally:
+        note_mod._c_quotes_in = saved
+    assert _quotes(note.quotes) == _quotes(ref.quotes)
+    assert [_quotes(hl.quotes) for hl in note.highlights] == [_quotes(hl.quotes) for hl in ref.highlights]
+
+
+@pytest.mark.parametrize("body, speakers, lines", [
+    ("> a\n> b\n> \u2014 Ann, [1:23](https://www.youtube.com/watch?v=abc&t=83s)\n", ["Ann"], [["a", "b"]]),
+    ("> a\n\n> -- Bob ([1:23](https://youtu.be/x?t=83))\n", ["Bob"], [["a"]]),  # alone after a blank line
+    ("> a\n> [1:23](https://www.youtube.com/watch?v=abc)\n", [None], [["a"]]),  # a link alone
+    ("> ---\n> - \"x\"\n> [x](https://a.b/c)\n>\n", [None], [["---", '- "x"', "[x](https://a.b/c)"]]),
+    ("> a\r\n>  b \r\n> \u2015 C; [5](https://www.youtube.com/watch?v=abc&t=5)\r\n", ["C"], [["a", " b"]]),
+    ("```\n> in code\n```\n> out\n", [None], [["out"]]),
+])
+def test_quotes_in_cases(body, speakers, lines):
+    note = note_mod.parse("---\ntitle: x\n---\n## Highlights\n### A\n" + body)
+    got = note.quotes
+    assert _quotes(got) == _quotes(note_mod._quotes_py(note, note.sections[0].subsections[0].start, len(note.text),
+                                                        "highlights"))
+    assert [q.attribution.speaker if q.attribution else None for q in got] == speakers
+    assert [[line.text for line in q.lines] for q in got] == lines
 
 
 # ---------------------------------------------------------------------------- sidecar segments

@@ -1746,6 +1746,11 @@ scan_simple(PyObject *self, PyObject *args)
  * first character but blanks not one of # ` ~ <) skipped with memchr, HTML comments left open on
  * their line skipped whole.
  *
+ * quotes_in(text, start, end, section, links, link_starts, block_starts, block_ends, kinds) is
+ * note._quotes_py: the block quotes of text[start:end], each line a quote line or an attribution (as
+ * _ATTRIBUTION_RE and _LINK_ONLY_RE tell, decided here character by character), an attribution alone
+ * after a blank line given to the quote before.
+ *
  * sidecar_segments(raw, memo, cls, slots) is sidecar._segments_py for the usual sidecar (each
  * item a dict with a "timestamp" "H:MM:SS" or "HH:MM:SS"), or None where Python is to answer
  * (anything else, errors included).
@@ -2758,6 +2763,321 @@ fail:
     return NULL;
 }
 
+typedef struct {
+    PyObject *text, *links, *quote_cls, *quote_slots, *line_cls, *line_slots, *attr_cls, *attr_slots;
+    int kind;
+    const void *data;
+    Py_ssize_t *link_starts, nlinks, *bstart, *bend, nblocks;
+} QuoteScan;
+
+/* the first link with start >= a (bisect_left over the link starts) */
+static Py_ssize_t
+first_link_from(QuoteScan *q, Py_ssize_t a)
+{
+    Py_ssize_t lo = 0, hi = q->nlinks;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (q->link_starts[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Note.in_code(offset): inside the code block that starts last at or before it */
+static int
+quote_in_code(QuoteScan *q, Py_ssize_t offset)
+{
+    Py_ssize_t lo = 0, hi = q->nblocks;
+    while (lo < hi) { /* bisect_right */
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (offset < q->bstart[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo > 0 && q->bstart[lo - 1] <= offset && offset < q->bend[lo - 1];
+}
+
+/* link.is_timestamp or link.t_text is not None: 1, 0, or -1 on an error */
+static int
+attributes_time(PyObject *link)
+{
+    static PyObject *s_timestamp = NULL, *s_is_timestamp = NULL, *s_t_text = NULL;
+    if (s_timestamp == NULL) {
+        s_timestamp = PyUnicode_InternFromString("_timestamp");
+        s_is_timestamp = PyUnicode_InternFromString("is_timestamp");
+        s_t_text = PyUnicode_InternFromString("t_text");
+        if (!s_timestamp || !s_is_timestamp || !s_t_text)
+            return -1;
+    }
+    PyObject *ts = PyObject_GetAttr(link, s_timestamp); /* the property's answer once known */
+    if (ts != NULL && !PyBool_Check(ts))
+        Py_SETREF(ts, PyObject_GetAttr(link, s_is_timestamp));
+    if (ts == NULL)
+        return -1;
+    int r = PyObject_IsTrue(ts);
+    Py_DECREF(ts);
+    if (r != 0)
+        return r;
+    PyObject *t = PyObject_GetAttr(link, s_t_text);
+    if (t == NULL)
+        return -1;
+    r = t != Py_None;
+    Py_DECREF(t);
+    return r;
+}
+
+static inline int
+in_chars(Py_UCS4 c, const char *set)
+{
+    for (; *set; set++)
+        if (c == (Py_UCS4)(unsigned char)*set)
+            return 1;
+    return 0;
+}
+
+/* note._attribution(note, start, end): a new Attribution, or NULL on an error */
+static PyObject *
+quote_attribution(QuoteScan *q, Py_ssize_t start, Py_ssize_t end)
+{
+    int kind = q->kind;
+    const void *data = q->data;
+    PyObject *link = NULL;
+    Py_ssize_t speaker_end = end;
+    for (Py_ssize_t i = first_link_from(q, start); i < q->nlinks && q->link_starts[i] < end; i++) {
+        PyObject *candidate = PyList_GET_ITEM(q->links, i);
+        int r = attributes_time(candidate);
+        if (r < 0)
+            return NULL;
+        if (r) { /* the first link that gives a time */
+            link = candidate;
+            speaker_end = q->link_starts[i];
+            break;
+        }
+    }
+    /* speaker = text[start:speaker_end].strip().rstrip(",;:").strip(), then, when that text ends with
+       "(" but blanks, .rstrip("(").strip().rstrip(",").strip() */
+    Py_ssize_t a = start, b = speaker_end;
+    strip_bounds(kind, data, &a, &b);
+    Py_ssize_t lead = a; /* text[start:speaker_end].lstrip() starts here when anything is left */
+    int paren = b > a && RD(b - 1) == '(';
+    while (b > a && in_chars(RD(b - 1), ",;:"))
+        b--;
+    strip_bounds(kind, data, &a, &b);
+    if (paren) {
+        while (b > a && RD(b - 1) == '(')
+            b--;
+        strip_bounds(kind, data, &a, &b);
+        while (b > a && RD(b - 1) == ',')
+            b--;
+        strip_bounds(kind, data, &a, &b);
+    }
+    Py_ssize_t line_start = start > 0 ? PyUnicode_FindChar(q->text, '\n', 0, start, -1) + 1 : 0;
+    if (line_start < 0) /* -2 + 1: an error */
+        return NULL;
+    PyObject *v[5] = {PyLong_FromSsize_t(line_start), PyLong_FromSsize_t(end),
+                      b > a ? PyUnicode_Substring(q->text, a, b) : new_ref(Py_None),
+                      b > a ? PyLong_FromSsize_t(lead) : new_ref(Py_None), new_ref(link ? link : Py_None)};
+    return new_slotted((PyTypeObject *)q->attr_cls, q->attr_slots, v, 5);
+}
+
+/* one group of consecutive ">" lines (spans in lines[0..nlines)): its Quote appended to out (merged
+   into the one before when it is an attribution alone), as note._quotes_py's flush does */
+static int
+quote_flush(QuoteScan *q, Py_ssize_t (*lines)[2], Py_ssize_t nlines, PyObject *section, PyObject *out)
+{
+    int kind = q->kind;
+    const void *data = q->data;
+    PyObject *quote_lines = PyList_New(0), *attribution = NULL;
+    if (quote_lines == NULL)
+        return -1;
+    for (Py_ssize_t g = 0; g < nlines; g++) {
+        Py_ssize_t lstart = lines[g][0], lend = lines[g][1];
+        Py_ssize_t le = lend > lstart && RD(lend - 1) == '\r' ? lend - 1 : lend; /* the line without its "\r" */
+        if (q->nblocks && quote_in_code(q, lstart))
+            continue;
+        /* _ATTRIBUTION_RE, >[ \t]*(?:--|—|–|―|-)[ \t]*, and what may not follow it: "-" or '"' */
+        Py_ssize_t i = lstart + 1;
+        while (i < le && (RD(i) == ' ' || RD(i) == '\t'))
+            i++;
+        Py_ssize_t dash = -1;
+        if (i + 1 < le && RD(i) == '-' && RD(i + 1) == '-')
+            dash = i + 2;
+        else if (i < le && (RD(i) == '-' || RD(i) == 0x2014 || RD(i) == 0x2013 || RD(i) == 0x2015))
+            dash = i + 1;
+        if (dash >= 0) {
+            while (dash < le && (RD(dash) == ' ' || RD(dash) == '\t'))
+                dash++;
+            if (dash < le && (RD(dash) == '-' || RD(dash) == '"'))
+                dash = -1;
+        }
+        Py_ssize_t bracket = -1;
+        if (dash < 0 && i < le && RD(i) == '[') { /* _LINK_ONLY_RE, >[ \t]*\[[^\]\n]*\]\(, and a link on the line */
+            Py_ssize_t k = i + 1;
+            while (k < le && RD(k) != ']')
+                k++;
+            if (k + 1 < le && RD(k + 1) == '(') {
+                Py_ssize_t f = first_link_from(q, lstart);
+                if (f < q->nlinks && q->link_starts[f] < lend)
+                    bracket = i;
+            }
+        }
+        if (dash >= 0 || bracket >= 0) {
+            PyObject *found = quote_attribution(q, dash >= 0 ? dash : bracket, lend);
+            if (found == NULL)
+                goto fail;
+            Py_XSETREF(attribution, found);
+            continue;
+        }
+        /* a line of the quote: after ">" and one blank, when anything but blanks is there */
+        Py_ssize_t offset = lstart + 1;
+        if (offset < le && RD(offset) == ' ')
+            offset++;
+        Py_ssize_t a = offset, b = le;
+        strip_bounds(kind, data, &a, &b);
+        if (b > a) {
+            PyObject *v[2] = {PyLong_FromSsize_t(offset), PyUnicode_Substring(q->text, offset, b)};
+            PyObject *line = new_slotted((PyTypeObject *)q->line_cls, q->line_slots, v, 2);
+            if (line == NULL)
+                goto fail;
+            int r = PyList_Append(quote_lines, line);
+            Py_DECREF(line);
+            if (r < 0)
+                goto fail;
+        }
+    }
+    if (PyList_GET_SIZE(quote_lines) == 0 && attribution == NULL) {
+        Py_DECREF(quote_lines);
+        return 0;
+    }
+    Py_ssize_t nout = PyList_GET_SIZE(out);
+    if (PyList_GET_SIZE(quote_lines) == 0 && nout > 0) { /* an attribution alone after a blank line */
+        static PyObject *s_attribution = NULL, *s_end = NULL;
+        if (s_attribution == NULL) {
+            s_attribution = PyUnicode_InternFromString("attribution");
+            s_end = PyUnicode_InternFromString("end");
+            if (!s_attribution || !s_end)
+                goto fail;
+        }
+        PyObject *before = PyList_GET_ITEM(out, nout - 1);
+        PyObject *its = PyObject_GetAttr(before, s_attribution);
+        if (its == NULL)
+            goto fail;
+        int alone = its == Py_None;
+        Py_DECREF(its);
+        if (alone) { /* it belongs to the quote before */
+            PyObject *end = PyLong_FromSsize_t(lines[nlines - 1][1]);
+            int r = end == NULL || PyObject_SetAttr(before, s_attribution, attribution) < 0
+                    || PyObject_SetAttr(before, s_end, end) < 0;
+            Py_XDECREF(end);
+            if (r)
+                goto fail;
+            Py_DECREF(quote_lines);
+            Py_DECREF(attribution);
+            return 0;
+        }
+    }
+    PyObject *v[5] = {PyLong_FromSsize_t(lines[0][0]), PyLong_FromSsize_t(lines[nlines - 1][1]), quote_lines,
+                      attribution ? attribution : new_ref(Py_None), new_ref(section)};
+    PyObject *quote = new_slotted((PyTypeObject *)q->quote_cls, q->quote_slots, v, 5);
+    if (quote == NULL)
+        return -1;
+    int r = PyList_Append(out, quote);
+    Py_DECREF(quote);
+    return r;
+fail:
+    Py_DECREF(quote_lines);
+    Py_XDECREF(attribution);
+    return -1;
+}
+
+static PyObject *
+quotes_in(PyObject *self, PyObject *args)
+{
+    QuoteScan q;
+    memset(&q, 0, sizeof q);
+    PyObject *section, *starts_list, *bstarts_list, *bends_list, *kinds;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnUO!O!O!O!O!", &q.text, &start, &end, &section, &PyList_Type, &q.links,
+                          &PyList_Type, &starts_list, &PyList_Type, &bstarts_list, &PyList_Type, &bends_list,
+                          &PyTuple_Type, &kinds))
+        return NULL;
+    if (!PyArg_ParseTuple(kinds, "O!O!O!O!O!O!", &PyType_Type, &q.quote_cls, &PyTuple_Type, &q.quote_slots,
+                          &PyType_Type, &q.line_cls, &PyTuple_Type, &q.line_slots, &PyType_Type, &q.attr_cls,
+                          &PyTuple_Type, &q.attr_slots))
+        return NULL;
+    if (PyList_GET_SIZE(starts_list) != PyList_GET_SIZE(q.links)
+        || PyList_GET_SIZE(bstarts_list) != PyList_GET_SIZE(bends_list)) {
+        PyErr_SetString(PyExc_ValueError, "quotes_in: lists of different lengths");
+        return NULL;
+    }
+    q.kind = PyUnicode_KIND(q.text);
+    q.data = PyUnicode_DATA(q.text);
+    q.nlinks = PyList_GET_SIZE(q.links);
+    q.nblocks = PyList_GET_SIZE(bstarts_list);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(q.text);
+    if (end > n)
+        end = n;
+    PyObject *out = NULL;
+    Py_ssize_t (*group)[2] = NULL, ngroup = 0, cap = 0;
+    q.link_starts = ssize_array(starts_list, "link_starts");
+    if (q.link_starts == NULL || (q.bstart = ssize_array(bstarts_list, "block_starts")) == NULL
+        || (q.bend = ssize_array(bends_list, "block_ends")) == NULL || (out = PyList_New(0)) == NULL)
+        goto fail;
+    /* _QUOTE_LINE_RE, ^>[^\n]* (MULTILINE) in text[start:end]: a ">" at a line start; a run of such
+       lines on consecutive lines is one group */
+    Py_ssize_t p = start < 0 ? 0 : start, prev_end = -2;
+    if (p > 0 && p < end && PyUnicode_READ(q.kind, q.data, p - 1) != '\n') {
+        p = PyUnicode_FindChar(q.text, '\n', p, end, 1);
+        if (p == -2)
+            goto fail;
+        p = p < 0 ? end : p + 1;
+    }
+    while (p < end) {
+        Py_ssize_t nl = PyUnicode_FindChar(q.text, '\n', p, end, 1);
+        if (nl == -2)
+            goto fail;
+        Py_ssize_t line_end = nl < 0 ? end : nl;
+        if (PyUnicode_READ(q.kind, q.data, p) == '>') {
+            if (p != prev_end + 1 && ngroup) {
+                if (quote_flush(&q, group, ngroup, section, out) < 0)
+                    goto fail;
+                ngroup = 0;
+            }
+            if (ngroup == cap) {
+                cap = cap ? 2 * cap : 16;
+                Py_ssize_t (*more)[2] = PyMem_Realloc(group, sizeof(*group) * (size_t)cap);
+                if (more == NULL) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                group = more;
+            }
+            group[ngroup][0] = p;
+            group[ngroup][1] = line_end;
+            ngroup++;
+            prev_end = line_end;
+        }
+        p = line_end + 1;
+    }
+    if (ngroup && quote_flush(&q, group, ngroup, section, out) < 0)
+        goto fail;
+    PyMem_Free(group);
+    PyMem_Free(q.link_starts);
+    PyMem_Free(q.bstart);
+    PyMem_Free(q.bend);
+    return out;
+fail:
+    PyMem_Free(group);
+    PyMem_Free(q.link_starts);
+    PyMem_Free(q.bstart);
+    PyMem_Free(q.bend);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 #undef RD
 
 static PyMethodDef methods[] = {
@@ -2796,6 +3116,9 @@ static PyMethodDef methods[] = {
     {"scan_lines", scan_lines, METH_VARARGS,
      "scan_lines(text, pos, heading_cls, heading_slots, block_cls, block_slots) -> (headings, code_blocks): "
      "note._scan_lines_py's headings and fenced code blocks of text[pos:]."},
+    {"quotes_in", quotes_in, METH_VARARGS,
+     "quotes_in(text, start, end, section, links, link_starts, block_starts, block_ends, kinds) -> list: "
+     "note._quotes_py's quotes of text[start:end] (kinds: Quote, QuoteLine, Attribution and their slots)."},
     {"sidecar_segments", sidecar_segments, METH_VARARGS,
      "sidecar_segments(raw, memo, cls, slots) -> list | None: sidecar._segments_py's segments of "
      "the usual sidecar, or None where Python is to answer."},

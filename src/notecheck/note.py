@@ -269,15 +269,18 @@ _LINK_SLOTS = tuple(YouTubeLink.__dict__[f.name] for f in fields(YouTubeLink))
 _PARAGRAPH_SLOTS = tuple(TranscriptParagraph.__dict__[f.name] for f in fields(TranscriptParagraph))
 _HEADING_SLOTS = tuple(Heading.__dict__[f.name] for f in fields(Heading))
 _BLOCK_SLOTS = tuple(CodeBlock.__dict__[f.name] for f in fields(CodeBlock))
+_QUOTE_KINDS = tuple(x for cls in (Quote, QuoteLine, Attribution)
+                     for x in (cls, tuple(cls.__dict__[f.name] for f in fields(cls))))
 
-try:  # the C twins of _scan_lines_py, _scan_links_py and _transcript_py's loop (tests/test_speedups_parse.py)
+try:  # the C twins of _scan_lines_py, _scan_links_py, _quotes_py and _transcript_py's loop (tests/test_speedups_parse.py)
     if os.environ.get("NOTECHECK_PURE_PYTHON"):  # to compare the two, or to rule the C out
         raise ImportError("NOTECHECK_PURE_PYTHON is set")
+    from ._speedups import quotes_in as _c_quotes_in
     from ._speedups import scan_lines as _c_scan_lines
     from ._speedups import scan_links as _c_scan_links
     from ._speedups import transcript_paragraphs as _c_transcript_paragraphs
 except ImportError:  # not compiled (no C compiler at install): pure Python
-    _c_scan_lines = _c_scan_links = _c_transcript_paragraphs = None
+    _c_scan_lines = _c_scan_links = _c_transcript_paragraphs = _c_quotes_in = None
 
 
 def section_key(title: str) -> str:
@@ -786,6 +789,17 @@ _LINK_ONLY_RE = re.compile(r">[ \t]*\[[^\]\n]*\]\(")
 
 def _quotes_in(note: Note, start: int, end: int, section: str) -> list[Quote]:
     """Block-quote groups in text[start:end], each split into quote lines and attribution."""
+    if _c_quotes_in is not None:  # the same quotes, found and built in C (~4x faster)
+        links, blocks = note.links, note.code_blocks
+        return _c_quotes_in(note.text, start, end, section, links,
+                            note._cache("link_starts", links, lambda: [link.start for link in links]),
+                            note._cache("code_starts", blocks, lambda: [b.start for b in blocks]),
+                            note._cache("code_ends", blocks, lambda: [b.end for b in blocks]), _QUOTE_KINDS)
+    return _quotes_py(note, start, end, section)
+
+
+def _quotes_py(note: Note, start: int, end: int, section: str) -> list[Quote]:
+    """``_quotes_in``'s answer in Python: the reference for ``_speedups.quotes_in``."""
     text = note.text
     quotes: list[Quote] = []
     group: list[tuple[int, int, str]] = []
