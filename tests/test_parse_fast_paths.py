@@ -4,6 +4,8 @@
   frozen dataclass ``__init__``; the objects must be the same in every respect.
 * Transcript paragraphs are found with one regex per paragraph when the section holds no
   code; the line-by-line scan (kept for sections with code) must find the same spans.
+* ``frontmatter_yaml._construct_flat``: the usual front matter (string keys, scalars, lists of
+  scalars) built without construct_document; the same data, and the same first error.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from notecheck import frontmatter_yaml
 from notecheck.note import (
     QuoteLine,
     TranscriptParagraph,
@@ -71,3 +74,44 @@ def test_paragraph_regex_matches_line_scan(lines, final_newline, next_section):
     sec = note.section("transcript")
     assert sec is not None and not note.code_blocks
     assert _transcript_paragraph_spans(note, sec) == _paragraph_spans_by_line(note, sec)
+
+
+# ---------------------------------------------------------------------------- front matter
+
+
+FM_KEYS = ["title", "tags", "duration", "<<", "2024", "a b", "'q'", "!!str k", "x", "x"]
+FM_VALUES = ["1", "1.5", "yes", "null", "~", "2022-10-15", "2022-13-45", "1:07:11", "'s'", '"d"', "[a, 1, 2022-01-01]",
+             "[a, [b]]", "{a: 1}", "!!map x", "!!str 5", "&a 1", "0x1F", "[]", "", ".inf", "1_000", "0b101",
+             "2022-10-15 10:00:00", "[2022-13-45]", "[!!str 1, ~]", "\n  - a\n  - 2"]
+
+
+def _constructed(source: str, flat: bool):
+    loader = frontmatter_yaml._Loader(source)
+    try:
+        node = loader.get_single_node()
+        if flat:
+            return frontmatter_yaml._construct_flat(loader, node)
+        return loader.construct_document(node)
+    except Exception as exc:  # noqa: BLE001 - the same error either way
+        return type(exc), str(exc)
+    finally:
+        loader.dispose()
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(FM_KEYS), st.sampled_from(FM_VALUES)), min_size=1, max_size=6))
+def test_a_flat_front_matter_is_constructed_as_construct_document_does(pairs):
+    source = "".join(f"{key}: {value}\n" for key, value in pairs)
+    flat = _constructed(source, True)
+    if flat is not None:  # None: construct_document builds it
+        full = _constructed(source, False)
+        assert flat == full
+        if isinstance(flat, dict):
+            assert [(k, type(v)) for k, v in flat.items()] == [(k, type(v)) for k, v in full.items()]
+
+
+def test_the_usual_front_matter_is_flat():
+    source = "title: A\nduration: 4031\nupload_date: 2022-10-15\ntags: [a, 2024]\nok: yes\n"
+    assert _constructed(source, True) == _constructed(source, False)
+    assert _constructed(source, True) is not None
+    assert _constructed("a: {b: 1}\n", True) is None and _constructed("<<: {b: 1}\n", True) is None

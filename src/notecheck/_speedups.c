@@ -1861,6 +1861,1363 @@ scan_simple(PyObject *Py_UNUSED(self), PyObject *args)
     return out;
 }
 
+/* ---- speed-parse
+ *
+ * The note parser's and the sidecar loader's per-element loops, each with its pure-Python
+ * reference (used when this module is not built; tests/test_speedups_parse.py holds them equal):
+ *
+ * scan_links(text, pos, block_starts, block_ends, cls, slots, slow) is note._scan_links_py: the
+ * YouTube links of text[pos:] (note._LINK_RE's matches, in order, those starting inside a code
+ * block left out). Every match starts with "[": at each "[" the canonical link
+ * "[label](https://www.youtube.com/watch?v=ID&t=Ns)" (the regex's one path for it, decided here
+ * character by character) is built here; where this code cannot say for sure that no link
+ * starts (a thumbnail, another URL form), slow(text, start) -> None | (end, link | None) answers
+ * with the regex (note._link_match).
+ *
+ * transcript_paragraphs(text, start, end, link_at, cls, slots, has_cr) is the loop of
+ * note._build_transcript over note._PARAGRAPH_RE's paragraphs of text[start:end] (a transcript
+ * with no code block in it), or None where Python is to answer (a link running past its
+ * paragraph).
+ *
+ * scan_lines(text, pos, heading_cls, heading_slots, block_cls, block_slots) is note._scan_lines_py:
+ * the ATX headings and fenced code blocks of text[pos:], the lines that cannot open or close one (the
+ * first character but blanks not one of # ` ~ <) skipped with memchr, HTML comments left open on
+ * their line skipped whole.
+ *
+ * quotes_in(text, start, end, section, links, link_starts, block_starts, block_ends, kinds) is
+ * note._quotes_py: the block quotes of text[start:end], each line a quote line or an attribution (as
+ * _ATTRIBUTION_RE and _LINK_ONLY_RE tell, decided here character by character), an attribution alone
+ * after a blank line given to the quote before.
+ *
+ * sidecar_segments(raw, memo, cls, slots) is sidecar._segments_py for the usual sidecar (each
+ * item a dict with a "timestamp" "H:MM:SS" or "HH:MM:SS"), or None where Python is to answer
+ * (anything else, errors included).
+ *
+ * The objects are made as note._fast_builder's builders make them: each field's slot set through
+ * its member descriptor (``slots``: the class's descriptors in field order; what
+ * object.__setattr__ does), with no __init__ call.
+ */
+
+/* a new instance of ``cls`` with its slots set to values[0..n) (n new references, stolen, NULLs
+   allowed: then the instance is not made and NULL is returned with the error set) */
+static PyObject *
+new_slotted(PyTypeObject *cls, PyObject *slots, PyObject **values, Py_ssize_t n)
+{
+    PyObject *obj = NULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (values[i] == NULL)
+            goto done;
+    if (!PyTuple_Check(slots) || PyTuple_GET_SIZE(slots) != n) {
+        PyErr_SetString(PyExc_ValueError, "slots: one member descriptor a field expected");
+        goto done;
+    }
+    obj = cls->tp_alloc(cls, 0);
+    if (obj == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyTuple_GET_ITEM(slots, i);
+        descrsetfunc set = Py_TYPE(d)->tp_descr_set;
+        if (set == NULL) {
+            PyErr_SetString(PyExc_TypeError, "slots: not a member descriptor");
+            Py_CLEAR(obj);
+            goto done;
+        }
+        if (set(d, obj, values[i]) < 0) {
+            Py_CLEAR(obj);
+            goto done;
+        }
+    }
+done:
+    for (Py_ssize_t i = 0; i < n; i++)
+        Py_XDECREF(values[i]);
+    return obj;
+}
+
+#define RD(i) PyUnicode_READ(kind, data, (i))
+
+static inline PyObject *
+new_ref(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+
+/* does text[i:n] start with the ASCII string s? */
+static inline int
+starts_ascii(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, const char *s)
+{
+    for (; *s; s++, i++)
+        if (i >= n || RD(i) != (Py_UCS4)(unsigned char)*s)
+            return 0;
+    return 1;
+}
+
+static inline int
+is_digit(Py_UCS4 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int
+is_id_char(Py_UCS4 c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '-';
+}
+
+/* does text[a:b] fullmatch times._TIMEISH_RE, [0-9]{1,3}(?::[0-9]{1,3}){1,3}? (each run of digits
+   is whole: a fourth digit or a fifth field leaves nothing for the regex to backtrack to) */
+static int
+timeish(int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_ssize_t i = a;
+    int nfields = 0;
+    for (;;) {
+        Py_ssize_t d = i;
+        while (i < b && is_digit(RD(i)))
+            i++;
+        if (i - d < 1 || i - d > 3)
+            return 0;
+        nfields++;
+        if (i == b)
+            return nfields >= 2 && nfields <= 4;
+        if (RD(i) != ':')
+            return 0;
+        i++;
+    }
+}
+
+typedef struct {
+    Py_ssize_t end, label_end, url_start, url_end, vid_start, vid_end, t_start, t_end;
+    Py_ssize_t img_start, img_end, img_id_start, img_id_end; /* a thumbnail's image (-1: none) */
+    int ts;
+} FoundLink;
+
+/* _CANONICAL_WATCH_RE, https?://(?:www\.)?youtube\.com/watch\?v=([A-Za-z0-9_-]+)(?:&t=([0-9]+s?))?, at i
+   (the text ending at n): its end, or -1; the id's and t='s spans in *L (t_start -1 when absent).
+   Each part is one greedy run: backtracking into one leaves a character the next part refuses. */
+static Py_ssize_t
+canonical_url(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, FoundLink *L)
+{
+    if (!starts_ascii(kind, data, n, i, "http"))
+        return -1;
+    i += 4;
+    if (i < n && RD(i) == 's')
+        i++;
+    if (!starts_ascii(kind, data, n, i, "://"))
+        return -1;
+    i += 3;
+    if (starts_ascii(kind, data, n, i, "www."))
+        i += 4;
+    if (!starts_ascii(kind, data, n, i, "youtube.com/watch?v="))
+        return -1;
+    i += 20;
+    L->vid_start = i;
+    while (i < n && is_id_char(RD(i)))
+        i++;
+    if (i == L->vid_start)
+        return -1;
+    L->vid_end = i;
+    L->t_start = L->t_end = -1;
+    if (starts_ascii(kind, data, n, i, "&t=") && i + 3 < n && is_digit(RD(i + 3))) {
+        L->t_start = i += 3;
+        while (i < n && is_digit(RD(i)))
+            i++;
+        if (i < n && RD(i) == 's')
+            i++;
+        L->t_end = i;
+    }
+    return i;
+}
+
+/* the short form "https?://youtu.be/ID" ("?t=" [0-9]+ "s"? after it, or nothing) at i: its end, or -1;
+   the id's and t='s spans in *L as note._parse_youtube_url gives them for it (urlsplit: host youtu.be,
+   path /ID, query t=...: the id searched for from the host on, the t= value) */
+static Py_ssize_t
+short_url(int kind, const void *data, Py_ssize_t n, Py_ssize_t i, FoundLink *L)
+{
+    Py_ssize_t host;
+    if (starts_ascii(kind, data, n, i, "https://youtu.be/"))
+        host = i + 8;
+    else if (starts_ascii(kind, data, n, i, "http://youtu.be/"))
+        host = i + 7;
+    else
+        return -1;
+    Py_ssize_t v = host + 9, j = v;
+    while (j < n && is_id_char(RD(j)))
+        j++;
+    if (j == v)
+        return -1;
+    Py_ssize_t id_len = j - v;
+    L->t_start = L->t_end = -1;
+    if (starts_ascii(kind, data, n, j, "?t=") && j + 3 < n && is_digit(RD(j + 3))) {
+        L->t_start = j += 3;
+        while (j < n && is_digit(RD(j)))
+            j++;
+        if (j < n && RD(j) == 's')
+            j++;
+        L->t_end = j;
+    }
+    /* url.index(id, url.lower().index("youtu.be")): the id's first occurrence from the host on
+       ("youtu.be/" holds no id character but letters: an id such as "be" is found there) */
+    for (Py_ssize_t at = host; at <= v; at++) {
+        Py_ssize_t k = 0;
+        while (k < id_len && RD(at + k) == RD(v + k))
+            k++;
+        if (k == id_len) {
+            L->vid_start = at;
+            L->vid_end = at + id_len;
+            break;
+        }
+    }
+    return j;
+}
+
+/* note._IMAGE_ID_RE.match(text[a:b]), https?://(?:img\.youtube\.com|i\d?\.ytimg\.com)/(?:vi|vi_webp)/([^/\s)]+)/,
+   for an ASCII image URL: 1 and the id's span in *L, 0 when it does not match */
+static int
+image_id(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, FoundLink *L)
+{
+    Py_ssize_t i = a;
+    if (!starts_ascii(kind, data, b, i, "http"))
+        return 0;
+    i += 4;
+    if (i < b && RD(i) == 's')
+        i++;
+    if (!starts_ascii(kind, data, b, i, "://"))
+        return 0;
+    i += 3;
+    if (starts_ascii(kind, data, b, i, "img.youtube.com/"))
+        i += 16;
+    else {
+        if (!starts_ascii(kind, data, b, i, "i"))
+            return 0;
+        i++;
+        if (i < b && is_digit(RD(i)))
+            i++;
+        if (!starts_ascii(kind, data, b, i, ".ytimg.com/"))
+            return 0;
+        i += 11;
+    }
+    if (starts_ascii(kind, data, b, i, "vi/"))
+        i += 3;
+    else if (starts_ascii(kind, data, b, i, "vi_webp/"))
+        i += 8;
+    else
+        return 0;
+    Py_ssize_t id = i;
+    while (i < b && RD(i) != '/' && RD(i) != ')' && !Py_UNICODE_ISSPACE(RD(i)))
+        i++;
+    if (i == id || i >= b || RD(i) != '/')
+        return 0;
+    L->img_id_start = id;
+    L->img_id_end = i;
+    return 1;
+}
+
+/* a thumbnail, "[![" alt "](" img ")](" turl ")", at p with its URL in the canonical form: 1 and its
+   parts in *L, else -1 (the regex is to say) */
+static int
+thumbnail_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, FoundLink *L)
+{
+    Py_ssize_t i = p + 3;
+    while (i < n && RD(i) != '[' && RD(i) != ']' && RD(i) != '\n') /* alt: [^\[\]\n]* */
+        i++;
+    L->label_end = i;
+    if (!starts_ascii(kind, data, n, i, "]("))
+        return -1;
+    L->img_start = i += 2;
+    while (i < n && RD(i) != ')' && RD(i) != '[' && !Py_UNICODE_ISSPACE(RD(i))) /* img: [^)\s\[]+ */
+        i++;
+    L->img_end = i;
+    if (i == L->img_start || !starts_ascii(kind, data, n, i, ")]("))
+        return -1;
+    L->url_start = i += 3;
+    while (i < n && RD(i) != ')' && RD(i) != '[' && !Py_UNICODE_ISSPACE(RD(i))) /* turl: [^)\s\[]+ */
+        i++;
+    L->url_end = i;
+    if (i == L->url_start || i >= n || RD(i) != ')')
+        return -1;
+    L->end = i + 1;
+    if (canonical_url(kind, data, n, L->url_start, L) != L->url_end) /* _CANONICAL_WATCH_RE.fullmatch(turl) */
+        return -1;
+    for (Py_ssize_t k = L->img_start; k < L->img_end; k++)
+        if (RD(k) >= 128)
+            return -1; /* \d and \s are Unicode classes: the regex reads such an image URL */
+    L->img_id_start = L->img_id_end = -1;
+    image_id(kind, data, L->img_start, L->img_end, L);
+    L->ts = 0;
+    return 1;
+}
+
+/* _LINK_RE at the "[" at p: 1 when it matches there by a path decided here (its groups in *L), 0
+   when it cannot match there at all, -1 when the regex is to say. Each part of those paths is one
+   greedy run the regex cannot backtrack into with any success (the lookahead after the URL and
+   the title's and ")"'s first characters are outside the runs' character sets). */
+static int
+link_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t p, FoundLink *L)
+{
+    Py_ssize_t i = p + 1;
+    L->img_start = L->img_end = L->img_id_start = L->img_id_end = -1;
+    if (i + 1 < n && RD(i) == '!' && RD(i + 1) == '[')
+        return thumbnail_at(kind, data, n, p, L); /* "[![": no other way to match */
+    while (i < n) { /* the label, [^\[\]\n]* */
+        Py_UCS4 c = RD(i);
+        if (c == '[' || c == ']' || c == '\n')
+            break;
+        i++;
+    }
+    if (i >= n || RD(i) != ']')
+        return 0;
+    L->label_end = i;
+    L->ts = timeish(kind, data, p + 1, i);
+    i++;
+    if (i >= n || RD(i) != '(')
+        return 0;
+    i++;
+    int lt = i < n && RD(i) == '<';
+    if (lt)
+        i++;
+    if (i >= n)
+        return 0;
+    if (RD(i) != 'h') /* both URL forms start "https?://", the second in any case */
+        return RD(i) == 'H' || RD(i) >= 128 ? -1 : 0;
+    L->url_start = i;
+    Py_ssize_t end = canonical_url(kind, data, n, i, L);
+    if (end < 0)
+        end = short_url(kind, data, n, i, L);
+    if (end < 0)
+        return -1;
+    i = end;
+    if (i < n) { /* the URL ends here: (?![^)\s<>\[]) */
+        Py_UCS4 c = RD(i);
+        if (!(c == ')' || c == '<' || c == '>' || c == '[' || Py_UNICODE_ISSPACE(c)))
+            return -1;
+    }
+    L->url_end = i;
+    if (lt) {
+        if (i >= n || RD(i) != '>')
+            return -1;
+        i++;
+    }
+    if (i < n && (RD(i) == ' ' || RD(i) == '\t')) { /* a title: [ \t]+"[^"\n]*" */
+        while (i < n && (RD(i) == ' ' || RD(i) == '\t'))
+            i++;
+        if (i >= n || RD(i) != '"')
+            return -1;
+        i++;
+        while (i < n && RD(i) != '"' && RD(i) != '\n')
+            i++;
+        if (i >= n || RD(i) != '"')
+            return -1;
+        i++;
+    }
+    if (i >= n || RD(i) != ')')
+        return -1;
+    L->end = i + 1;
+    return 1;
+}
+
+static inline PyObject *
+substring_or_none(PyObject *text, Py_ssize_t a, Py_ssize_t b)
+{
+    return a < 0 ? new_ref(Py_None) : PyUnicode_Substring(text, a, b);
+}
+
+static inline PyObject *
+offset_or_none(Py_ssize_t a)
+{
+    return a < 0 ? new_ref(Py_None) : PyLong_FromSsize_t(a);
+}
+
+static Py_ssize_t *
+ssize_array(PyObject *list, const char *what)
+{
+    if (!PyList_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "%s: a list of int expected", what);
+        return NULL;
+    }
+    Py_ssize_t len = PyList_GET_SIZE(list);
+    Py_ssize_t *out = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(len ? len : 1));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        out[i] = PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+        if (out[i] == -1 && PyErr_Occurred()) {
+            PyMem_Free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+#define LINK_FIELDS 16
+
+static PyObject *
+scan_links(PyObject *self, PyObject *args)
+{
+    PyObject *text, *bstarts_list, *bends_list, *slots, *slow;
+    PyTypeObject *cls;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UnO!O!O!O!O", &text, &pos, &PyList_Type, &bstarts_list, &PyList_Type,
+                          &bends_list, &PyType_Type, &cls, &PyTuple_Type, &slots, &slow))
+        return NULL;
+    Py_ssize_t nblocks = PyList_GET_SIZE(bstarts_list);
+    if (PyList_GET_SIZE(bends_list) != nblocks) {
+        PyErr_SetString(PyExc_ValueError, "block_starts and block_ends differ in length");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t *bstart = ssize_array(bstarts_list, "block_starts");
+    Py_ssize_t *bend = bstart ? ssize_array(bends_list, "block_ends") : NULL;
+    PyObject *links = bend ? PyList_New(0) : NULL;
+    if (links == NULL)
+        goto fail;
+    Py_ssize_t next_block = 0;
+    Py_ssize_t p = pos < 0 ? 0 : pos;
+    while (p < n) {
+        p = PyUnicode_FindChar(text, '[', p, n, 1); /* memchr-quick for every kind of str */
+        if (p < 0) {
+            if (p == -2)
+                goto fail;
+            break;
+        }
+        FoundLink L;
+        int found = link_at(kind, data, n, p, &L);
+        if (found == 0) {
+            p++;
+            continue;
+        }
+        Py_ssize_t end;
+        PyObject *link = NULL;
+        if (found < 0) {
+            PyObject *answer = PyObject_CallFunction(slow, "On", text, p);
+            if (answer == NULL)
+                goto fail;
+            if (answer == Py_None) {
+                Py_DECREF(answer);
+                p++;
+                continue;
+            }
+            PyObject *got;
+            if (!PyArg_ParseTuple(answer, "nO", &end, &got)) {
+                Py_DECREF(answer);
+                goto fail;
+            }
+            if (end <= p) {
+                Py_DECREF(answer);
+                PyErr_SetString(PyExc_ValueError, "slow: an empty or backward match");
+                goto fail;
+            }
+            if (got != Py_None)
+                link = new_ref(got);
+            Py_DECREF(answer);
+        } else {
+            end = L.end;
+        }
+        /* a match starting inside a code block is left out (the blocks are sorted and disjoint) */
+        while (next_block < nblocks && bend[next_block] <= p)
+            next_block++;
+        int in_block = next_block < nblocks && bstart[next_block] <= p;
+        if (!in_block && found > 0) {
+            Py_ssize_t label_start = L.img_start < 0 ? p + 1 : p + 3;
+            PyObject *v[LINK_FIELDS] = {
+                PyLong_FromSsize_t(p), PyLong_FromSsize_t(L.end),
+                PyUnicode_Substring(text, label_start, L.label_end), PyLong_FromSsize_t(label_start),
+                PyUnicode_Substring(text, L.url_start, L.url_end), PyLong_FromSsize_t(L.url_start),
+                PyUnicode_Substring(text, L.vid_start, L.vid_end), PyLong_FromSsize_t(L.vid_start),
+                substring_or_none(text, L.t_start, L.t_end), offset_or_none(L.t_start),
+                substring_or_none(text, L.img_start, L.img_end), offset_or_none(L.img_start),
+                substring_or_none(text, L.img_id_start, L.img_id_end), offset_or_none(L.img_id_start),
+                new_ref(L.ts ? Py_True : Py_None), new_ref(Py_None),
+            };
+            link = new_slotted(cls, slots, v, LINK_FIELDS);
+            if (link == NULL)
+                goto fail;
+        }
+        if (link != NULL && !in_block) {
+            if (PyList_Append(links, link) < 0) {
+                Py_DECREF(link);
+                goto fail;
+            }
+        }
+        Py_XDECREF(link);
+        p = end;
+    }
+    PyMem_Free(bstart);
+    PyMem_Free(bend);
+    return links;
+fail:
+    PyMem_Free(bstart);
+    PyMem_Free(bend);
+    Py_XDECREF(links);
+    return NULL;
+}
+
+/* note._SPEAKER_PREFIX_RE, \*\*(?P<a>[^*\n]+?):?\*\*:?[ \t]*, matched at a with the text ending
+   at b: its end (or -1) and group a's span */
+static Py_ssize_t
+speaker_prefix(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_ssize_t *name_start,
+               Py_ssize_t *name_end)
+{
+    if (a + 2 > b || RD(a) != '*' || RD(a + 1) != '*')
+        return -1;
+    Py_ssize_t s = a + 2, k = s;
+    if (k >= b || RD(k) == '*' || RD(k) == '\n')
+        return -1;
+    k++;
+    Py_ssize_t after;
+    for (;;) { /* the shortest name after which ":**" or "**" follows */
+        if (k + 2 < b && RD(k) == ':' && RD(k + 1) == '*' && RD(k + 2) == '*') {
+            after = k + 3;
+            break;
+        }
+        if (k + 1 < b && RD(k) == '*' && RD(k + 1) == '*') {
+            after = k + 2;
+            break;
+        }
+        if (k >= b || RD(k) == '*' || RD(k) == '\n')
+            return -1;
+        k++;
+    }
+    if (after < b && RD(after) == ':')
+        after++;
+    while (after < b && (RD(after) == ' ' || RD(after) == '\t'))
+        after++;
+    *name_start = s;
+    *name_end = k;
+    return after;
+}
+
+/* text[a:b].strip() (str.strip() strips what Py_UNICODE_ISSPACE calls whitespace) */
+static PyObject *
+stripped(PyObject *text, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    while (a < b && Py_UNICODE_ISSPACE(RD(a)))
+        a++;
+    while (b > a && Py_UNICODE_ISSPACE(RD(b - 1)))
+        b--;
+    return PyUnicode_Substring(text, a, b);
+}
+
+/* [^\S\n]: whitespace but a newline */
+static inline int
+is_blank(Py_UCS4 c)
+{
+    return c != '\n' && Py_UNICODE_ISSPACE(c);
+}
+
+/* the first character of a paragraph's line: [^\s#>] */
+static inline int
+opens_line(Py_UCS4 c)
+{
+    return c != '#' && c != '>' && !Py_UNICODE_ISSPACE(c);
+}
+
+#define PARAGRAPH_FIELDS 6
+
+/* the offset of the first "\n" in text[i:end], else end; below -1 on an error */
+static inline Py_ssize_t
+line_end(PyObject *text, Py_ssize_t i, Py_ssize_t end)
+{
+    if (i >= end)
+        return end;
+    Py_ssize_t nl = PyUnicode_FindChar(text, '\n', i, end, 1); /* memchr-quick for every kind of str */
+    return nl == -1 ? end : nl;
+}
+
+/* the link that starts at offset at, from link_at (borrowed; NULL with no error when none) */
+static PyObject *
+link_starting(PyObject *link_at, Py_ssize_t at)
+{
+    PyObject *key = PyLong_FromSsize_t(at);
+    if (key == NULL)
+        return NULL;
+    PyObject *link = PyDict_GetItemWithError(link_at, key);
+    Py_DECREF(key);
+    return link;
+}
+
+static PyObject *
+transcript_paragraphs(PyObject *self, PyObject *args)
+{
+    PyObject *text, *link_at, *slots;
+    PyTypeObject *cls;
+    Py_ssize_t start, end;
+    int has_cr;
+    if (!PyArg_ParseTuple(args, "UnnO!O!O!p", &text, &start, &end, &PyDict_Type, &link_at, &PyType_Type, &cls,
+                          &PyTuple_Type, &slots, &has_cr))
+        return NULL;
+    static PyObject *s_end = NULL, *s_is_timestamp = NULL, *s_timestamp = NULL, *s_cr = NULL, *s_empty = NULL;
+    if (s_end == NULL) {
+        s_end = PyUnicode_InternFromString("end");
+        s_is_timestamp = PyUnicode_InternFromString("is_timestamp");
+        s_timestamp = PyUnicode_InternFromString("_timestamp");
+        s_cr = PyUnicode_InternFromString("\r");
+        s_empty = PyUnicode_InternFromString("");
+        if (!s_end || !s_is_timestamp || !s_timestamp || !s_cr || !s_empty)
+            return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (end > n)
+        end = n;
+    if (start < 0)
+        start = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    /* _PARAGRAPH_RE's "^" (MULTILINE): a match starts at a line start */
+    Py_ssize_t i = start;
+    if (i > 0 && i < end && RD(i - 1) != '\n') {
+        while (i < end && RD(i) != '\n')
+            i++;
+        i++;
+    }
+    while (i < end) {
+        Py_ssize_t j = i;
+        while (j < end && is_blank(RD(j)))
+            j++;
+        if (j >= end || !opens_line(RD(j))) { /* no paragraph here: on to the next line */
+            if ((j = line_end(text, j, end)) < -1)
+                goto fail;
+            i = j + 1;
+            continue;
+        }
+        Py_ssize_t p = j, k = j + 1;
+        for (;;) { /* the line's rest, then each next line that opens with [^\s#>] */
+            if ((k = line_end(text, k, end)) < -1)
+                goto fail;
+            if (k >= end)
+                break;
+            Py_ssize_t t = k + 1;
+            while (t < end && is_blank(RD(t)))
+                t++;
+            if (t >= end || !opens_line(RD(t)))
+                break;
+            k = t + 1;
+        }
+        Py_ssize_t pe = RD(k - 1) == '\r' ? k - 1 : k;
+        i = k + 1; /* the line after the paragraph cannot open one: it did not continue it */
+
+        PyObject *speaker = NULL;
+        PyObject *link = link_starting(link_at, p);
+        if (link == NULL && PyErr_Occurred())
+            goto fail;
+        Py_ssize_t ns, ne, after;
+        if (link == NULL && (after = speaker_prefix(kind, data, p, pe, &ns, &ne)) >= 0) {
+            PyObject *name = stripped(text, kind, data, ns, ne);
+            if (name == NULL)
+                goto fail;
+            if (PyUnicode_GET_LENGTH(name) > 0) {
+                link = link_starting(link_at, after);
+                if (link == NULL && PyErr_Occurred()) {
+                    Py_DECREF(name);
+                    goto fail;
+                }
+                if (link != NULL)
+                    speaker = name, name = NULL;
+            }
+            Py_XDECREF(name);
+        }
+        if (link == NULL) {
+            Py_XDECREF(speaker);
+            continue;
+        }
+        Py_INCREF(link);
+        /* link.is_timestamp: the property answers _timestamp once it is known (a slot read, no call) */
+        PyObject *ts = PyObject_GetAttr(link, s_timestamp);
+        if (ts != NULL && !PyBool_Check(ts))
+            Py_SETREF(ts, PyObject_GetAttr(link, s_is_timestamp));
+        int is_ts = ts == NULL ? -1 : PyObject_IsTrue(ts);
+        Py_XDECREF(ts);
+        PyObject *lend = is_ts > 0 ? PyObject_GetAttr(link, s_end) : NULL;
+        Py_ssize_t body_start = lend == NULL ? -1 : PyLong_AsSsize_t(lend);
+        Py_XDECREF(lend);
+        if (is_ts < 0 || (is_ts > 0 && body_start == -1 && PyErr_Occurred())) {
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            goto fail;
+        }
+        if (is_ts == 0) {
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            continue;
+        }
+        if (body_start > pe || body_start < p) { /* a link past its paragraph: Python answers */
+            Py_DECREF(link);
+            Py_XDECREF(speaker);
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        /* _BODY_LEAD_RE: [ \t]*(?:[-—][ \t]*)? */
+        while (body_start < pe && (RD(body_start) == ' ' || RD(body_start) == '\t'))
+            body_start++;
+        if (body_start < pe && (RD(body_start) == '-' || RD(body_start) == 0x2014)) {
+            body_start++;
+            while (body_start < pe && (RD(body_start) == ' ' || RD(body_start) == '\t'))
+                body_start++;
+        }
+        if (speaker == NULL && (after = speaker_prefix(kind, data, body_start, pe, &ns, &ne)) >= 0) {
+            speaker = stripped(text, kind, data, ns, ne);
+            if (speaker == NULL) {
+                Py_DECREF(link);
+                goto fail;
+            }
+            body_start = after;
+        }
+        PyObject *body = PyUnicode_Substring(text, body_start, pe);
+        if (body != NULL && has_cr && PyUnicode_FindChar(body, '\r', 0, PyUnicode_GET_LENGTH(body), 1) >= 0) {
+            PyObject *clean = PyUnicode_Replace(body, s_cr, s_empty, -1);
+            Py_SETREF(body, clean);
+        }
+        PyObject *v[PARAGRAPH_FIELDS] = {
+            PyLong_FromSsize_t(p), PyLong_FromSsize_t(pe), link,
+            speaker == NULL ? new_ref(Py_None) : speaker, body, PyLong_FromSsize_t(body_start),
+        };
+        PyObject *para = new_slotted(cls, slots, v, PARAGRAPH_FIELDS);
+        if (para == NULL)
+            goto fail;
+        int r = PyList_Append(out, para);
+        Py_DECREF(para);
+        if (r < 0)
+            goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+#define SEGMENT_FIELDS 3
+
+/* the seconds of an ASCII "H:MM:SS" / "HH:MM:SS" (sidecar._HMS_RE in full), or -1 */
+static long
+hms_seconds(PyObject *stamp)
+{
+    if (!PyUnicode_IS_ASCII(stamp))
+        return -1; /* \d is any decimal digit: Python reads those */
+    const char *s = (const char *)PyUnicode_DATA(stamp);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(stamp);
+    Py_ssize_t h = len - 6; /* the hours' digits */
+    if (h < 1 || h > 2)
+        return -1;
+    long hours = 0;
+    for (Py_ssize_t i = 0; i < h; i++) {
+        if (!is_digit((unsigned char)s[i]))
+            return -1;
+        hours = hours * 10 + (s[i] - '0');
+    }
+    s += h;
+    if (s[0] != ':' || s[1] < '0' || s[1] > '5' || !is_digit((unsigned char)s[2]) || s[3] != ':' || s[4] < '0'
+        || s[4] > '5' || !is_digit((unsigned char)s[5]))
+        return -1;
+    return hours * 3600 + ((s[1] - '0') * 10 + (s[2] - '0')) * 60 + (s[4] - '0') * 10 + (s[5] - '0');
+}
+
+static PyObject *
+sidecar_segments(PyObject *self, PyObject *args)
+{
+    PyObject *raw, *memo, *slots;
+    PyTypeObject *cls;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &raw, &PyDict_Type, &memo, &PyType_Type, &cls,
+                          &PyTuple_Type, &slots))
+        return NULL;
+    static PyObject *s_timestamp = NULL, *s_speaker = NULL, *s_text = NULL;
+    if (s_timestamp == NULL) {
+        s_timestamp = PyUnicode_InternFromString("timestamp");
+        s_speaker = PyUnicode_InternFromString("speaker");
+        s_text = PyUnicode_InternFromString("text");
+        if (!s_timestamp || !s_speaker || !s_text)
+            return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(raw); i++) {
+        PyObject *item = PyList_GET_ITEM(raw, i);
+        if (!PyDict_CheckExact(item))
+            goto python;
+        PyObject *stamp = PyDict_GetItemWithError(item, s_timestamp);
+        if (stamp == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            goto python; /* "start" instead, or nothing */
+        }
+        if (!PyUnicode_CheckExact(stamp))
+            goto python;
+        PyObject *start = PyDict_GetItemWithError(memo, stamp);
+        if (start == NULL && PyErr_Occurred())
+            goto fail;
+        if (start != NULL) {
+            Py_INCREF(start);
+        } else {
+            long seconds = hms_seconds(stamp);
+            if (seconds < 0)
+                goto python;
+            start = PyLong_FromLong(seconds);
+            if (start == NULL || PyDict_SetItem(memo, stamp, start) < 0) {
+                Py_XDECREF(start);
+                goto fail;
+            }
+        }
+        PyObject *speaker = PyDict_GetItemWithError(item, s_speaker);
+        if (speaker == NULL && PyErr_Occurred()) {
+            Py_DECREF(start);
+            goto fail;
+        }
+        if (speaker != NULL && PyUnicode_Check(speaker)) {
+            if (!PyUnicode_CheckExact(speaker)) {
+                Py_DECREF(start);
+                goto python;
+            }
+            speaker = stripped(speaker, PyUnicode_KIND(speaker), PyUnicode_DATA(speaker), 0,
+                               PyUnicode_GET_LENGTH(speaker));
+            if (speaker != NULL && PyUnicode_GET_LENGTH(speaker) == 0)
+                Py_SETREF(speaker, new_ref(Py_None));
+        } else {
+            speaker = new_ref(Py_None);
+        }
+        PyObject *text = PyDict_GetItemWithError(item, s_text);
+        if (text == NULL && PyErr_Occurred()) {
+            Py_DECREF(start);
+            Py_XDECREF(speaker);
+            goto fail;
+        }
+        text = text != NULL && PyUnicode_Check(text) ? new_ref(text) : PyUnicode_FromStringAndSize("", 0);
+        PyObject *v[SEGMENT_FIELDS] = {start, speaker, text};
+        PyObject *seg = new_slotted(cls, slots, v, SEGMENT_FIELDS);
+        if (seg == NULL)
+            goto fail;
+        int r = PyList_Append(out, seg);
+        Py_DECREF(seg);
+        if (r < 0)
+            goto fail;
+    }
+    return out;
+python:
+    Py_DECREF(out);
+    Py_RETURN_NONE;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* text[a:b] with str.strip()'s whitespace (Py_UNICODE_ISSPACE) taken off both ends: the new bounds */
+static inline void
+strip_bounds(int kind, const void *data, Py_ssize_t *a, Py_ssize_t *b)
+{
+    while (*a < *b && Py_UNICODE_ISSPACE(RD(*a)))
+        (*a)++;
+    while (*b > *a && Py_UNICODE_ISSPACE(RD(*b - 1)))
+        (*b)--;
+}
+
+#define HEADING_FIELDS 5
+#define BLOCK_FIELDS 6
+
+/* note._match_heading of the line text[pos:le]: 1 with the level, the title's stripped span and the
+   title offset, else 0 */
+static int
+match_heading(int kind, const void *data, Py_ssize_t pos, Py_ssize_t le, int *level, Py_ssize_t *ta,
+              Py_ssize_t *tb, Py_ssize_t *title_start)
+{
+    Py_ssize_t t = pos;
+    while (t < le && t - pos < 3 && RD(t) == ' ') /* " {0,3}(#{1,6})(?:[ \t]|\r?$)" */
+        t++;
+    Py_ssize_t r = t;
+    while (r < le && r - t < 7 && RD(r) == '#')
+        r++;
+    if (r == t || r - t > 6)
+        return 0;
+    Py_UCS4 c = r < le ? RD(r) : 0;
+    int blank = r < le && (c == ' ' || c == '\t');
+    if (!(r == le || blank || (c == '\r' && r + 1 == le)))
+        return 0;
+    *level = (int)(r - t);
+    if (!blank) { /* no title */
+        *ta = *tb = *title_start = le;
+        return 1;
+    }
+    Py_ssize_t cs = r;
+    while (cs < le && (RD(cs) == ' ' || RD(cs) == '\t'))
+        cs++;
+    Py_ssize_t end = le;
+    if (end > cs && RD(end - 1) == '\r')
+        end--;
+    while (end > cs && (RD(end - 1) == ' ' || RD(end - 1) == '\t'))
+        end--;
+    Py_ssize_t hashes = end; /* a closing run of "#" after a blank is not the title's */
+    while (hashes > cs && RD(hashes - 1) == '#')
+        hashes--;
+    if (hashes < end && hashes > cs && (RD(hashes - 1) == ' ' || RD(hashes - 1) == '\t')) {
+        end = hashes;
+        while (end > cs && (RD(end - 1) == ' ' || RD(end - 1) == '\t'))
+            end--;
+    }
+    *ta = cs;
+    *tb = end;
+    strip_bounds(kind, data, ta, tb);
+    *title_start = cs;
+    return 1;
+}
+
+static PyObject *
+scan_lines(PyObject *self, PyObject *args)
+{
+    PyObject *text, *hslots, *bslots;
+    PyTypeObject *hcls, *bcls;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "UnO!O!O!O!", &text, &pos, &PyType_Type, &hcls, &PyTuple_Type, &hslots, &PyType_Type,
+                          &bcls, &PyTuple_Type, &bslots))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *headings = PyList_New(0), *blocks = PyList_New(0), *info = NULL, *item = NULL;
+    if (headings == NULL || blocks == NULL)
+        goto fail;
+    int fenced = 0;
+    Py_UCS4 marker = 0;
+    Py_ssize_t marker_len = 0, fence_start = 0, content_start = 0;
+    if (pos < 0)
+        pos = 0;
+    while (pos < n) {
+        /* the next line whose first character but blanks ([^\S\n]) is one of # ` ~ < */
+        Py_ssize_t j = pos;
+        while (j < n && is_blank(RD(j)))
+            j++;
+        if (j >= n)
+            break;
+        Py_UCS4 first = RD(j);
+        if (first != '#' && first != '`' && first != '~' && first != '<') {
+            Py_ssize_t nl = first == '\n' ? j : PyUnicode_FindChar(text, '\n', j, n, 1);
+            if (nl < 0) {
+                if (nl == -2)
+                    goto fail;
+                break;
+            }
+            pos = nl + 1;
+            continue;
+        }
+        Py_ssize_t nl = PyUnicode_FindChar(text, '\n', j, n, 1);
+        if (nl == -2)
+            goto fail;
+        Py_ssize_t line_end = nl < 0 ? n : nl, next_pos = nl < 0 ? n + 1 : nl + 1;
+        Py_ssize_t le = line_end > pos && RD(line_end - 1) == '\r' ? line_end - 1 : line_end; /* the line */
+        if (fenced) { /* closed by a line of the marker's character only, as long as the marker at least */
+            Py_ssize_t a = pos, b = le;
+            strip_bounds(kind, data, &a, &b);
+            Py_ssize_t k = a;
+            while (k < b && RD(k) == marker)
+                k++;
+            if (k == b && b - a >= marker_len) {
+                PyObject *v[BLOCK_FIELDS] = {PyLong_FromSsize_t(fence_start), PyLong_FromSsize_t(line_end), info,
+                                             PyLong_FromSsize_t(content_start), PyLong_FromSsize_t(pos),
+                                             new_ref(Py_True)};
+                info = NULL;
+                fenced = 0;
+                if ((item = new_slotted(bcls, bslots, v, BLOCK_FIELDS)) == NULL || PyList_Append(blocks, item) < 0)
+                    goto fail;
+                Py_CLEAR(item);
+            }
+            pos = next_pos;
+            continue;
+        }
+        Py_ssize_t s = pos; /* line[:4].lstrip(" ")[:1] in ("`", "~"), then _FENCE_RE */
+        while (s < le && s - pos < 4 && RD(s) == ' ')
+            s++;
+        if (s < le && s - pos < 4 && (RD(s) == '`' || RD(s) == '~')) {
+            Py_UCS4 c = RD(s);
+            Py_ssize_t r = s;
+            while (r < le && RD(r) == c)
+                r++;
+            if (r - s >= 3 && !(c == '`' && PyUnicode_FindChar(text, '`', r, le, 1) >= 0)) {
+                Py_ssize_t a = r, b = le;
+                strip_bounds(kind, data, &a, &b);
+                if ((info = PyUnicode_Substring(text, a, b)) == NULL)
+                    goto fail;
+                fenced = 1;
+                marker = c;
+                marker_len = r - s;
+                fence_start = pos;
+                content_start = next_pos < n ? next_pos : n;
+                pos = next_pos;
+                continue;
+            }
+        }
+        int level;
+        Py_ssize_t ta, tb, title_start;
+        if (first == '#' && match_heading(kind, data, pos, le, &level, &ta, &tb, &title_start)) {
+            PyObject *v[HEADING_FIELDS] = {PyLong_FromLong(level), PyUnicode_Substring(text, ta, tb),
+                                           PyLong_FromSsize_t(pos), PyLong_FromSsize_t(line_end),
+                                           PyLong_FromSsize_t(title_start)};
+            if ((item = new_slotted(hcls, hslots, v, HEADING_FIELDS)) == NULL || PyList_Append(headings, item) < 0)
+                goto fail;
+            Py_CLEAR(item);
+        } else if (first == '<' && starts_ascii(kind, data, le, j, "<!--")) {
+            /* an HTML comment left open on its line: nothing counts up to the line that closes it */
+            static PyObject *close_mark = NULL;
+            if (close_mark == NULL && (close_mark = PyUnicode_InternFromString("-->")) == NULL)
+                goto fail;
+            Py_ssize_t on_line = PyUnicode_Find(text, close_mark, pos, le, 1);
+            if (on_line == -2)
+                goto fail;
+            if (on_line < 0) {
+                Py_ssize_t close = next_pos <= n ? PyUnicode_Find(text, close_mark, next_pos, n, 1) : -1;
+                if (close == -2)
+                    goto fail;
+                if (close < 0)
+                    break;
+                Py_ssize_t nl2 = PyUnicode_FindChar(text, '\n', close, n, 1);
+                if (nl2 == -2)
+                    goto fail;
+                next_pos = nl2 < 0 ? n + 1 : nl2 + 1;
+            }
+        }
+        pos = next_pos;
+    }
+    if (fenced) { /* never closed: the block runs to the end of the note */
+        PyObject *v[BLOCK_FIELDS] = {PyLong_FromSsize_t(fence_start), PyLong_FromSsize_t(n), info,
+                                     PyLong_FromSsize_t(content_start), PyLong_FromSsize_t(n), new_ref(Py_False)};
+        info = NULL;
+        if ((item = new_slotted(bcls, bslots, v, BLOCK_FIELDS)) == NULL || PyList_Append(blocks, item) < 0)
+            goto fail;
+        Py_CLEAR(item);
+    }
+    PyObject *out = PyTuple_Pack(2, headings, blocks);
+    Py_DECREF(headings);
+    Py_DECREF(blocks);
+    return out;
+fail:
+    Py_XDECREF(item);
+    Py_XDECREF(info);
+    Py_XDECREF(headings);
+    Py_XDECREF(blocks);
+    return NULL;
+}
+
+typedef struct {
+    PyObject *text, *links, *quote_cls, *quote_slots, *line_cls, *line_slots, *attr_cls, *attr_slots;
+    int kind;
+    const void *data;
+    Py_ssize_t *link_starts, nlinks, *bstart, *bend, nblocks;
+} QuoteScan;
+
+/* the first link with start >= a (bisect_left over the link starts) */
+static Py_ssize_t
+first_link_from(QuoteScan *q, Py_ssize_t a)
+{
+    Py_ssize_t lo = 0, hi = q->nlinks;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (q->link_starts[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Note.in_code(offset): inside the code block that starts last at or before it */
+static int
+quote_in_code(QuoteScan *q, Py_ssize_t offset)
+{
+    Py_ssize_t lo = 0, hi = q->nblocks;
+    while (lo < hi) { /* bisect_right */
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (offset < q->bstart[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo > 0 && q->bstart[lo - 1] <= offset && offset < q->bend[lo - 1];
+}
+
+/* link.is_timestamp or link.t_text is not None: 1, 0, or -1 on an error */
+static int
+attributes_time(PyObject *link)
+{
+    static PyObject *s_timestamp = NULL, *s_is_timestamp = NULL, *s_t_text = NULL;
+    if (s_timestamp == NULL) {
+        s_timestamp = PyUnicode_InternFromString("_timestamp");
+        s_is_timestamp = PyUnicode_InternFromString("is_timestamp");
+        s_t_text = PyUnicode_InternFromString("t_text");
+        if (!s_timestamp || !s_is_timestamp || !s_t_text)
+            return -1;
+    }
+    PyObject *ts = PyObject_GetAttr(link, s_timestamp); /* the property's answer once known */
+    if (ts != NULL && !PyBool_Check(ts))
+        Py_SETREF(ts, PyObject_GetAttr(link, s_is_timestamp));
+    if (ts == NULL)
+        return -1;
+    int r = PyObject_IsTrue(ts);
+    Py_DECREF(ts);
+    if (r != 0)
+        return r;
+    PyObject *t = PyObject_GetAttr(link, s_t_text);
+    if (t == NULL)
+        return -1;
+    r = t != Py_None;
+    Py_DECREF(t);
+    return r;
+}
+
+static inline int
+in_chars(Py_UCS4 c, const char *set)
+{
+    for (; *set; set++)
+        if (c == (Py_UCS4)(unsigned char)*set)
+            return 1;
+    return 0;
+}
+
+/* note._attribution(note, start, end): a new Attribution, or NULL on an error */
+static PyObject *
+quote_attribution(QuoteScan *q, Py_ssize_t start, Py_ssize_t end)
+{
+    int kind = q->kind;
+    const void *data = q->data;
+    PyObject *link = NULL;
+    Py_ssize_t speaker_end = end;
+    for (Py_ssize_t i = first_link_from(q, start); i < q->nlinks && q->link_starts[i] < end; i++) {
+        PyObject *candidate = PyList_GET_ITEM(q->links, i);
+        int r = attributes_time(candidate);
+        if (r < 0)
+            return NULL;
+        if (r) { /* the first link that gives a time */
+            link = candidate;
+            speaker_end = q->link_starts[i];
+            break;
+        }
+    }
+    /* speaker = text[start:speaker_end].strip().rstrip(",;:").strip(), then, when that text ends with
+       "(" but blanks, .rstrip("(").strip().rstrip(",").strip() */
+    Py_ssize_t a = start, b = speaker_end;
+    strip_bounds(kind, data, &a, &b);
+    Py_ssize_t lead = a; /* text[start:speaker_end].lstrip() starts here when anything is left */
+    int paren = b > a && RD(b - 1) == '(';
+    while (b > a && in_chars(RD(b - 1), ",;:"))
+        b--;
+    strip_bounds(kind, data, &a, &b);
+    if (paren) {
+        while (b > a && RD(b - 1) == '(')
+            b--;
+        strip_bounds(kind, data, &a, &b);
+        while (b > a && RD(b - 1) == ',')
+            b--;
+        strip_bounds(kind, data, &a, &b);
+    }
+    Py_ssize_t line_start = start > 0 ? PyUnicode_FindChar(q->text, '\n', 0, start, -1) + 1 : 0;
+    if (line_start < 0) /* -2 + 1: an error */
+        return NULL;
+    PyObject *v[5] = {PyLong_FromSsize_t(line_start), PyLong_FromSsize_t(end),
+                      b > a ? PyUnicode_Substring(q->text, a, b) : new_ref(Py_None),
+                      b > a ? PyLong_FromSsize_t(lead) : new_ref(Py_None), new_ref(link ? link : Py_None)};
+    return new_slotted((PyTypeObject *)q->attr_cls, q->attr_slots, v, 5);
+}
+
+/* one group of consecutive ">" lines (spans in lines[0..nlines)): its Quote appended to out (merged
+   into the one before when it is an attribution alone), as note._quotes_py's flush does */
+static int
+quote_flush(QuoteScan *q, Py_ssize_t (*lines)[2], Py_ssize_t nlines, PyObject *section, PyObject *out)
+{
+    int kind = q->kind;
+    const void *data = q->data;
+    PyObject *quote_lines = PyList_New(0), *attribution = NULL;
+    if (quote_lines == NULL)
+        return -1;
+    for (Py_ssize_t g = 0; g < nlines; g++) {
+        Py_ssize_t lstart = lines[g][0], lend = lines[g][1];
+        Py_ssize_t le = lend > lstart && RD(lend - 1) == '\r' ? lend - 1 : lend; /* the line without its "\r" */
+        if (q->nblocks && quote_in_code(q, lstart))
+            continue;
+        /* _ATTRIBUTION_RE, >[ \t]*(?:--|—|–|―|-)[ \t]*, and what may not follow it: "-" or '"' */
+        Py_ssize_t i = lstart + 1;
+        while (i < le && (RD(i) == ' ' || RD(i) == '\t'))
+            i++;
+        Py_ssize_t dash = -1;
+        if (i + 1 < le && RD(i) == '-' && RD(i + 1) == '-')
+            dash = i + 2;
+        else if (i < le && (RD(i) == '-' || RD(i) == 0x2014 || RD(i) == 0x2013 || RD(i) == 0x2015))
+            dash = i + 1;
+        if (dash >= 0) {
+            while (dash < le && (RD(dash) == ' ' || RD(dash) == '\t'))
+                dash++;
+            if (dash < le && (RD(dash) == '-' || RD(dash) == '"'))
+                dash = -1;
+        }
+        Py_ssize_t bracket = -1;
+        if (dash < 0 && i < le && RD(i) == '[') { /* _LINK_ONLY_RE, >[ \t]*\[[^\]\n]*\]\(, and a link on the line */
+            Py_ssize_t k = i + 1;
+            while (k < le && RD(k) != ']')
+                k++;
+            if (k + 1 < le && RD(k + 1) == '(') {
+                Py_ssize_t f = first_link_from(q, lstart);
+                if (f < q->nlinks && q->link_starts[f] < lend)
+                    bracket = i;
+            }
+        }
+        if (dash >= 0 || bracket >= 0) {
+            PyObject *found = quote_attribution(q, dash >= 0 ? dash : bracket, lend);
+            if (found == NULL)
+                goto fail;
+            Py_XSETREF(attribution, found);
+            continue;
+        }
+        /* a line of the quote: after ">" and one blank, when anything but blanks is there */
+        Py_ssize_t offset = lstart + 1;
+        if (offset < le && RD(offset) == ' ')
+            offset++;
+        Py_ssize_t a = offset, b = le;
+        strip_bounds(kind, data, &a, &b);
+        if (b > a) {
+            PyObject *v[2] = {PyLong_FromSsize_t(offset), PyUnicode_Substring(q->text, offset, b)};
+            PyObject *line = new_slotted((PyTypeObject *)q->line_cls, q->line_slots, v, 2);
+            if (line == NULL)
+                goto fail;
+            int r = PyList_Append(quote_lines, line);
+            Py_DECREF(line);
+            if (r < 0)
+                goto fail;
+        }
+    }
+    if (PyList_GET_SIZE(quote_lines) == 0 && attribution == NULL) {
+        Py_DECREF(quote_lines);
+        return 0;
+    }
+    Py_ssize_t nout = PyList_GET_SIZE(out);
+    if (PyList_GET_SIZE(quote_lines) == 0 && nout > 0) { /* an attribution alone after a blank line */
+        static PyObject *s_attribution = NULL, *s_end = NULL;
+        if (s_attribution == NULL) {
+            s_attribution = PyUnicode_InternFromString("attribution");
+            s_end = PyUnicode_InternFromString("end");
+            if (!s_attribution || !s_end)
+                goto fail;
+        }
+        PyObject *before = PyList_GET_ITEM(out, nout - 1);
+        PyObject *its = PyObject_GetAttr(before, s_attribution);
+        if (its == NULL)
+            goto fail;
+        int alone = its == Py_None;
+        Py_DECREF(its);
+        if (alone) { /* it belongs to the quote before */
+            PyObject *end = PyLong_FromSsize_t(lines[nlines - 1][1]);
+            int r = end == NULL || PyObject_SetAttr(before, s_attribution, attribution) < 0
+                    || PyObject_SetAttr(before, s_end, end) < 0;
+            Py_XDECREF(end);
+            if (r)
+                goto fail;
+            Py_DECREF(quote_lines);
+            Py_DECREF(attribution);
+            return 0;
+        }
+    }
+    PyObject *v[5] = {PyLong_FromSsize_t(lines[0][0]), PyLong_FromSsize_t(lines[nlines - 1][1]), quote_lines,
+                      attribution ? attribution : new_ref(Py_None), new_ref(section)};
+    PyObject *quote = new_slotted((PyTypeObject *)q->quote_cls, q->quote_slots, v, 5);
+    if (quote == NULL)
+        return -1;
+    int r = PyList_Append(out, quote);
+    Py_DECREF(quote);
+    return r;
+fail:
+    Py_DECREF(quote_lines);
+    Py_XDECREF(attribution);
+    return -1;
+}
+
+static PyObject *
+quotes_in(PyObject *self, PyObject *args)
+{
+    QuoteScan q;
+    memset(&q, 0, sizeof q);
+    PyObject *section, *starts_list, *bstarts_list, *bends_list, *kinds;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnUO!O!O!O!O!", &q.text, &start, &end, &section, &PyList_Type, &q.links,
+                          &PyList_Type, &starts_list, &PyList_Type, &bstarts_list, &PyList_Type, &bends_list,
+                          &PyTuple_Type, &kinds))
+        return NULL;
+    if (!PyArg_ParseTuple(kinds, "O!O!O!O!O!O!", &PyType_Type, &q.quote_cls, &PyTuple_Type, &q.quote_slots,
+                          &PyType_Type, &q.line_cls, &PyTuple_Type, &q.line_slots, &PyType_Type, &q.attr_cls,
+                          &PyTuple_Type, &q.attr_slots))
+        return NULL;
+    if (PyList_GET_SIZE(starts_list) != PyList_GET_SIZE(q.links)
+        || PyList_GET_SIZE(bstarts_list) != PyList_GET_SIZE(bends_list)) {
+        PyErr_SetString(PyExc_ValueError, "quotes_in: lists of different lengths");
+        return NULL;
+    }
+    q.kind = PyUnicode_KIND(q.text);
+    q.data = PyUnicode_DATA(q.text);
+    q.nlinks = PyList_GET_SIZE(q.links);
+    q.nblocks = PyList_GET_SIZE(bstarts_list);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(q.text);
+    if (end > n)
+        end = n;
+    PyObject *out = NULL;
+    Py_ssize_t (*group)[2] = NULL, ngroup = 0, cap = 0;
+    q.link_starts = ssize_array(starts_list, "link_starts");
+    if (q.link_starts == NULL || (q.bstart = ssize_array(bstarts_list, "block_starts")) == NULL
+        || (q.bend = ssize_array(bends_list, "block_ends")) == NULL || (out = PyList_New(0)) == NULL)
+        goto fail;
+    /* _QUOTE_LINE_RE, ^>[^\n]* (MULTILINE) in text[start:end]: a ">" at a line start; a run of such
+       lines on consecutive lines is one group */
+    Py_ssize_t p = start < 0 ? 0 : start, prev_end = -2;
+    if (p > 0 && p < end && PyUnicode_READ(q.kind, q.data, p - 1) != '\n') {
+        p = PyUnicode_FindChar(q.text, '\n', p, end, 1);
+        if (p == -2)
+            goto fail;
+        p = p < 0 ? end : p + 1;
+    }
+    while (p < end) {
+        Py_ssize_t nl = PyUnicode_FindChar(q.text, '\n', p, end, 1);
+        if (nl == -2)
+            goto fail;
+        Py_ssize_t line_end = nl < 0 ? end : nl;
+        if (PyUnicode_READ(q.kind, q.data, p) == '>') {
+            if (p != prev_end + 1 && ngroup) {
+                if (quote_flush(&q, group, ngroup, section, out) < 0)
+                    goto fail;
+                ngroup = 0;
+            }
+            if (ngroup == cap) {
+                cap = cap ? 2 * cap : 16;
+                Py_ssize_t (*more)[2] = PyMem_Realloc(group, sizeof(*group) * (size_t)cap);
+                if (more == NULL) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                group = more;
+            }
+            group[ngroup][0] = p;
+            group[ngroup][1] = line_end;
+            ngroup++;
+            prev_end = line_end;
+        }
+        p = line_end + 1;
+    }
+    if (ngroup && quote_flush(&q, group, ngroup, section, out) < 0)
+        goto fail;
+    PyMem_Free(group);
+    PyMem_Free(q.link_starts);
+    PyMem_Free(q.bstart);
+    PyMem_Free(q.bend);
+    return out;
+fail:
+    PyMem_Free(group);
+    PyMem_Free(q.link_starts);
+    PyMem_Free(q.bstart);
+    PyMem_Free(q.bend);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+#undef RD
+
 static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
@@ -1891,6 +3248,21 @@ static PyMethodDef methods[] = {
     {"scan_simple", scan_simple, METH_VARARGS,
      "scan_simple(text, base, word_type) -> list | None: clipcmd._scan_simple_py's words of a command "
      "clipcmd._SIMPLE_COMMAND matches (None for a quote left open)."},
+    {"scan_links", scan_links, METH_VARARGS,
+     "scan_links(text, pos, block_starts, block_ends, cls, slots, slow) -> list: note._scan_links_py's "
+     "links of text[pos:], the canonical ones built here, the others asked of slow(text, start)."},
+    {"transcript_paragraphs", transcript_paragraphs, METH_VARARGS,
+     "transcript_paragraphs(text, start, end, link_at, cls, slots, has_cr) -> list | None: "
+     "note._build_transcript's paragraphs of text[start:end], or None where Python is to answer."},
+    {"scan_lines", scan_lines, METH_VARARGS,
+     "scan_lines(text, pos, heading_cls, heading_slots, block_cls, block_slots) -> (headings, code_blocks): "
+     "note._scan_lines_py's headings and fenced code blocks of text[pos:]."},
+    {"quotes_in", quotes_in, METH_VARARGS,
+     "quotes_in(text, start, end, section, links, link_starts, block_starts, block_ends, kinds) -> list: "
+     "note._quotes_py's quotes of text[start:end] (kinds: Quote, QuoteLine, Attribution and their slots)."},
+    {"sidecar_segments", sidecar_segments, METH_VARARGS,
+     "sidecar_segments(raw, memo, cls, slots) -> list | None: sidecar._segments_py's segments of "
+     "the usual sidecar, or None where Python is to answer."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -105,7 +105,9 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
             fm.error = "front matter uses a YAML alias; notecheck does not expand anchors/aliases"
             fm.error_offset = fm.content_start + _alias_index(source, alias.start_mark.index)
             return fm
-        data = loader.construct_document(node)
+        data = _construct_flat(loader, node)
+        if data is None:
+            data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         fm.error = f"front matter is not valid YAML: {exc.problem or exc.context}"
@@ -147,6 +149,43 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
                     data[key][i] = item.value
     fm.data = data
     return fm
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# the tags the resolver gives a plain scalar (explicit tags such as "!!map" go the general way)
+_PLAIN_TAGS = frozenset({_STR} | {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")})
+
+
+def _construct_flat(loader: Any, node: yaml.MappingNode) -> dict[str, Any] | None:
+    """``loader.construct_document(node)`` for the usual front matter: a map of string keys to scalars and
+    to lists of scalars; None for any other (then construct_document builds it).
+
+    A string scalar is its node's value (what construct_yaml_str returns); the others are built by
+    construct_object, in construct_document's order (the map's scalars, then each list's items: the
+    same first error). About 4x quicker: no generator, no constructor lookup a string."""
+    if node.tag != _MAP:
+        return None
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    for key, value in node.value:
+        if type(key) is not scalar or key.tag != _STR:
+            return None
+        if type(value) is sequence and value.tag == _SEQ:
+            if any(type(item) is not scalar or item.tag not in _PLAIN_TAGS for item in value.value):
+                return None
+        elif type(value) is not scalar or value.tag not in _PLAIN_TAGS:
+            return None
+    construct = loader.construct_object
+    data: dict[str, Any] = {}
+    lists = []
+    for key, value in node.value:
+        if type(value) is scalar:
+            data[key.value] = value.value if value.tag == _STR else construct(value)
+        else:
+            data[key.value] = items = []
+            lists.append((items, value))
+    for items, value in lists:
+        items.extend(item.value if item.tag == _STR else construct(item) for item in value.value)
+    return data
 
 
 def _alias_index(source: str, default: int) -> int:

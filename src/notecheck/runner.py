@@ -138,7 +138,13 @@ def read_capped(path: str, limit: int) -> tuple[bytes | None, int]:
     grew past it while read: no more than ``limit + 1`` bytes are read. Raises OSError."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        data = fh.read(limit + 1) if size <= limit else b""
+        data = b""
+        if size <= limit:
+            # the bytes fh.read(limit + 1) gives, without a buffer of limit + 1 bytes made for each file
+            # (16 MB: 0.5 CPU ms per MB of notes): its size and a byte more, the rest only if it grew
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
     if size > limit or len(data) > limit:
         return None, max(size, len(data))
     return data, size
