@@ -2255,7 +2255,7 @@ ssize_array(PyObject *list, const char *what)
 #define LINK_FIELDS 16
 
 static PyObject *
-scan_links(PyObject *self, PyObject *args)
+scan_links(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *text, *bstarts_list, *bends_list, *slots, *slow;
     PyTypeObject *cls;
@@ -2442,7 +2442,7 @@ link_starting(PyObject *link_at, Py_ssize_t at)
 }
 
 static PyObject *
-transcript_paragraphs(PyObject *self, PyObject *args)
+transcript_paragraphs(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *text, *link_at, *slots;
     PyTypeObject *cls;
@@ -2620,7 +2620,7 @@ hms_seconds(PyObject *stamp)
 }
 
 static PyObject *
-sidecar_segments(PyObject *self, PyObject *args)
+sidecar_segments(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *raw, *memo, *slots;
     PyTypeObject *cls;
@@ -2767,7 +2767,7 @@ match_heading(int kind, const void *data, Py_ssize_t pos, Py_ssize_t le, int *le
 }
 
 static PyObject *
-scan_lines(PyObject *self, PyObject *args)
+scan_lines(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *text, *hslots, *bslots;
     PyTypeObject *hcls, *bcls;
@@ -3132,7 +3132,7 @@ fail:
 }
 
 static PyObject *
-quotes_in(PyObject *self, PyObject *args)
+quotes_in(PyObject *Py_UNUSED(self), PyObject *args)
 {
     QuoteScan q;
     memset(&q, 0, sizeof q);
