@@ -284,6 +284,19 @@ def test_parallel_results_equal_serial_and_keep_order(many):
     assert [(r.path, r.diagnostics, r.error) for r in parallel] == [(r.path, r.diagnostics, r.error) for r in serial]
 
 
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_parallel_map_hands_out_the_costliest_first_and_keeps_task_order():
+    # costs reorder the work (the largest files first, so no worker is left alone with one at
+    # the end); the results still come back in task order
+    tasks = [(n,) for n in range(40)]
+    costs = [(n * 7919) % 40 for n in range(40)]  # a shuffle: the order handed out differs from the tasks'
+    assert runner.parallel_map(_square, tasks, 2, costs) == [n * n for n in range(40)]
+    assert runner.parallel_map(_square, tasks, 2) == [n * n for n in range(40)]
+
+
 def test_cli_output_is_identical_with_one_or_many_jobs(many):
     one = run_cli("check", "--output-format", "json", "--jobs", "1", str(many))
     two = run_cli("check", "--output-format", "json", "--jobs", "2", str(many))

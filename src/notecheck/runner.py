@@ -245,13 +245,18 @@ def worker_count(jobs: int | None, files: int) -> int:
     return max(1, min(available_cores(), files // (PARALLEL_MIN_FILES // 2)))
 
 
+CHUNK_MAX = 16  # tasks a worker takes at once: fewer round trips, but a coarser share at the end
+
+
 def _star(func, args):
     return func(*args)
 
 
-def parallel_map(func, tasks: list[tuple], workers: int) -> list:
+def parallel_map(func, tasks: list[tuple], workers: int, costs: list[int] | None = None) -> list:
     """``[func(*t) for t in tasks]``, spread over ``workers`` processes; results in task order.
 
+    ``costs``: a rough cost of each task (a file's size). The costliest tasks are handed out
+    first and in small chunks, so no worker is left with a long one while the others idle.
     Falls back to one process when a pool cannot be started (no fork, no semaphores).
     """
     if workers <= 1 or len(tasks) <= 1:
@@ -272,10 +277,15 @@ def parallel_map(func, tasks: list[tuple], workers: int) -> list:
         ctx = multiprocessing.get_context("fork")
     else:
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    chunksize = max(1, min(32, len(tasks) // (workers * 8)))
+    order = sorted(range(len(tasks)), key=lambda i: -costs[i]) if costs is not None else range(len(tasks))
+    chunksize = max(1, min(CHUNK_MAX, len(tasks) // (workers * 8)))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            return list(pool.map(partial(_star, func), tasks, chunksize=chunksize))
+            done = pool.map(partial(_star, func), [tasks[i] for i in order], chunksize=chunksize)
+            results: list = [None] * len(tasks)
+            for i, result in zip(order, done):
+                results[i] = result
+            return results
     except (OSError, BrokenProcessPool, NotImplementedError):
         return [func(*t) for t in tasks]
 
@@ -319,9 +329,16 @@ def run_files(paths: Iterable[str], resolver: "config_mod.Resolver", per_file, *
     if cache is not None:
         per_file = cache.worker(per_file, todo)
     workers = 1 if any(t[0] == STDIN for t in todo) else worker_count(jobs, len(todo))
-    computed = iter(parallel_map(per_file, todo, workers))
+    computed = iter(parallel_map(per_file, todo, workers, [_size(t[0]) for t in todo] if workers > 1 else None))
     done = iter([known[i] if i in known else next(computed) for i in range(len(tasks))])
     return [s if isinstance(s, FileResult) else next(done) for s in slots]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError, TypeError):
+        return 0
 
 
 def _force_excluded(path: str, cfg: Config) -> bool:
