@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CLEAN, FIXTURES, SAMPLES, run_cli
 from notecheck import cache as cache_mod
@@ -758,3 +760,41 @@ def test_clean_uses_the_environment_variable(project):
     code, out, _ = run_cli("clean")
     assert code == 0 and out.startswith(f"Removed the cache at {cache_dir()} ")
     assert not cache_dir().exists()
+
+
+_VALUES = (st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(["", "a.md", "NC501", "nc501", "error",
+                                                                              "warning", "x"])
+           | st.just(["unsafe", "why", [[1, 2, "x"]]]) | st.just(["bad", "", []]) | st.floats(0, 2))
+
+
+_VALID_ROW = ["a.md", 3, 1, "NC501", "warning", "m", True, 3, 9, ["unsafe", "why", [[1, 2, "x"]]], 40]
+
+
+@st.composite
+def _rows(draw):  # a valid row with up to three fields replaced: near misses on each check
+    row = list(_VALID_ROW)
+    for _ in range(draw(st.integers(0, 3))):
+        row[draw(st.integers(0, 10))] = draw(_VALUES)
+    return row
+
+
+@settings(max_examples=800, deadline=None)
+@given(_rows())
+def test_a_cached_finding_is_checked_as_each_field_check_checks_it(row):
+    # decode_result checks a row of Diagnostic's fields written out (cache._row); it must
+    # accept and refuse exactly what the per-field checks (cache._CHECKS) accept and refuse
+    from notecheck import cache
+
+    def by_field():
+        return [cache._CHECKS[name](value) for name, value in zip(cache._ROW_FIELDS, row)]
+
+    try:
+        expected = by_field()
+    except (cache._Malformed, TypeError, ValueError):
+        expected = None
+    try:
+        got = cache._row(row)
+    except (cache._Malformed, TypeError, ValueError):
+        got = None
+    assert got == expected
+    assert cache._diagnostic_fields() == cache._ROW_FIELDS  # else decode_result checks field by field

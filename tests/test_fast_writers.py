@@ -40,3 +40,33 @@ def test_findings_come_back_from_a_worker_equal():
         assert type(back) is type(obj) and back == obj and repr(back) == repr(obj)
     back = pickle.loads(pickle.dumps(diag))
     assert (back.fix, back.offset) == (fix, 40)  # not part of ==: checked on their own
+
+
+_EDITS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), _TEXT).map(
+    lambda t: Edit(min(t[0], t[1]), max(t[0], t[1]), t[2])), max_size=3).map(tuple)
+_FIXES = st.none() | st.builds(Fix, _EDITS, st.sampled_from(["safe", "unsafe"]), _TEXT)
+_DIAGNOSTICS = st.builds(Diagnostic, _TEXT, st.integers(1, 10**6), st.integers(1, 10**6), _TEXT,
+                         st.sampled_from(["error", "warning"]), _TEXT, st.booleans(),
+                         st.none() | st.integers(1, 10**6), st.none() | st.integers(1, 10**6), _FIXES)
+
+
+@given(_DIAGNOSTICS)
+def test_a_finding_in_the_json_report_is_what_json_dumps_writes(diag):
+    # the report writes a Diagnostic field by field: the same text as its dict dumped with
+    # indent=2 and moved in as a list item, escapes included (control, bidi, surrogates)
+    from notecheck.output.json_format import _item
+    from notecheck.escape import json_escape_raw
+
+    assert json_escape_raw(_item(diag)) == json_dumps(diag.to_dict(), indent=2).replace("\n", "\n  ")
+
+
+def test_a_finding_the_field_writer_cannot_write_goes_through_its_dict():
+    from notecheck.output.json_format import _item
+
+    class Subclass(Diagnostic):
+        pass
+
+    odd = Diagnostic("a.md", True, 1, "NC101", "error", "m", False)  # a bool where an int goes
+    for diag in (odd, Subclass("a.md", 1, 1, "NC101", "error", "m", False),
+                 Diagnostic("a.md", 1, 1, "NC101", "error", "m", True, fix=Fix((Edit(1, 2.5, "x"),)))):
+        assert _item(diag) == json_dumps(diag.to_dict(), indent=2).replace("\n", "\n  ")

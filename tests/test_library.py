@@ -64,9 +64,16 @@ def test_config_reaches_the_rules_through_check_text():
 
 def test_fix_text_and_fix_result_are_plain_attributes():
     import notecheck.fixer as fixer
+    import notecheck.note as note
 
     assert notecheck.fix_text is fixer.fix_text and notecheck.FixResult is fixer.FixResult
-    assert not hasattr(notecheck, "__getattr__")
+    # imported on first use (PEP 562), then plain attributes of the package; the type checker
+    # reads them from the package's TYPE_CHECKING imports (test_mypy_sees_the_types_of_a_user_script)
+    assert vars(notecheck)["fix_text"] is fixer.fix_text and vars(notecheck)["FixResult"] is fixer.FixResult
+    assert notecheck.parse is note.parse and notecheck.Note is note.Note
+    assert {"parse", "Note", "fix_text", "FixResult"} <= set(dir(notecheck))
+    with pytest.raises(AttributeError, match="no attribute 'fix_txt'"):
+        notecheck.fix_txt  # noqa: B018 - a typo is an AttributeError, not a lazy import
     result = notecheck.fix_text(BAD)
     assert result.text == CLEAN.read_text(encoding="utf-8") and [d.code for d in result.applied] == ["NC301"]
 

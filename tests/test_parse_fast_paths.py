@@ -86,7 +86,7 @@ FM_VALUES = ["1", "1.5", "yes", "null", "~", "2022-10-15", "2022-13-45", "1:07:1
 
 
 def _constructed(source: str, flat: bool):
-    loader = frontmatter_yaml._Loader(source)
+    loader = frontmatter_yaml._loader()(source)
     try:
         node = loader.get_single_node()
         if flat:

@@ -326,7 +326,7 @@ def test_a_crashing_rule_is_reported_and_the_run_goes_on(tree, monkeypatch):
             raise RuntimeError("boom")
         return real(note, config, path, **kwargs)
 
-    monkeypatch.setattr(runner, "check_note", crash_on_a)
+    monkeypatch.setattr(engine, "check_note", crash_on_a)
     code, out, err = run_cli("check", "--jobs", "1", "--no-sidecar", str(tree))
     assert code == 2
     assert "a.md: internal error (please report it): RuntimeError: boom" in err

@@ -11,14 +11,35 @@ Library API (used by the CLI itself)::
 from __future__ import annotations
 
 import os
-from typing import Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Union
 
 __version__ = "0.2.0"
 
 from .config import Config, ConfigError  # noqa: E402
 from .diagnostic import Diagnostic, Edit, Finding, Fix  # noqa: E402
-from .fixer import FixResult, fix_text  # noqa: E402
-from .note import Note, parse  # noqa: E402
+
+if TYPE_CHECKING:  # what type checkers read; at run time imported on first use (below)
+    from .fixer import FixResult, fix_text
+    from .note import Note, parse
+
+# The parser (~10 ms to import: its dataclasses and patterns) and the fixer are imported
+# when first asked for (PEP 562): a run answered from the cache reads no note.
+_ON_FIRST_USE = {"Note": "note", "parse": "note", "FixResult": "fixer", "fix_text": "fixer"}
+
+
+def __getattr__(name: str) -> object:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # the plain attribute from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ON_FIRST_USE))
 
 __all__ = [
     "Config",
@@ -40,6 +61,7 @@ def check_text(text: str, path: str | None = None, config: Config | None = None,
                sidecar=None) -> list[Diagnostic]:
     """Check one note given as text; diagnostics sorted by position."""
     from .engine import check_note
+    from .note import parse
 
     return check_note(parse(text, path=path), config, path, sidecar=sidecar)
 

@@ -8,6 +8,7 @@ declared once in ``OPTIONS`` with its type; unknown keys and bad values raise
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 import os
 import re
@@ -410,7 +411,10 @@ def _find_in(folder: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def _has_notecheck_table(data: bytes) -> bool:
+    """Keyed by the file's bytes: an edited file is read again, and the one pyproject.toml
+    above an archive's folders is parsed once, not once per folder."""
     import tomllib
 
     try:

@@ -86,8 +86,10 @@ def _json_escape(m: re.Match) -> str:
     return f"\\u{ord(m.group()):04x}"
 
 
-class _NotPlain(Exception):
-    pass
+class NotPlain(Exception):
+    """A value the fast JSON writers leave to json.dumps (a float, a subclass, a container)."""
+
+
 
 
 # how json.dumps(ensure_ascii=False) writes a value of each of these exact types
@@ -99,7 +101,7 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
 
 def _indented(obj: Any, indent: str, newline: str) -> str:
     """``json.dumps(obj, ensure_ascii=False, indent=len(indent))`` for dicts and lists (tuples)
-    of str, int, bool and None with str keys, else raises _NotPlain; ``newline``: ``\\n`` and
+    of str, int, bool and None with str keys, else raises NotPlain; ``newline``: ``\\n`` and
     the current indentation. Faster (a report of 1,800 findings: 22 -> 13 ms): json's own
     indented writer is in Python, a generator a level; here a join a level and the C string
     encoder."""
@@ -111,7 +113,7 @@ def _indented(obj: Any, indent: str, newline: str) -> str:
             return "{}"
         for k, v in obj.items():
             if type(k) is not str:
-                raise _NotPlain
+                raise NotPlain
             write = plain(type(v))
             parts.append(encode_basestring(k) + ": " + (write(v) if write is not None else _indented(v, indent, inner)))
         return "{" + inner + ("," + inner).join(parts) + newline + "}"
@@ -122,7 +124,7 @@ def _indented(obj: Any, indent: str, newline: str) -> str:
             write = plain(type(v))
             parts.append(write(v) if write is not None else _indented(v, indent, inner))
         return "[" + inner + ("," + inner).join(parts) + newline + "]"
-    raise _NotPlain
+    raise NotPlain
 
 
 def json_dumps(obj: Any, **kwargs: Any) -> str:
@@ -137,13 +139,29 @@ def json_dumps(obj: Any, **kwargs: Any) -> str:
     if kwargs.keys() == {"indent"} and type(kwargs["indent"]) is int:
         try:
             text = _indented(obj, " " * kwargs["indent"], "\n")
-        except _NotPlain:
+        except NotPlain:
             pass  # a float, a non-str key, a subclass: json.dumps writes it
     if text is None:
         text = json.dumps(obj, ensure_ascii=False, **kwargs)
+    return json_escape_raw(text)
+
+
+def json_escape_raw(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``'s) with DEL, C1, bidi controls and lone
+    surrogates written as ``\\u`` escapes: they can only stand inside its strings. Applied to
+    several JSON texts joined, it gives what it gives each alone (it rewrites single characters)."""
     if _json_raw_unsafe().search(text) is None:
         return text
     return _json_raw_unsafe().sub(_json_escape, text)
+
+
+def plain_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for a str, int, bool or None (before
+    ``json_escape_raw``); raises NotPlain for any other type."""
+    write = _PLAIN.get(type(value))
+    if write is None:
+        raise NotPlain
+    return write(value)
 
 
 def uri_path(path: str) -> str:

@@ -8,16 +8,36 @@ rejected before anything is expanded).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-try:  # the C loader where the libyaml binding is built
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-import yaml
+class _YamlOnFirstUse:
+    """PyYAML, imported when a front matter is first read (``yaml.X`` below): a run answered
+    from the cache reads none, and importing PyYAML costs ~10 ms of its start-up."""
+
+    def __getattr__(self, name: str) -> Any:
+        import yaml as module
+
+        globals()["yaml"] = module
+        return getattr(module, name)
+
+
+yaml: Any = _YamlOnFirstUse()
+
+
+@functools.lru_cache(maxsize=1)
+def _loader() -> Any:
+    """The C loader where the libyaml binding is built, else PyYAML's own."""
+    try:
+        from yaml import CSafeLoader
+    except ImportError:  # pragma: no cover - depends on the PyYAML build
+        from yaml import SafeLoader
+
+        return SafeLoader
+    return CSafeLoader
 
 # The opening line must be exactly "---" (trailing blanks allowed); the block ends at the
 # next "---" or "..." line. Unlike a loose "^-{3,}\s*$" this never spans blank lines.
@@ -90,7 +110,7 @@ def load(text: str, fm: FrontMatter) -> FrontMatter:
         fm.error = f"front matter nests deeper than {MAX_NESTING} levels"
         fm.error_offset = fm.content_start + deep
         return fm
-    loader = _Loader(source)
+    loader = _loader()(source)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -190,7 +210,7 @@ def _construct_flat(loader: Any, node: yaml.MappingNode) -> dict[str, Any] | Non
 
 def _alias_index(source: str, default: int) -> int:
     """Index of the first alias (``*name``) in ``source``: the composed node only knows its anchor."""
-    loader = _Loader(source)
+    loader = _loader()(source)
     try:
         while loader.check_token():
             token = loader.get_token()
@@ -217,7 +237,7 @@ def _too_deep(source: str) -> int | None:
     """
     if sum(source.count(c) for c in "[{-?") <= MAX_NESTING:
         return None
-    loader = _Loader(source)
+    loader = _loader()(source)
     depth = 0
     try:
         while True:

@@ -10,13 +10,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import config as config_mod
 from .config import Config
 from .diagnostic import Diagnostic
-from .engine import check_note, line_texts
-from .note import Note, parse_bytes
+
+if TYPE_CHECKING:
+    from .note import Note
 
 STDIN = "-"
 NO_SUCH_FILE = "no such file or directory"  # a path error the library raises as FileNotFoundError
@@ -73,6 +74,7 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
             for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=onerror):
                 dirnames[:] = sorted(d for d in dirnames
                                      if not is_skipped_folder(dirpath, d) and git.keep_folder(dirpath, d))
+                real_dir = None  # the folder's real path, worked out for its first note
                 for name in filenames:
                     if not name.lower().endswith(".md") or is_non_note_file(name) or not git.keep_file(dirpath, name):
                         continue
@@ -83,12 +85,16 @@ def iter_note_files(paths: Iterable[str]) -> Iterator[str | PathError]:
                             Path(full).resolve(strict=True).relative_to(root)
                         except (OSError, ValueError, RuntimeError):
                             continue
+                        key = os.path.realpath(full)
+                    else:  # not a link: its real path is its folder's and its name (one walk up a folder)
+                        if real_dir is None:
+                            real_dir = os.path.realpath(dirpath)
+                        key = os.path.join(real_dir, name)
                     if not os.path.isfile(full):
                         continue  # a FIFO, socket or device named *.md: never opened
-                    found.append(full)
+                    found.append((full, key))
             yield from unreadable
-            for full in sorted(found):  # exclusion is per file's config, in run_files
-                key = os.path.realpath(full)
+            for full, key in sorted(found):  # exclusion is per file's config, in run_files
                 if key not in seen:
                     seen.add(key)
                     yield full
@@ -164,6 +170,8 @@ def _too_large(size: int | None, limit: int) -> str:
 
 def read_note(path: str, limit: int | None = None) -> tuple[Note | None, str | None]:
     """Read and parse one file; (None, message) when it cannot be read at all (or is over ``limit`` bytes)."""
+    from .note import parse_bytes  # here: a run answered from the cache parses nothing
+
     data, error = read_bytes(path, limit)
     return (None, error) if data is None else (parse_bytes(data, path), None)
 
@@ -200,9 +208,11 @@ def check_file(path: str, config: Config | None = None, display_path: str | None
 
 def check_parsed(note: Note, path: str, config: Config, shown: str) -> FileResult:
     """Check a note already read from ``path`` (its sidecar is looked for beside it), reported as ``shown``."""
+    from . import engine
+
     try:
         sidecar = load_sidecar(None if path == STDIN else path, note, config)
-        diagnostics = check_note(note, config, shown, sidecar=sidecar)
+        diagnostics = engine.check_note(note, config, shown, sidecar=sidecar)
     except Exception as exc:  # a bug in a rule must not end the run over the other files
         return FileResult(shown, error=internal_error(exc))
     return FileResult(shown, diagnostics, excerpts_for(note, diagnostics))
@@ -220,6 +230,8 @@ def internal_error(exc: BaseException) -> str:
 def excerpts_for(note: Note, diagnostics: list[Diagnostic]) -> dict[int, str]:
     # each line once: thousands of findings on one long line must not copy it thousands of times
     # (engine.line_texts: read around the findings, without building the note's table of line starts)
+    from .engine import line_texts
+
     return line_texts(note, diagnostics)
 
 
@@ -269,6 +281,9 @@ def parallel_map(func, tasks: list[tuple], workers: int, costs: list[int] | None
     from .rules import all_rules
 
     all_rules()  # import every rule module once, before forking
+    from .frontmatter_yaml import _loader
+
+    _loader()  # and PyYAML (imported on first use), which every worker needs
     import threading
 
     # fork is fastest (the workers inherit the loaded rules) but unsafe once threads run
