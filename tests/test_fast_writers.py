@@ -67,6 +67,7 @@ def test_a_finding_the_field_writer_cannot_write_goes_through_its_dict():
         pass
 
     odd = Diagnostic("a.md", True, 1, "NC101", "error", "m", False)  # a bool where an int goes
-    for diag in (odd, Subclass("a.md", 1, 1, "NC101", "error", "m", False),
+    odder = Diagnostic("a.md", 1, 1, "NC101", "error", "m", 1)  # an int where a bool goes
+    for diag in (odd, odder, Subclass("a.md", 1, 1, "NC101", "error", "m", False),
                  Diagnostic("a.md", 1, 1, "NC101", "error", "m", True, fix=Fix((Edit(1, 2.5, "x"),)))):
         assert _item(diag) == json_dumps(diag.to_dict(), indent=2).replace("\n", "\n  ")

@@ -12,6 +12,7 @@ break (it is written ``\\n``), so only the layout's line breaks move.
 
 from __future__ import annotations
 
+from json.encoder import encode_basestring as _str  # json.dumps's own string writer (C)
 from typing import IO, Sequence
 
 from ..diagnostic import Diagnostic, Edit, Fix
@@ -42,12 +43,18 @@ def _item(d) -> str:
 
 
 def _diagnostic_item(d: Diagnostic) -> str:
-    head = ('{\n    "path": ' + plain_json(d.path) + ',\n    "line": ' + plain_json(d.line)
-            + ',\n    "column": ' + plain_json(d.column) + ',\n    "end_line": ' + plain_json(d.end_line)
-            + ',\n    "end_column": ' + plain_json(d.end_column) + ',\n    "code": ' + plain_json(d.code)
-            + ',\n    "severity": ' + plain_json(d.severity) + ',\n    "message": ' + plain_json(d.message)
-            + ',\n    "fixable": ' + plain_json(d.fixable) + ',\n    "fix": ')
-    fix = d.fix
+    path, line, column, end_line, end_column = d.path, d.line, d.column, d.end_line, d.end_column
+    code, severity, message, fixable, fix = d.code, d.severity, d.message, d.fixable, d.fix
+    # the types json.dumps writes as below (an int's text is its repr; a bool is no int here)
+    if not (type(path) is str and type(line) is int and type(column) is int and type(code) is str
+            and type(severity) is str and type(message) is str and type(fixable) is bool
+            and (end_line is None or type(end_line) is int) and (end_column is None or type(end_column) is int)):
+        raise NotPlain
+    head = (f'{{\n    "path": {_str(path)},\n    "line": {line},\n    "column": {column},\n'
+            f'    "end_line": {"null" if end_line is None else end_line},\n'
+            f'    "end_column": {"null" if end_column is None else end_column},\n    "code": {_str(code)},\n'
+            f'    "severity": {_str(severity)},\n    "message": {_str(message)},\n'
+            f'    "fixable": {"true" if fixable else "false"},\n    "fix": ')
     if fix is None:
         return head + "null\n  }"
     if any(type(e) is not Edit for e in fix.edits):
