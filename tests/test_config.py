@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CLEAN, line_of, run_cli
 from notecheck.config import ConfigError, Resolver, load_file
@@ -262,3 +264,66 @@ def test_required_sections_and_clip_seconds_reach_the_rules(tmp_path):
 
     (tmp_path / ".notecheck.toml").write_text('select = ["NC201", "NC408"]\n')
     assert found(str(path))[:2] == (0, [])
+
+
+_TOML_KEY = st.sampled_from(["tool", '"tool"', "'tool'"])
+_NC_KEY = st.sampled_from(["notecheck", '"notecheck"', "'notecheck'"])
+_SP = st.sampled_from(["", " ", "  ", "\t"])
+
+
+@st.composite
+def _pyprojects(draw):
+    """pyproject.toml texts writing tool.notecheck in each way TOML has, or naming notecheck elsewhere."""
+    tool, nc, a, b, c = draw(_TOML_KEY), draw(_NC_KEY), draw(_SP), draw(_SP), draw(_SP)
+    other = draw(st.sampled_from(["", "[project]\nname = \"notecheck\"\ndependencies = [\"notecheck>=0.2\"]\n",
+                                  "[tool.hatch]\nx = 1\n", "# notecheck tool notes\n"]))
+    filler = "".join(f"k{i} = {i}\n" for i in range(draw(st.integers(0, 12))))
+    shapes = [
+        f"[{a}{tool}{b}.{c}{nc}{a}]\nselect = [\"NC3\"]\n",
+        f"[[{tool}.{nc}]]\nselect = 1\n",
+        f"{tool}{a}.{b}{nc}.select = [\"NC3\"]\n",
+        f"[{a}{tool}{b}]\n{filler}{nc} = {{ select = [\"NC3\"] }}\n",
+        f"{tool} = {{ hatch = {{ x = 1 }}, {filler.strip().replace(chr(10), ', ')}{',' if filler else ''} {nc} = {{ select = 1 }} }}\n",
+        "[project]\nname = \"notecheck\"\n",  # names it, no table
+    ]
+    return (other + draw(st.sampled_from(shapes))).encode()
+
+
+@settings(max_examples=500, deadline=None)
+@given(_pyprojects())
+def test_a_pyproject_with_a_notecheck_table_is_never_skipped_unparsed(data):
+    # config discovery parses a pyproject.toml only when a cheap search says it may hold
+    # [tool.notecheck]; the search must never say no to one that does
+    import tomllib
+
+    from notecheck import config
+
+    try:
+        tool = tomllib.loads(data.decode()).get("tool")
+    except tomllib.TOMLDecodeError:
+        return  # broken: see the test below
+    if isinstance(tool, dict) and "notecheck" in tool:
+        assert config._may_hold_notecheck_table(data), data
+        assert config._has_notecheck_table(data)
+
+
+def test_a_broken_notecheck_table_is_still_parsed_and_reported(tmp_path):
+    # a [tool.notecheck] the TOML parser refuses is reported (not silently skipped); a broken
+    # pyproject.toml that cannot hold the table (it names notecheck as a dependency) is not
+    # notecheck's config
+    from notecheck import config
+
+    broken = b'[tool.notecheck\nselect = ["NC3"]\n'
+    assert config._may_hold_notecheck_table(broken) and config._has_notecheck_table(broken)
+    (tmp_path / "pyproject.toml").write_bytes(broken)
+    with pytest.raises(ConfigError):
+        config.discover(tmp_path)
+    (tmp_path / "pyproject.toml").write_bytes(b'[project]\ndependencies = ["notecheck"]\n[project]\n')
+    assert config.discover(tmp_path) == config.Config()
+
+
+def test_a_pyproject_naming_notecheck_only_as_a_dependency_is_not_parsed():
+    from notecheck import config
+
+    assert not config._may_hold_notecheck_table(b'[project]\nname = "x"\ndependencies = ["notecheck"]\n')
+    assert config._may_hold_notecheck_table(b'["\\u0074ool".notecheck]\nselect = 1\n')  # an escaped key: parsed

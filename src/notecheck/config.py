@@ -406,9 +406,22 @@ def _find_in(folder: str) -> str | None:
                 data = pyproject.read_bytes()
             except OSError:
                 continue
-            if b"notecheck" in data and _has_notecheck_table(data):
+            if b"notecheck" in data and _may_hold_notecheck_table(data) and _has_notecheck_table(data):
                 return str(pyproject)
     return None
+
+
+# Every way TOML can write tool.notecheck leaves one of these in the text: a table header or
+# a dotted key ("[tool.notecheck]", '[ "tool" . "notecheck" ]', "tool.notecheck.select = ..."),
+# a [tool] table (its notecheck key may be lines below), "tool = {...}" (an inline table
+# naming notecheck anywhere), or an escape in a quoted key ("\u0074ool"). A pyproject.toml
+# that only names notecheck elsewhere (a dependency, a script) is not parsed.
+_NOTECHECK_TABLE_HINT = re.compile(
+    rb"tool\W{0,8}notecheck|^[ \t]*\[[ \t]*[\"']?tool[\"']?[ \t]*\]|^[ \t]*[\"']?tool[\"']?[ \t]*=|\\[uU]", re.MULTILINE)
+
+
+def _may_hold_notecheck_table(data: bytes) -> bool:
+    return _NOTECHECK_TABLE_HINT.search(data) is not None
 
 
 @functools.lru_cache(maxsize=64)
