@@ -446,3 +446,29 @@ def test_split_plain_declines_letters_python_folds():
     assert speedups.split_plain("caf\u00e9 au lait") is None
     assert speedups.split_plain("STRASSE und Stra\u00dfe") is None
     assert quotematch.split_quote("Stra\u00dfe.")[0].words == "strasse"
+
+
+# ------------------------------------------------------------------ word_diff's opcodes
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from("abcab"), max_size=70), st.lists(st.sampled_from("abcdab"), max_size=70))
+def test_word_opcodes_are_difflibs(a, b):
+    # repeats everywhere: many longest matches to choose between, queue order and block merges
+    import difflib
+
+    numbers: dict[str, int] = {}
+    got = speedups.word_opcodes([numbers.setdefault(w, len(numbers)) for w in a],
+                                [numbers.setdefault(w, len(numbers)) for w in b])
+    assert got == [tuple(op) for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
+
+
+def test_word_diff_is_the_same_with_and_without_the_c_module():
+    a = "the roots were deep and the roots were wide".split()
+    b = "the roots were so deep and wide the roots".split()
+    with_c = quotematch.word_diff(a, b)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(quotematch, "_c_word_opcodes", None)
+        assert quotematch.word_diff(a, b) == with_c
+    assert with_c and all(op[0] != "equal" for op in with_c)
+    with pytest.raises(ValueError):
+        speedups.word_opcodes([0, 5], [1])  # numbers beyond len(a) + len(b)

@@ -1234,6 +1234,197 @@ split_plain(PyObject *Py_UNUSED(self), PyObject *args)
     return out;
 }
 
+/* ---------------------------------------------------------------- word_opcodes */
+
+/* difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() of two sequences given as
+   numbers (equal numbers, equal items), line for line as difflib.py computes them (its
+   find_longest_match without junk, the queue of get_matching_blocks, the merge of adjacent
+   blocks and get_opcodes): quotematch.word_diff's opcodes. */
+
+typedef struct {
+    Py_ssize_t i, j, k;
+} Block;
+
+static int
+compare_blocks(const void *x, const void *y)
+{
+    const Block *a = x, *b = y;
+    if (a->i != b->i)
+        return a->i < b->i ? -1 : 1;
+    if (a->j != b->j)
+        return a->j < b->j ? -1 : 1;
+    return (a->k > b->k) - (a->k < b->k);
+}
+
+static PyObject *
+word_opcodes(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *alist, *blist;
+    if (!PyArg_ParseTuple(args, "O!O!:word_opcodes", &PyList_Type, &alist, &PyList_Type, &blist))
+        return NULL;
+    Py_ssize_t la = PyList_GET_SIZE(alist), lb = PyList_GET_SIZE(blist);
+    Py_ssize_t nids = la + lb;  /* the items are numbered from 0 in order of appearance: below la + lb */
+    Py_ssize_t *a = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(la + 1));
+    Py_ssize_t *b = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(lb + 1));
+    Py_ssize_t *first = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(nids + 1));  /* b2j: first place of an id in b */
+    Py_ssize_t *next = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(lb + 1));     /* the next place of b[j]'s id */
+    Py_ssize_t *len_old = PyMem_Calloc((size_t)lb + 1, sizeof(Py_ssize_t));     /* j2len of the row before */
+    Py_ssize_t *len_new = PyMem_Calloc((size_t)lb + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *set_old = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(lb + 1));  /* which entries are set */
+    Py_ssize_t *set_new = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(lb + 1));
+    Block *blocks = PyMem_Malloc(sizeof(Block) * (size_t)(la + lb + 2));
+    Py_ssize_t *queue = PyMem_Malloc(sizeof(Py_ssize_t) * 4 * (size_t)(la + lb + 2));
+    PyObject *out = NULL;
+    if (!a || !b || !first || !next || !len_old || !len_new || !set_old || !set_new || !blocks || !queue) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < la; i++) {
+        a[i] = PyLong_AsSsize_t(PyList_GET_ITEM(alist, i));
+        if ((a[i] == -1 && PyErr_Occurred()) || a[i] < 0 || a[i] >= nids) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "items must be numbered 0 .. len(a) + len(b) - 1");
+            goto done;
+        }
+    }
+    for (Py_ssize_t id = 0; id < nids; id++)
+        first[id] = -1;
+    for (Py_ssize_t j = lb - 1; j >= 0; j--) {
+        b[j] = PyLong_AsSsize_t(PyList_GET_ITEM(blist, j));
+        if ((b[j] == -1 && PyErr_Occurred()) || b[j] < 0 || b[j] >= nids) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "items must be numbered 0 .. len(a) + len(b) - 1");
+            goto done;
+        }
+        next[j] = first[b[j]];  /* places of each id in increasing order */
+        first[b[j]] = j;
+    }
+    Py_ssize_t nblocks = 0, nqueue = 0;
+    queue[0] = 0, queue[1] = la, queue[2] = 0, queue[3] = lb;
+    nqueue = 1;
+    while (nqueue) {
+        nqueue--;
+        Py_ssize_t alo = queue[4 * nqueue], ahi = queue[4 * nqueue + 1];
+        Py_ssize_t blo = queue[4 * nqueue + 2], bhi = queue[4 * nqueue + 3];
+        /* find_longest_match(alo, ahi, blo, bhi), no junk */
+        Py_ssize_t besti = alo, bestj = blo, bestsize = 0, nold = 0;
+        for (Py_ssize_t i = alo; i < ahi; i++) {
+            Py_ssize_t nnew = 0;
+            for (Py_ssize_t j = first[a[i]]; j >= 0; j = next[j]) {
+                if (j < blo)
+                    continue;
+                if (j >= bhi)
+                    break;
+                Py_ssize_t k = (j > 0 ? len_old[j - 1] : 0) + 1;  /* j2len.get(j - 1, 0) + 1 */
+                len_new[j] = k;
+                set_new[nnew++] = j;
+                if (k > bestsize) {
+                    besti = i - k + 1;
+                    bestj = j - k + 1;
+                    bestsize = k;
+                }
+            }
+            for (Py_ssize_t s = 0; s < nold; s++)  /* j2len = newj2len */
+                len_old[set_old[s]] = 0;
+            for (Py_ssize_t s = 0; s < nnew; s++) {
+                len_old[set_new[s]] = len_new[set_new[s]];
+                len_new[set_new[s]] = 0;
+                set_old[s] = set_new[s];
+            }
+            nold = nnew;
+        }
+        for (Py_ssize_t s = 0; s < nold; s++)
+            len_old[set_old[s]] = 0;
+        while (besti > alo && bestj > blo && a[besti - 1] == b[bestj - 1]) {
+            besti--;
+            bestj--;
+            bestsize++;
+        }
+        while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] == b[bestj + bestsize])
+            bestsize++;
+        if (bestsize) {
+            blocks[nblocks].i = besti, blocks[nblocks].j = bestj, blocks[nblocks].k = bestsize;
+            nblocks++;
+            if (alo < besti && blo < bestj) {
+                queue[4 * nqueue] = alo, queue[4 * nqueue + 1] = besti;
+                queue[4 * nqueue + 2] = blo, queue[4 * nqueue + 3] = bestj;
+                nqueue++;
+            }
+            if (besti + bestsize < ahi && bestj + bestsize < bhi) {
+                queue[4 * nqueue] = besti + bestsize, queue[4 * nqueue + 1] = ahi;
+                queue[4 * nqueue + 2] = bestj + bestsize, queue[4 * nqueue + 3] = bhi;
+                nqueue++;
+            }
+        }
+    }
+    qsort(blocks, (size_t)nblocks, sizeof(Block), compare_blocks);
+    /* adjacent blocks merged, then the sentinel (la, lb, 0) */
+    Py_ssize_t merged = 0, i1 = 0, j1 = 0, k1 = 0;
+    for (Py_ssize_t n = 0; n < nblocks; n++) {
+        if (i1 + k1 == blocks[n].i && j1 + k1 == blocks[n].j) {
+            k1 += blocks[n].k;
+        }
+        else {
+            if (k1) {
+                blocks[merged].i = i1, blocks[merged].j = j1, blocks[merged].k = k1;
+                merged++;
+            }
+            i1 = blocks[n].i, j1 = blocks[n].j, k1 = blocks[n].k;
+        }
+    }
+    if (k1) {
+        blocks[merged].i = i1, blocks[merged].j = j1, blocks[merged].k = k1;
+        merged++;
+    }
+    blocks[merged].i = la, blocks[merged].j = lb, blocks[merged].k = 0;
+    merged++;
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    Py_ssize_t i = 0, j = 0;
+    for (Py_ssize_t n = 0; n < merged; n++) {
+        Py_ssize_t ai = blocks[n].i, bj = blocks[n].j, size = blocks[n].k;
+        const char *tag = NULL;
+        if (i < ai && j < bj)
+            tag = "replace";
+        else if (i < ai)
+            tag = "delete";
+        else if (j < bj)
+            tag = "insert";
+        if (tag != NULL) {
+            PyObject *op = Py_BuildValue("(snnnn)", tag, i, ai, j, bj);
+            if (op == NULL || PyList_Append(out, op) < 0) {
+                Py_XDECREF(op);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(op);
+        }
+        i = ai + size, j = bj + size;
+        if (size) {
+            PyObject *op = Py_BuildValue("(snnnn)", "equal", ai, i, bj, j);
+            if (op == NULL || PyList_Append(out, op) < 0) {
+                Py_XDECREF(op);
+                Py_CLEAR(out);
+                goto done;
+            }
+            Py_DECREF(op);
+        }
+    }
+done:
+    PyMem_Free(a);
+    PyMem_Free(b);
+    PyMem_Free(first);
+    PyMem_Free(next);
+    PyMem_Free(len_old);
+    PyMem_Free(len_new);
+    PyMem_Free(set_old);
+    PyMem_Free(set_new);
+    PyMem_Free(blocks);
+    PyMem_Free(queue);
+    return out;
+}
+
 /* ---------------------------------------------------------------- refine */
 
 /* str.find(" ", from) and str.rfind(" ", 0, to) of the stream, for 0 <= from, to */
@@ -3246,6 +3437,9 @@ static PyMethodDef methods[] = {
     {"split_plain", split_plain, METH_VARARGS,
      "split_plain(text) -> list[tuple[int, int, str]] | None: quotematch.split_quote's sentences "
      "(start, end, words) of a quote without edits, or None where Python is to split it."},
+    {"word_opcodes", word_opcodes, METH_VARARGS,
+     "word_opcodes(a, b) -> list: difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() "
+     "of two lists of item numbers below len(a) + len(b) (quotematch.word_diff)."},
     {"refine", refine, METH_VARARGS,
      "refine(stream, words, a, b, reach) -> (similarity, start, end) | None: QuoteIndex._refine's "
      "answer, or None where Python is to give it (see quotematch.QuoteIndex._refine)."},

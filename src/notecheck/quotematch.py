@@ -288,11 +288,12 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import refine as _c_refine
     from ._speedups import split_plain as _c_split_plain
+    from ._speedups import word_opcodes as _c_word_opcodes
     from ._speedups import split_clean as _split_clean
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
     _passage_scores = _passage_scores_py
-    _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = None
+    _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = _c_word_opcodes = None
 
 
 def _clean(text: str) -> str:
@@ -1200,9 +1201,14 @@ def word_diff(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, i
     """The difflib opcodes turning words ``a`` into ``b`` that are differences: not the same
     words, nor a compound written with or without a blank (GPT5, GPT-5). The repair edits
     what the message names."""
-    import difflib
+    if _c_word_opcodes is not None:  # the same opcodes, the words numbered (equal words, equal numbers)
+        numbers: dict[str, int] = {}
+        ops = _c_word_opcodes([numbers.setdefault(w, len(numbers)) for w in a],
+                              [numbers.setdefault(w, len(numbers)) for w in b])
+    else:
+        import difflib
 
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     return [op for op in ops
             if op[0] != "equal" and not (op[0] == "replace" and _joined(a[op[1]:op[2]]) == _joined(b[op[3]:op[4]]))]
 
