@@ -82,3 +82,19 @@ def run_cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
     finally:
         sys.stdin = old_stdin
     return code, out.getvalue(), err.getvalue()
+
+
+def speedups_module():
+    """notecheck._speedups, for the tests of the C twins: CI and a developer's install have a C
+    compiler, so it must be built; with NOTECHECK_PURE_PYTHON=1 (installed without it on
+    purpose) the calling test module is skipped when it is absent."""
+    import os
+
+    if os.environ.get("NOTECHECK_PURE_PYTHON"):
+        return pytest.importorskip("notecheck._speedups")
+    try:
+        import notecheck._speedups as speedups
+    except ImportError as exc:
+        raise ImportError("notecheck._speedups is not built: reinstall with a C compiler (pip install -e .), "
+                          "or set NOTECHECK_PURE_PYTHON=1 to run the tests without it") from exc
+    return speedups

@@ -12,16 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import speedups_module
 from notecheck import quotematch
 
-if os.environ.get("NOTECHECK_PURE_PYTHON"):  # installed without the speed-up on purpose
-    speedups = pytest.importorskip("notecheck._speedups")
-else:  # CI and a developer's install have a C compiler: the module must be there
-    try:
-        import notecheck._speedups as speedups
-    except ImportError as exc:
-        raise ImportError("notecheck._speedups is not built: reinstall with a C compiler (pip install -e .), "
-                          "or set NOTECHECK_PURE_PYTHON=1 to run the tests without it") from exc
+speedups = speedups_module()  # built, or this module skipped under NOTECHECK_PURE_PYTHON=1
 
 
 def test_quotematch_uses_the_c_speedup_when_built():
