@@ -258,8 +258,9 @@ def test_json_of_a_clean_run_is_an_empty_list(tmp_path):
     assert (code, out) == (0, "[]\n")
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "junit"])
-def test_streamed_reports_are_the_whole_document_dumped_at_once(tmp_path, fmt):
+@pytest.mark.parametrize("fmt, batch", [("json", 1000), ("json", 1), ("json", 2), ("sarif", None), ("gitlab", None),
+                                        ("junit", None)])
+def test_streamed_reports_are_the_whole_document_dumped_at_once(tmp_path, fmt, batch, monkeypatch):
     # json and sarif are written a file at a time (memory stays flat with the findings); the
     # text must be exactly the document a single json_dumps(indent=2) writes: findings in two
     # files around a clean one, an NC009 (its rule described only when it occurs), no findings
@@ -270,6 +271,8 @@ def test_streamed_reports_are_the_whole_document_dumped_at_once(tmp_path, fmt):
     from notecheck.escape import json_dumps
     from notecheck.output import gitlab, json_format, junit, sarif
 
+    if batch is not None:  # a note's findings written a batch at a time: the joins between batches
+        monkeypatch.setattr(json_format, "BATCH", batch)
     write(tmp_path, "a.md")
     write(tmp_path, "b.md", CLEAN_TEXT)
     write(tmp_path, "c.md", MARKED + "<!-- notecheck: disable-file=NC999 -->\n")

@@ -209,3 +209,19 @@ def test_section_content_by_its_first_character_is_the_whole_reading(text, data)
         assert structure._has_content(text, start, end) == structure._lines_have_content(text[start:end])
     finally:
         structure._HEAD_CHARS = saved
+
+
+def test_many_findings_in_a_note_get_the_same_positions_and_excerpts(monkeypatch):
+    # past MANY_FINDINGS a note's positions and excerpts come from its table of line starts
+    # (a table of every offset, or a look back from each along a long line, cost more): the
+    # same diagnostics and excerpts as counted one offset after another
+    from notecheck import engine, runner
+    from notecheck.note import parse
+
+    text = "---\nvideo_id: x\n---\n## Summary\n\n" + "â€” Ã© " * 400 + "\nend â€”\r\nlast Ã©\n"
+    many = engine.check_note(parse(text), None, "n.md")
+    assert len(many) > engine.MANY_FINDINGS
+    excerpts = runner.excerpts_for(parse(text), many)
+    monkeypatch.setattr(engine, "MANY_FINDINGS", 10**9)
+    assert engine.check_note(parse(text), None, "n.md") == many
+    assert runner.excerpts_for(parse(text), many) == excerpts

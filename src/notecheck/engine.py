@@ -47,6 +47,9 @@ _SELECTED: dict[tuple, list[Rule]] = {}
 _DEFAULT_CONFIG = Config()
 
 
+MANY_FINDINGS = 256  # past this many in a note, positions and excerpts read the note's table of line starts
+
+
 def positions(note: Note, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     """``note.position`` of each offset, in one pass: the line breaks counted from one offset to the
     next, in order, instead of the note's table of line starts (~1 ms/MB to build, for a few
@@ -58,12 +61,15 @@ def positions(note: Note, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
     out: dict[int, tuple[int, int]] = {}
     n = len(text)
     bom = text.startswith(BOM)
-    line = at = 0
+    line = at = line_start = 0
     for o in sorted(set(offsets)):
         c = max(0, min(o, n))  # clamped as note.position does (in order still)
-        line += text.count("\n", at, c)  # the line breaks before c: its line, counted from 0
+        breaks = text.count("\n", at, c)  # the line breaks before c: its line, counted from 0
+        if breaks:  # a new line: where it starts, looked for only back to the offset before
+            line += breaks
+            line_start = text.rfind("\n", at, c) + 1
         at = c
-        col = c - (text.rfind("\n", 0, c) + 1) + 1
+        col = c - line_start + 1
         if line == 0 and bom and c > 0:
             col -= 1  # the BOM is not a column
         out[o] = (line + 1, col)
@@ -75,7 +81,8 @@ def line_texts(note: Note, diagnostics: list[Diagnostic]) -> dict[int, str]:
     offset when it is on that line, without the note's table of line starts (see ``positions``)."""
     lines = {d.line for d in diagnostics}
     text = note.text
-    if "line_starts" in note.__dict__ or not text or any(d.offset is None for d in diagnostics):
+    if "line_starts" in note.__dict__ or not text or len(diagnostics) > MANY_FINDINGS \
+            or any(d.offset is None for d in diagnostics):
         return {line: note.line_text(line) for line in lines}
     where = positions(note, [d.offset for d in diagnostics])  # type: ignore[misc]
     at = {}
@@ -127,7 +134,10 @@ def check_note(note: Note, config: Config | None = None, path: str | None = None
     if rules is None:
         rules = selected_rules(config, path)
     found = [(rule, finding) for rule in rules for finding in rule.check(note, ctx)]
-    where = positions(note, [o for _, f in found for o in ((f.start,) if f.end is None else (f.start, f.end))])
+    # a few findings (the usual note): their positions counted in one pass; many: the note's
+    # table of line starts, built once (a table of every offset would cost more memory than it)
+    where = positions(note, [o for _, f in found for o in ((f.start,) if f.end is None else (f.start, f.end))]) \
+        if len(found) <= MANY_FINDINGS else None
     for rule, finding in found:
         out.append(to_diagnostic(note, rule, finding, shown_path, where))
     if note.suppressions:  # silence what they name; with the flag, report what silenced nothing (NC009)

@@ -22,12 +22,17 @@ from ..escape import NotPlain, json_dumps, json_escape_raw, plain_json
 def write(results: Sequence, stream: IO[str], options) -> None:
     opened = False
     for result in results:
-        if result.error is not None or not result.diagnostics:
+        if result.error is not None:
             continue  # path problems go to stderr; JSON holds findings only
-        items = [_item(d) for d in result.diagnostics]
-        stream.write(json_escape_raw((",\n  " if opened else "[\n  ") + ",\n  ".join(items)))
-        opened = True
+        diagnostics = result.diagnostics
+        for at in range(0, len(diagnostics), BATCH):  # a note with 100,000 findings: not one string
+            items = [_item(d) for d in diagnostics[at:at + BATCH]]
+            stream.write(json_escape_raw((",\n  " if opened else "[\n  ") + ",\n  ".join(items)))
+            opened = True
     stream.write("\n]\n" if opened else "[]\n")
+
+
+BATCH = 1000  # findings written at once
 
 
 def _item(d) -> str:
