@@ -798,3 +798,22 @@ def test_a_cached_finding_is_checked_as_each_field_check_checks_it(row):
         got = None
     assert got == expected
     assert cache._diagnostic_fields() == cache._ROW_FIELDS  # else decode_result checks field by field
+
+
+def test_a_note_with_more_findings_than_an_entry_holds_is_checked_every_time(tmp_path, monkeypatch):
+    # past MAX_ENTRY_FINDINGS a result is not stored (its entry would near double the check's
+    # memory); the note is checked again, with the same output, and at the limit it is stored
+    note = tmp_path / "n.md"
+    note.write_text(CLEAN.read_text(encoding="utf-8").replace("## Summary\n", "## Summary\nâ€” Ã© â€”\n", 1),
+                    encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    first = run_cli("check", "--cache-dir", str(cache_dir), str(note))
+    count = first[1].count("NC004")
+    assert count >= 2
+    monkeypatch.setattr(cache_mod, "MAX_ENTRY_FINDINGS", count - 1)
+    shutil.rmtree(cache_dir)
+    assert run_cli("check", "--cache-dir", str(cache_dir), str(note)) == first
+    assert not list(cache_dir.rglob("*.json"))
+    monkeypatch.setattr(cache_mod, "MAX_ENTRY_FINDINGS", count)
+    assert run_cli("check", "--cache-dir", str(cache_dir), str(note)) == first
+    assert len(list(cache_dir.rglob("*.json"))) == 1

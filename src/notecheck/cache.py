@@ -69,6 +69,9 @@ ENV_CACHE_DIR = "NOTECHECK_CACHE_DIR"
 # timestamp tick (coarse kernel clocks, FAT's 2 s mtimes, a little clock skew).
 RACY_NS = 2_000_000_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is neither written nor read
+# A note with more findings is not stored: checking it again costs little beside them, and its
+# entry, built in memory, near doubled the peak of a check (sizes.py's mojibake: 560 -> 340 MB/MB)
+MAX_ENTRY_FINDINGS = 20_000
 GITIGNORE = b"# Automatically created by notecheck.\n*\n"
 CACHEDIR_TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
                 b"# This file is a cache directory tag created by notecheck.\n"
@@ -452,7 +455,7 @@ class ResultCache:
 
     def store(self, path: str, config, shown: str, note: dict, sidecars: list, result) -> bool:
         folder = self.folder_for(config)
-        if folder in self.unwritable:
+        if folder in self.unwritable or len(result.diagnostics) > MAX_ENTRY_FINDINGS:
             return False
         encoded = encode_result(result, shown)
         if encoded is None:
