@@ -538,3 +538,31 @@ def test_closest_runner_up_beside_the_chosen_stretch_in_its_own_region():
         got = index.closest("the roots were deep and we never ploughed at all", None)
         assert got == _closest_searching_all(index, "the roots were deep and we never ploughed at all", None)
         assert got[3] > 0.8  # the other saying, beside the chosen one
+
+
+def test_a_missing_sentence_looks_for_its_closest_text_when_first_read(monkeypatch):
+    calls = []
+    closest = QuoteIndex.closest
+    monkeypatch.setattr(QuoteIndex, "closest", lambda self, *a: calls.append(a) or closest(self, *a))
+    m = locate("Soil is slow. You can lose an inch of soil in a bad winter.", QuoteIndex(PASSAGES))
+    assert calls == [] and m.anchor == 0 and not m.verbatim  # what places the quote needs no search
+    (miss,) = m.missing
+    assert miss.closest == "You can lose an inch of topsoil in one bad winter" and len(calls) == 1
+    assert (miss.passage, miss.pos is not None, miss.runner_up) == (1, True, miss.runner_up) and len(calls) == 1
+
+
+def test_a_missing_sentence_equals_the_sentence_match_of_its_fields():
+    import dataclasses
+    import pickle
+
+    from notecheck.quotematch import SentenceMatch
+
+    (miss,) = locate("You can lose an inch of soil in a bad winter.", QuoteIndex(PASSAGES)).missing
+    plain = SentenceMatch(**{f.name: getattr(miss, f.name) for f in dataclasses.fields(SentenceMatch)})
+    assert type(miss) is not SentenceMatch and isinstance(miss, SentenceMatch)
+    assert miss == plain and plain == miss and hash(miss) == hash(plain) and repr(miss) == repr(plain)
+    assert miss != dataclasses.replace(plain, similarity=0.5) and dataclasses.replace(plain, pos=0) != miss
+    again = pickle.loads(pickle.dumps(miss))
+    assert again == plain and type(again) is SentenceMatch
+    (nothing,) = locate("Zzyzx qwerty.", QuoteIndex(PASSAGES)).missing
+    assert nothing == SentenceMatch(0, 13, "Zzyzx qwerty.", False, None, 0.0, key="zzyzx qwerty")

@@ -335,3 +335,15 @@ def test_neighbours_widen_the_cited_window_by_one_passage_each_way():
     assert _neighbours(starts, P)[0] == 120 and _neighbours(starts, P)[1] == float("inf")
     P.window = (240, float("inf"))
     assert _neighbours(starts, P) == (180, float("inf"))
+
+
+def test_without_nc501_no_closest_text_is_looked_for(clean_text, monkeypatch):
+    # NC501 alone reads a misquoted sentence's closest text: with it ignored the search is not run
+    from notecheck.quotematch import QuoteIndex
+
+    calls = []
+    closest = QuoteIndex.closest
+    monkeypatch.setattr(QuoteIndex, "closest", lambda self, *a: calls.append(a) or closest(self, *a))
+    text = clean_text.replace("The roots get the credit.", "The roots take the credit.", 1)
+    assert check(text, Config(select=("NC4", "NC502", "NC6"))) == [] and calls == []
+    assert [d.code for d in check(text)] == ["NC501"] and len(calls) == 1

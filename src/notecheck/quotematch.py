@@ -49,6 +49,7 @@ message or a fix shows.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import heapq
 import itertools
 import math
@@ -1277,18 +1278,90 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
             out.append(SentenceMatch(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
                                      index.passage_at(end - 1), pos, end, key=f.words))
             continue
-        best = index.closest(f.words, anchor_passage)
-        if best is None:
-            out.append(SentenceMatch(f.start, f.end, f.text, False, None, 0.0, key=f.words))
-            continue
-        score, a, b, runner_up = best
-        quote_tokens, window = tokens(f.text, index.clean, annotations=False), index.window_tokens(a, b)
-        diff = word_diff([t[0] for t in quote_tokens], [t[0] for t in window])
-        changes = word_changes(quote_tokens, f.text, window, index, diff)
-        out.append(SentenceMatch(f.start, f.end, f.text, False, index.passage_at(a), score,
-                                 index.original_text(a, b), index.passage_at(max(a, b - 1)), a, b, changes,
-                                 key=f.words, runner_up=runner_up, aligned=(window, diff)))
+        out.append(_Missing.of(f, index, anchor_passage))
     return QuoteMatch(tuple(out), anchor_fragment)
+
+
+def _closest_fields(f: Fragment, index: QuoteIndex, anchor_passage: int | None) -> dict[str, Any]:
+    """A sentence not found verbatim: its SentenceMatch fields from the closest text (see ``_Missing``)."""
+    best = index.closest(f.words, anchor_passage)
+    if best is None:
+        return {"passage": None, "similarity": 0.0}
+    score, a, b, runner_up = best
+    quote_tokens, window = tokens(f.text, index.clean, annotations=False), index.window_tokens(a, b)
+    diff = word_diff([t[0] for t in quote_tokens], [t[0] for t in window])
+    changes = word_changes(quote_tokens, f.text, window, index, diff)
+    return {"passage": index.passage_at(a), "similarity": score, "closest": index.original_text(a, b),
+            "last_passage": index.passage_at(max(a, b - 1)), "pos": a, "end_pos": b, "changes": changes,
+            "runner_up": runner_up, "aligned": (window, diff)}
+
+
+class _LazyField:
+    """A SentenceMatch field of a ``_Missing`` sentence: worked out on first read (a non-data
+    descriptor: once the fields are in the instance's __dict__, they are read from there)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return getattr(SentenceMatch, self.name)
+        obj._resolve()
+        return obj.__dict__[self.name]
+
+
+class _Missing(SentenceMatch):
+    """A sentence not found verbatim, whose closest text (``QuoteIndex.closest``, the costliest
+    part of locating a quote) is looked for when one of its fields is first read: only NC501
+    (and a light edit said where it is cited, for NC403's placement) reads them, so a run that
+    does not check NC501 does not pay for the search. Equal to the SentenceMatch made of the
+    same fields, and otherwise one."""
+
+    passage = _LazyField()
+    similarity = _LazyField()
+    closest = _LazyField()
+    last_passage = _LazyField()
+    pos = _LazyField()
+    end_pos = _LazyField()
+    changes = _LazyField()
+    runner_up = _LazyField()
+    aligned = _LazyField()
+
+    @classmethod
+    def of(cls, f: Fragment, index: QuoteIndex, anchor_passage: int | None) -> "_Missing":
+        m = object.__new__(cls)
+        for name, value in (("start", f.start), ("end", f.end), ("text", f.text), ("found", False), ("key", f.words)):
+            object.__setattr__(m, name, value)  # SentenceMatch's slots
+        m.__dict__["_todo"] = (f, index, anchor_passage)  # the lazy fields will be in the __dict__
+        return m
+
+    def _resolve(self) -> None:
+        d = self.__dict__
+        todo = d.pop("_todo", None)
+        if todo is not None:
+            d.update(_MISSING_DEFAULTS)
+            d.update(_closest_fields(*todo))
+
+    def _fields(self) -> SentenceMatch:
+        return SentenceMatch(**{name: getattr(self, name) for name in _SENTENCE_FIELDS})
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Missing):
+            other = other._fields()
+        return self._fields() == other if isinstance(other, SentenceMatch) else NotImplemented
+
+    __hash__ = SentenceMatch.__hash__
+
+    def __repr__(self) -> str:
+        return repr(self._fields())
+
+    def __reduce__(self) -> Any:
+        return self._fields().__reduce__()
+
+
+_SENTENCE_FIELDS = tuple(f.name for f in dataclasses.fields(SentenceMatch))
+_MISSING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(SentenceMatch)
+                     if f.default is not dataclasses.MISSING}
 
 
 def _cleaned(f: Fragment) -> Fragment:
