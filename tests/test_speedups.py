@@ -66,6 +66,34 @@ def test_split_clean_cases(text, clean, expected):
     assert quotematch._split_clean_py(text, clean) == expected
 
 
+@settings(max_examples=400, deadline=None)
+@given(texts(), st.booleans())
+def test_split_stream_equals_the_python_reference(text, clean):
+    assert speedups.split_stream(text, clean) == quotematch._split_stream_py(text, clean)
+
+
+@pytest.mark.parametrize("text, clean, expected", [
+    ("so you know it it is um i mean good \x00 next one", True, (" so it is good next one ", [1, 15])),
+    ("a \x00 \x00 b", True, (" a b ", [1, 3, 3])),  # an empty passage begins where the next word does
+    ("\x00 a", False, (" a ", [1, 1])),
+    ("um uh \x00 er", True, ("  ", [1, 1])),  # no word at all: two blanks, as the join of none makes
+    ("", False, ("  ", [1])),
+    ("x\u2003y \x00 caf\u00e9 \u4e2d", False, (" x y caf\u00e9 \u4e2d ", [1, 5])),  # wide blank, wide words
+])
+def test_split_stream_cases(text, clean, expected):
+    assert speedups.split_stream(text, clean) == expected
+    assert quotematch._split_stream_py(text, clean) == expected
+
+
+def test_a_stream_is_a_canonical_string():
+    """The stream is as narrow as its own characters, whatever the text's blanks and NULs are."""
+    stream, _ = speedups.split_stream("plain\u3000words \x00 caf\u00e9", False)
+    assert stream == " plain words caf\u00e9 " and stream.encode("latin-1") and {stream: 1}[" plain words caf\u00e9 "]
+    wide, _ = speedups.split_stream("caf\u00e9 \U0001f600 \u4e2d x", False)
+    assert wide == " caf\u00e9 \U0001f600 \u4e2d x "
+    assert speedups.split_stream("only\u3000ascii", False)[0].isascii()
+
+
 def test_pieces_are_canonical_strings():
     """A piece holding only ASCII is an ASCII str even when the text is not (str equality and
     hashing rely on the narrowest kind)."""

@@ -207,23 +207,23 @@ init_latin1_class(void)
         LATIN1_CLASS[c] = Py_UNICODE_ISSPACE((Py_UCS4)c) ? LATIN1_SPACE : (c == 0 ? LATIN1_NUL : 0);
 }
 
-static PyObject *
-split_clean(PyObject *Py_UNUSED(self), PyObject *args)
+/* the words of ``text`` (as str.split()), with clean verbatim's drops when ``clean``: split_clean's
+   words before they are joined. Returns the array (PyMem_Malloc'd) and sets *count; NULL with an
+   exception set on failure */
+static Word *
+clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
 {
-    PyObject *text;
-    int clean;
-    if (!PyArg_ParseTuple(args, "Up:split_clean", &text, &clean))
-        return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
 
     /* words are ~6 characters with their blank: start there, grow by half when full */
     Py_ssize_t cap = size / 6 + 16, n = 0;
     Word *w = PyMem_Malloc(sizeof(Word) * (size_t)cap);
-    if (w == NULL)
-        return PyErr_NoMemory();
+    if (w == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
     Py_ssize_t i = 0;
     if (kind == PyUnicode_1BYTE_KIND) {  /* the usual case, without a kind switch a character */
         const Py_UCS1 *chars = data;
@@ -241,8 +241,10 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
                 PyErr_SetString(PyExc_ValueError, "a word holds a NUL character");
                 return NULL;
             }
-            if (push_word(&w, &n, &cap, start, i - start) < 0)
-                return PyErr_NoMemory();  /* push_word freed w */
+            if (push_word(&w, &n, &cap, start, i - start) < 0) {
+                PyErr_NoMemory();  /* push_word freed w */
+                return NULL;
+            }
         }
     }
     while (i < size) {
@@ -265,8 +267,10 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_ValueError, "a word holds a NUL character");
             return NULL;
         }
-        if (push_word(&w, &n, &cap, start, i - start) < 0)
-            return PyErr_NoMemory();  /* push_word freed w */
+        if (push_word(&w, &n, &cap, start, i - start) < 0) {
+            PyErr_NoMemory();  /* push_word freed w */
+            return NULL;
+        }
     }
     if (clean) {
         n = drop_pairs(kind, data, w, n, "you", "know");
@@ -290,6 +294,24 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
         }
         n = out;
     }
+    *count = n;
+    return w;
+}
+
+static PyObject *
+split_clean(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *text;
+    int clean;
+    if (!PyArg_ParseTuple(args, "Up:split_clean", &text, &clean))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
+    Py_ssize_t n;
+    Word *w = clean_word_array(text, clean, &n);
+    if (w == NULL)
+        return NULL;
     PyObject *pieces = PyList_New(0);
     if (pieces == NULL) {
         PyMem_Free(w);
@@ -313,6 +335,95 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
     return pieces;
 }
 
+
+/* split_stream(text, clean) is quotematch._split_stream_py: split_clean's words as the one
+   stream QuoteIndex keeps (" w1 w2 ... wn ", every word followed by a blank; two blanks when
+   there is no word) and where each passage's words begin in it, without a str a passage and
+   the join of them */
+static PyObject *
+split_stream(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *text;
+    int clean;
+    if (!PyArg_ParseTuple(args, "Up:split_stream", &text, &clean))
+        return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n;
+    Word *w = clean_word_array(text, clean, &n);
+    if (w == NULL)
+        return NULL;
+    Py_ssize_t passages = 1;
+    for (Py_ssize_t j = 0; j < n; j++)
+        passages += is_nul(kind, data, w[j]);
+    PyObject *starts = PyList_New(passages), *stream = NULL, *start = NULL;
+    if (starts == NULL)
+        goto fail;
+    /* the words kept in place (the NUL ones out), each passage's start noted */
+    Py_ssize_t pos = 1, kept = 0, p = 0;
+    int wide = PyUnicode_MAX_CHAR_VALUE(text) > 127;  /* then the stream's own widest character (a canonical str) */
+    Py_UCS4 maxchar = 127;
+    if ((start = PyLong_FromSsize_t(pos)) == NULL)
+        goto fail;
+    PyList_SET_ITEM(starts, p++, start);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (is_nul(kind, data, w[j])) {
+            if ((start = PyLong_FromSsize_t(pos)) == NULL)
+                goto fail;
+            PyList_SET_ITEM(starts, p++, start);
+            continue;
+        }
+        if (wide) {
+            for (Py_ssize_t k = 0; k < w[j].len; k++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, w[j].start + k);
+                if (ch > maxchar)
+                    maxchar = ch;
+            }
+        }
+        pos += w[j].len + 1;
+        w[kept++] = w[j];
+    }
+    stream = PyUnicode_New(kept ? pos : 2, maxchar);
+    if (stream == NULL)
+        goto fail;
+    int out_kind = PyUnicode_KIND(stream);
+    void *out = PyUnicode_DATA(stream);
+    PyUnicode_WRITE(out_kind, out, 0, ' ');
+    Py_ssize_t at = 1;
+    for (Py_ssize_t i = 0; i < kept; i++) {
+        if (out_kind == kind) {
+            /* words that follow each other in the text with one blank between: one copy */
+            Py_ssize_t j = i, run = w[i].len;
+            while (j + 1 < kept && w[j + 1].start == w[j].start + w[j].len + 1
+                   && PyUnicode_READ(kind, data, w[j].start + w[j].len) == ' ') {
+                j++;
+                run += 1 + w[j].len;
+            }
+            memcpy((char *)out + at * kind, (const char *)data + w[i].start * kind, (size_t)(run * kind));
+            at += run;
+            i = j;
+        }
+        else {
+            for (Py_ssize_t k = 0; k < w[i].len; k++)
+                PyUnicode_WRITE(out_kind, out, at + k, PyUnicode_READ(kind, data, w[i].start + k));
+            at += w[i].len;
+        }
+        PyUnicode_WRITE(out_kind, out, at, ' ');
+        at++;
+    }
+    if (kept == 0)
+        PyUnicode_WRITE(out_kind, out, at++, ' ');
+    PyMem_Free(w);
+    PyObject *result = PyTuple_Pack(2, stream, starts);
+    Py_DECREF(stream);
+    Py_DECREF(starts);
+    return result;
+fail:
+    PyMem_Free(w);
+    Py_XDECREF(starts);
+    Py_XDECREF(stream);
+    return NULL;
+}
 
 /* ---------------------------------------------------------------- word_passages */
 
@@ -3420,6 +3531,9 @@ static PyMethodDef methods[] = {
     {"split_clean", split_clean, METH_VARARGS,
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
      "joined by blanks and cut at the NUL words (quotematch._split_clean_py)."},
+    {"split_stream", split_stream, METH_VARARGS,
+     "split_stream(text, clean) -> (stream, starts): split_clean's words as QuoteIndex's stream, and "
+     "where each passage's words begin in it (quotematch._split_stream_py)."},
     {"find_joined", find_joined, METH_VARARGS,
      "find_joined(stream, needle, limit) -> list[tuple[int, int]]: the first ``limit`` stretches of "
      "whole words of the blank-joined stream that read ``needle`` without their blanks and "

@@ -136,10 +136,47 @@ _ASCII_SEPARATOR_BYTES = bytes(ord(_ASCII_SEPARATORS_BUT_NUL.get(c, chr(c))) if 
 
 def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str]:
     """``_words(_clean(p.text))`` for every passage (then ``clean_words`` when ``clean``)."""
-    whole = _PASSAGE_BREAK.join(p.text for p in passages)
-    if whole.count("\x00") != len(passages) - 1:  # a NUL in the text itself (or no passage): one at a time
+    text = _passage_text(passages)
+    if text is None:
         words = [_words(_clean(p.text)) for p in passages]
         return [clean_words(w) for w in words] if clean else words
+    return _split_clean(text, clean)
+
+
+def _passage_stream(passages: Sequence[Passage], clean: bool = False) -> tuple[str, list[int]]:
+    """QuoteIndex's stream of the passages' words (``_passage_words`` joined: " w1 w2 ... wn ")
+    and the stream offset where each passage's words begin."""
+    text = _passage_text(passages)
+    if text is None:
+        return _stream_of(_passage_words(passages, clean))
+    return _split_stream(text, clean)
+
+
+def _stream_of(pieces: Sequence[str]) -> tuple[str, list[int]]:
+    """The stream of the passages' words ``pieces`` (one str a passage), and where each begins in it."""
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 1  # after the leading blank
+    for words in pieces:
+        starts.append(pos)
+        if words:
+            parts.append(words)
+            pos += len(words) + 1
+    return " " + " ".join(parts) + " ", starts
+
+
+def _split_stream_py(text: str, clean: bool) -> tuple[str, list[int]]:
+    """``_stream_of(_split_clean_py(text, clean))``: the reference for ``_speedups.split_stream``."""
+    return _stream_of(_split_clean_py(text, clean))
+
+
+def _passage_text(passages: Sequence[Passage]) -> str | None:
+    """The passages' texts, cleaned as ``_words(_clean(...))`` reads them, joined by NUL words
+    (what ``_split_clean`` splits), or None when a NUL in a text itself (or no passage) asks for
+    the passages one at a time."""
+    whole = _PASSAGE_BREAK.join(p.text for p in passages)
+    if whole.count("\x00") != len(passages) - 1:
+        return None
     if whole.isascii():  # casefold, "`" -> "'" and the separators in one byte translate (ASCII: casefold is lower)
         if "[" in whole:
             whole = _ANNOTATION_RE.sub(" ", whole)
@@ -152,7 +189,7 @@ def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str
     if "'" in text:
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
     # only blanks are left to split at; the NUL between passages is a word of its own
-    return _split_clean(text, clean)
+    return text
 
 
 def _split_clean_py(text: str, clean: bool) -> list[str]:
@@ -291,8 +328,10 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import split_plain as _c_split_plain
     from ._speedups import word_opcodes as _c_word_opcodes
     from ._speedups import split_clean as _split_clean
+    from ._speedups import split_stream as _split_stream
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
+    _split_stream = _split_stream_py
     _passage_scores = _passage_scores_py
     _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = _c_word_opcodes = None
 
@@ -760,16 +799,7 @@ class QuoteIndex:
     _group_sizes: dict[int, int] = field(init=False, default_factory=dict)  # words a group holds
 
     def __post_init__(self) -> None:
-        parts: list[str] = []
-        starts: list[int] = []
-        pos = 1  # after the leading blank
-        for words in _passage_words(self.passages, self.clean):
-            starts.append(pos)
-            if words:
-                parts.append(words)
-                pos += len(words) + 1
-        self.stream = " " + " ".join(parts) + " "
-        self._starts = starts
+        self.stream, self._starts = _passage_stream(self.passages, self.clean)
         self._sentences = {}
         self._tokens = {}
         self._found = {}
