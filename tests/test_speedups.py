@@ -494,3 +494,45 @@ def test_word_diff_is_the_same_with_and_without_the_c_module():
     assert with_c and all(op[0] != "equal" for op in with_c)
     with pytest.raises(ValueError):
         speedups.word_opcodes([0, 5], [1])  # numbers beyond len(a) + len(b)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=12), max_size=12),
+       st.integers(31, 45), st.integers(1, 7))
+def test_rank_candidates_equal_the_python_reference(held, n, k):
+    # few passage numbers, lists of few lengths: equal and near-equal sums (ties) are the rule
+    held = [sorted(set(h)) for h in held]
+    assert speedups.rank_candidates(held, 31, n, k) == quotematch._rank_candidates_py(held, 31, n, k)
+
+
+def test_rank_candidates_sums_near_ties_exactly():
+    # passages 0 and 2 hold the same words (a tie: the earlier first); passage 1 holds a rarer
+    # one instead (first); passage 6 holds none (never a candidate)
+    held = [[0, 1, 2, 3], [0, 1, 2, 4], [0, 2, 5], [1, 4], [0, 1, 2]]
+    got = speedups.rank_candidates(held, 7, 6, 7)
+    assert got == quotematch._rank_candidates_py(held, 7, 6, 7) == [1, 0, 2, 4, 5, 3]
+    assert speedups.rank_candidates(held, 7, 6, 2) == [1, 0]
+
+
+def test_rank_candidates_refuse_bad_input():
+    with pytest.raises(IndexError):
+        speedups.rank_candidates([[3]], 3, 3, 1)
+    with pytest.raises(TypeError):
+        speedups.rank_candidates([[]], 3, 3, 1)
+    with pytest.raises(ValueError):
+        speedups.rank_candidates([[2, 1]], 3, 3, 1)
+    with pytest.raises(ValueError):
+        speedups.rank_candidates([[1]], 3, 3, 0)
+
+
+def test_exact_sums_match_fsum_on_hard_cases():
+    # the C sum is math.fsum's: on terms whose rough sum is off (the classic 0.1s, and weights
+    # of many sizes), rank_candidates' choice among near-ties is fsum's
+    import math
+
+    n = 1000
+    lengths = [1, 3, 7, 10, 999, 1000, 2, 333]
+    held = [list(range(length)) for length in lengths]
+    exact = {i: math.fsum(math.log(1 + n / len(h)) for h in held if i in h) for i in range(1000)}
+    expected = sorted((i for i in exact if exact[i]), key=lambda i: (-exact[i], i))[:8]
+    assert speedups.rank_candidates(held, 1000, n, 8) == expected

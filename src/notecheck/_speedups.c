@@ -1207,6 +1207,202 @@ done:
     return out;
 }
 
+/* the correctly rounded sum of xs[0..n) (positive, finite): Shewchuk's partials, as math.fsum
+   adds them (any correctly rounded sum is the same double) */
+static double
+exact_sum(const double *xs, Py_ssize_t count, double *partials)
+{
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double x = xs[k];
+        Py_ssize_t i = 0;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            double y = partials[j];
+            if (fabs(x) < fabs(y)) {
+                double t = x;
+                x = y;
+                y = t;
+            }
+            double hi = x + y;
+            double lo = y - (hi - x);
+            if (lo != 0.0)
+                partials[i++] = lo;
+            x = hi;
+        }
+        n = i;
+        if (x != 0.0)
+            partials[n++] = x;
+    }
+    double hi = 0.0, lo = 0.0;
+    if (n > 0) {
+        hi = partials[--n];
+        while (n > 0) {  /* from the top, until the sum is inexact */
+            double x = hi, y = partials[--n];
+            hi = x + y;
+            lo = y - (hi - x);
+            if (lo != 0.0)
+                break;
+        }
+        /* half-even rounding across the partials left */
+        if (n > 0 && ((lo < 0.0 && partials[n - 1] < 0.0) || (lo > 0.0 && partials[n - 1] > 0.0))) {
+            double y = lo * 2.0, x = hi + y;
+            if (y == x - hi)
+                hi = x;
+        }
+    }
+    return hi;
+}
+
+typedef struct {
+    double score;
+    Py_ssize_t passage;
+} Candidate;
+
+static int
+candidate_order(const void *a, const void *b)  /* the highest score first; a tie: the earlier passage */
+{
+    const Candidate *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return (x->passage > y->passage) - (x->passage < y->passage);
+}
+
+static int
+double_descending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* quotematch._rank_candidates_py: the ``k`` passages with the highest exact score (see there) */
+static PyObject *
+rank_candidates(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *held;
+    Py_ssize_t count, n, k;
+    if (!PyArg_ParseTuple(args, "O!nnn:rank_candidates", &PyList_Type, &held, &count, &n, &k))
+        return NULL;
+    if (count < 0 || n < 0 || n > ((Py_ssize_t)1 << 52) || k < 1) {
+        PyErr_SetString(PyExc_ValueError, "count and n must be small non-negative numbers, k positive");
+        return NULL;
+    }
+    Py_ssize_t words = PyList_GET_SIZE(held), total = 0;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        PyObject *hits = PyList_GET_ITEM(held, w);
+        if (!PyList_Check(hits) || PyList_GET_SIZE(hits) == 0) {
+            PyErr_SetString(PyExc_TypeError, "each hits must be a non-empty list");
+            return NULL;
+        }
+        total += PyList_GET_SIZE(hits);
+    }
+    double *sums = PyMem_Calloc((size_t)count + 1, sizeof(double));
+    double *weights = PyMem_Malloc(sizeof(double) * ((size_t)words + 1));
+    double *terms = PyMem_Malloc(sizeof(double) * ((size_t)words + 1));
+    double *partials = PyMem_Malloc(sizeof(double) * ((size_t)words + 1));
+    Py_ssize_t *flat = PyMem_Malloc(sizeof(Py_ssize_t) * ((size_t)total + 1));
+    Candidate *ranked = PyMem_Malloc(sizeof(Candidate) * ((size_t)count + 1));
+    double *values = PyMem_Malloc(sizeof(double) * ((size_t)count + 1));
+    unsigned char *near = PyMem_Calloc((size_t)count + 1, 1);
+    PyObject *out = NULL;
+    if (!sums || !weights || !terms || !partials || !flat || !ranked || !values || !near) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* the rough sums, added in the order given (passage_scores') */
+    Py_ssize_t at = 0;
+    for (Py_ssize_t w = 0; w < words; w++) {
+        PyObject *hits = PyList_GET_ITEM(held, w);
+        double weight = weights[w] = log(1.0 + (double)n / (double)PyList_GET_SIZE(hits));
+        for (Py_ssize_t h = 0; h < PyList_GET_SIZE(hits); h++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(hits, h));
+            if (i == -1 && PyErr_Occurred())
+                goto done;
+            if (i < 0 || i >= count) {
+                PyErr_SetString(PyExc_IndexError, "a passage number out of range");
+                goto done;
+            }
+            if (h && i <= flat[at - 1]) {
+                PyErr_SetString(PyExc_ValueError, "each hits must be sorted, without repeats");
+                goto done;
+            }
+            flat[at++] = i;
+            sums[i] += weight;
+        }
+    }
+    /* the passages with a score, and only those within 1e-9 of the k-th best when there are more */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (sums[i] != 0.0)
+            values[m++] = sums[i];
+    }
+    double floor = -1.0;
+    if (m > k) {
+        qsort(values, (size_t)m, sizeof(double), double_descending);
+        floor = values[k - 1] - 1e-9;
+    }
+    Py_ssize_t r = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (sums[i] != 0.0 && (m <= k || sums[i] >= floor)) {
+            ranked[r].score = sums[i];
+            ranked[r++].passage = i;
+        }
+    }
+    qsort(ranked, (size_t)r, sizeof(Candidate), candidate_order);
+    /* neighbours in that order within 1e-9: their rough sums may be ordered otherwise than
+       their exact ones, which are taken */
+    for (Py_ssize_t j = 0; j + 1 < r; j++) {
+        if (ranked[j].score - ranked[j + 1].score < 1e-9)
+            near[ranked[j].passage] = near[ranked[j + 1].passage] = 1;
+    }
+    int any_near = 0;
+    for (Py_ssize_t j = 0; j < r; j++) {
+        Py_ssize_t i = ranked[j].passage;
+        if (!near[i])
+            continue;
+        any_near = 1;
+        Py_ssize_t t = 0, start = 0;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            Py_ssize_t len = PyList_GET_SIZE(PyList_GET_ITEM(held, w));
+            Py_ssize_t lo = start, hi = start + len;  /* is i among flat[start, start + len)? */
+            while (lo < hi) {
+                Py_ssize_t mid = lo + (hi - lo) / 2;
+                if (flat[mid] < i)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < start + len && flat[lo] == i)
+                terms[t++] = weights[w];
+            start += len;
+        }
+        ranked[j].score = exact_sum(terms, t, partials);
+    }
+    if (any_near)
+        qsort(ranked, (size_t)r, sizeof(Candidate), candidate_order);
+    Py_ssize_t keep = r < k ? r : k;
+    out = PyList_New(keep);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t j = 0; j < keep; j++) {
+        PyObject *i = PyLong_FromSsize_t(ranked[j].passage);
+        if (i == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, j, i);
+    }
+done:
+    PyMem_Free(sums);
+    PyMem_Free(weights);
+    PyMem_Free(terms);
+    PyMem_Free(partials);
+    PyMem_Free(flat);
+    PyMem_Free(ranked);
+    PyMem_Free(values);
+    PyMem_Free(near);
+    return out;
+}
+
 /* ---------------------------------------------------------------- split_plain */
 
 /* quotematch.split_quote for a quote without edits (no gap, insertion, link or speaker to cut):
@@ -3548,6 +3744,9 @@ static PyMethodDef methods[] = {
     {"passage_scores", passage_scores, METH_VARARGS,
      "passage_scores(held, count, n) -> list[float]: for each of count passages, the sum of "
      "log(1 + n / len(hits)) over the lists in held holding it (quotematch._passage_scores_py)."},
+    {"rank_candidates", rank_candidates, METH_VARARGS,
+     "rank_candidates(held, count, n, k) -> list[int]: the k passages of the highest exact score, the sum "
+     "of log(1 + n / len(hits)) over the sorted lists in held holding them (quotematch._rank_candidates_py)."},
     {"split_plain", split_plain, METH_VARARGS,
      "split_plain(text) -> list[tuple[int, int, str]] | None: quotematch.split_quote's sentences "
      "(start, end, words) of a quote without edits, or None where Python is to split it."},

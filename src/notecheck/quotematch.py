@@ -309,6 +309,30 @@ def _passage_scores_py(held: list[list[int]], count: int, n: int) -> list[float]
 _MAX_WORD_IDS = 0xD800 - 0x100  # words as characters from U+0100, below the surrogates; more: Python
 
 
+def _rank_candidates_py(held: list[list[int]], count: int, n: int, k: int) -> list[int]:
+    """The ``k`` of ``count`` passages with the highest score, the sum of ``log(1 + n / len(hits))``
+    over the lists ``hits`` of ``held`` (sorted passage numbers) holding the passage; ties to the
+    earlier passage, and no passage of score 0. The reference for ``_speedups.rank_candidates``.
+
+    The sums are exact (math.fsum), so the ranking does not depend on the order of ``held``.
+    Cheaply: every passage's score is first summed in a fixed order (``_passage_scores``);
+    those sums differ from the exact ones by far less than 1e-9, so two passages whose rough
+    sums are 1e-9 apart or more rank as their exact sums do, and only passages within 1e-9 of
+    another (a tie, or near one) are summed exactly."""
+    approx = _passage_scores(held, count, n)
+    scored = list(itertools.compress(range(len(approx)), approx))  # a score of 0.0: no shared word
+    if len(scored) > k:
+        floor = heapq.nlargest(k, map(approx.__getitem__, scored))[-1] - 1e-9
+        scored = [i for i in scored if approx[i] >= floor]
+    score = {i: approx[i] for i in scored}
+    ranked = sorted(scored, key=score.__getitem__, reverse=True)
+    near = {i for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9}
+    near.update(j for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9)
+    for i in near:
+        score[i] = math.fsum(math.log(1 + n / len(hits)) for hits in held if _holds(hits, i))
+    return sorted(score, key=lambda i: (-score[i], i))[:k]
+
+
 def _holds(hits: list[int], i: int) -> bool:
     """Is ``i`` in the sorted list ``hits``?"""
     j = bisect.bisect_left(hits, i)
@@ -323,6 +347,7 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import StreamIndex as _CStreamIndex
     from ._speedups import find_joined as _c_find_joined
     from ._speedups import passage_scores as _passage_scores
+    from ._speedups import rank_candidates as _rank_candidates
     from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import refine as _c_refine
     from ._speedups import split_plain as _c_split_plain
@@ -333,6 +358,7 @@ except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
     _split_stream = _split_stream_py
     _passage_scores = _passage_scores_py
+    _rank_candidates = _rank_candidates_py
     _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = _c_word_opcodes = None
 
 
@@ -983,26 +1009,11 @@ class QuoteIndex:
 
         A passage's score is the sum of ``log(1 + n / df)`` over the distinct words of ``words``
         it holds (``df``: how many passages hold the word); the ``k`` best, ties to the earlier
-        passage. The sums are exact (math.fsum), so the ranking does not depend on the order
-        the words are visited in. Cheaply: every passage's score is first summed in a fixed
-        order (``_passage_scores``); those sums differ from the exact ones by far less than
-        1e-9, so two passages whose rough sums are 1e-9 apart or more rank as their exact sums
-        do, and only passages within 1e-9 of another (a tie, or near one) are summed exactly.
+        passage, the sums exact (see ``_rank_candidates_py``; the C module's ``rank_candidates``
+        gives the same list).
         """
-        n = max(1, len(self.passages))
         held = [hits for hits in self._word_passages(sorted(set(words))) if hits]
-        approx = _passage_scores(held, len(self.passages), n)
-        scored = list(itertools.compress(range(len(approx)), approx))  # a score of 0.0: no shared word
-        if len(scored) > k:
-            floor = heapq.nlargest(k, map(approx.__getitem__, scored))[-1] - 1e-9
-            scored = [i for i in scored if approx[i] >= floor]
-        score = {i: approx[i] for i in scored}
-        ranked = sorted(scored, key=score.__getitem__, reverse=True)
-        near = {i for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9}
-        near.update(j for i, j in zip(ranked, ranked[1:]) if approx[i] - approx[j] < 1e-9)
-        for i in near:
-            score[i] = math.fsum(math.log(1 + n / len(hits)) for hits in held if _holds(hits, i))
-        return sorted(score, key=lambda i: (-score[i], i))[:k]
+        return _rank_candidates(held, len(self.passages), max(1, len(self.passages)), k)
 
     def _word_passages(self, words: list[str]) -> list[list[int]]:
         """For each of ``words``, the passages holding it, in order."""
