@@ -541,14 +541,19 @@ def test_closest_runner_up_beside_the_chosen_stretch_in_its_own_region():
 
 
 def test_a_missing_sentence_looks_for_its_closest_text_when_first_read(monkeypatch):
-    calls = []
-    closest = QuoteIndex.closest
-    monkeypatch.setattr(QuoteIndex, "closest", lambda self, *a: calls.append(a) or closest(self, *a))
+    expected = QuoteIndex(PASSAGES).closest("you can lose an inch of soil in a bad winter", 0)
+    calls, runner_ups = [], []
+    closest, runner_up = QuoteIndex._closest_text, QuoteIndex._runner_up
+    monkeypatch.setattr(QuoteIndex, "_closest_text", lambda self, *a: calls.append(a) or closest(self, *a))
+    monkeypatch.setattr(QuoteIndex, "_runner_up", lambda self, *a: runner_ups.append(a) or runner_up(self, *a))
     m = locate("Soil is slow. You can lose an inch of soil in a bad winter.", QuoteIndex(PASSAGES))
     assert calls == [] and m.anchor == 0 and not m.verbatim  # what places the quote needs no search
     (miss,) = m.missing
     assert miss.closest == "You can lose an inch of topsoil in one bad winter" and len(calls) == 1
-    assert (miss.passage, miss.pos is not None, miss.runner_up) == (1, True, miss.runner_up) and len(calls) == 1
+    assert (miss.passage, miss.pos is not None, len(miss.changes)) == (1, True, 2) and len(calls) == 1
+    assert runner_ups == []  # the runner-up is searched for when read, once
+    assert (miss.similarity, miss.pos, miss.end_pos, miss.runner_up) == expected and len(runner_ups) == 1
+    assert miss.runner_up == miss.runner_up and len(runner_ups) == 1 and len(calls) == 1
 
 
 def test_a_missing_sentence_equals_the_sentence_match_of_its_fields():

@@ -342,8 +342,8 @@ def test_without_nc501_no_closest_text_is_looked_for(clean_text, monkeypatch):
     from notecheck.quotematch import QuoteIndex
 
     calls = []
-    closest = QuoteIndex.closest
-    monkeypatch.setattr(QuoteIndex, "closest", lambda self, *a: calls.append(a) or closest(self, *a))
+    closest = QuoteIndex._closest_text
+    monkeypatch.setattr(QuoteIndex, "_closest_text", lambda self, *a: calls.append(a) or closest(self, *a))
     text = clean_text.replace("The roots get the credit.", "The roots take the credit.", 1)
     assert check(text, Config(select=("NC4", "NC502", "NC6"))) == [] and calls == []
     assert [d.code for d in check(text)] == ["NC501"] and len(calls) == 1

@@ -1038,6 +1038,15 @@ class QuoteIndex:
                 k: int = 5) -> tuple[float, int, int, float] | None:
         """(similarity 0..1, stream start, stream end) of the text most like ``words``, and the
         similarity of the best other place (0 when none); None when nothing shares a word."""
+        got = self._closest_text(words, near_passage, k)
+        if got is None:
+            return None
+        score, a, b, searched = got
+        return score, a, b, self._runner_up(words, a, b, searched)
+
+    def _closest_text(self, words: str, near_passage: int | None = None,
+                      k: int = 5) -> tuple[float, int, int, tuple] | None:
+        """``closest`` without the runner-up: (similarity, start, end, what ``_runner_up`` is to be given)."""
         from rapidfuzz import fuzz
 
         cands = self._candidates(words.split(), k)
@@ -1068,16 +1077,23 @@ class QuoteIndex:
         for key in refined[1:]:
             if key[:2] > best[:2]:
                 best = key
+        return best[0], best[2], best[3], (refined, [(lo, hi) for _score, _i, _a, _b, lo, hi in scored[:3]])
+
+    def _runner_up(self, words: str, best_a: int, best_b: int, searched_already: tuple) -> float:
+        """The similarity of the best place for ``words`` other than the chosen [best_a, best_b)
+        (0 when none), from what ``_closest_text`` searched (only NC501's repair asks)."""
+        from rapidfuzz import fuzz
+
+        refined, regions = searched_already
         # the runner-up: the best stretch elsewhere (not overlapping the chosen one), also in what
         # is left of a candidate's passage beside the chosen stretch (the same words said again
         # in the same or the next paragraph)
-        best_a, best_b = best[2], best[3]
         runner_up = max((k[0] for k in refined if k[3] <= best_a or k[2] >= best_b), default=0.0)
         # a stretch of the stream searched already (a whole region above, which the chosen one
         # does not cut, or twice here) gives the same alignment and the same refined score,
         # which runner_up holds already (or which overlaps the chosen stretch): not searched again
-        searched = _searched({(lo, hi) for _score, _i, _a, _b, lo, hi in scored[:3]})
-        for _score, _i, _a, _b, lo, hi in scored[:3]:
+        searched = _searched(set(regions))
+        for lo, hi in regions:
             for x, y in ((lo, min(hi, best_a)), (max(lo, best_b), hi)):
                 if y - x < len(words) // 2 or (x, y) in searched:
                     continue
@@ -1088,7 +1104,7 @@ class QuoteIndex:
                 score, a, b = self._refine(words, x + al.dest_start, x + al.dest_end)
                 if b <= best_a or a >= best_b:
                     runner_up = max(runner_up, round(score, 3))
-        return best[0], best_a, best_b, runner_up
+        return runner_up
 
     def _refine(self, words: str, a: int, b: int) -> tuple[float, int, int]:
         """Best plain similarity of ``words`` to a whole-word stretch of the stream near [a, b).
@@ -1325,16 +1341,16 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
 
 def _closest_fields(f: Fragment, index: QuoteIndex, anchor_passage: int | None) -> dict[str, Any]:
     """A sentence not found verbatim: its SentenceMatch fields from the closest text (see ``_Missing``)."""
-    best = index.closest(f.words, anchor_passage)
+    best = index._closest_text(f.words, anchor_passage)
     if best is None:
-        return {"passage": None, "similarity": 0.0}
-    score, a, b, runner_up = best
+        return {"passage": None, "similarity": 0.0, "runner_up": 0.0}
+    score, a, b, searched = best
     quote_tokens, window = tokens(f.text, index.clean, annotations=False), index.window_tokens(a, b)
     diff = word_diff([t[0] for t in quote_tokens], [t[0] for t in window])
     changes = word_changes(quote_tokens, f.text, window, index, diff)
     return {"passage": index.passage_at(a), "similarity": score, "closest": index.original_text(a, b),
             "last_passage": index.passage_at(max(a, b - 1)), "pos": a, "end_pos": b, "changes": changes,
-            "runner_up": runner_up, "aligned": (window, diff)}
+            "aligned": (window, diff), "_runner_up_from": (index, f.words, a, b, searched)}
 
 
 class _LazyField:
@@ -1351,12 +1367,27 @@ class _LazyField:
         return obj.__dict__[self.name]
 
 
+class _LazyRunnerUp(_LazyField):
+    """``runner_up``: searched for when first read, after the closest text (only NC501's repair
+    reads it, and only for a sentence alike enough to be repaired)."""
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return SentenceMatch.runner_up
+        obj._resolve()
+        d = obj.__dict__
+        if "runner_up" not in d:
+            index, words, a, b, searched = d.pop("_runner_up_from")
+            d["runner_up"] = index._runner_up(words, a, b, searched)
+        return d["runner_up"]
+
+
 class _Missing(SentenceMatch):
     """A sentence not found verbatim, whose closest text (``QuoteIndex.closest``, the costliest
     part of locating a quote) is looked for when one of its fields is first read: only NC501
     (and a light edit said where it is cited, for NC403's placement) reads them, so a run that
-    does not check NC501 does not pay for the search. Equal to the SentenceMatch made of the
-    same fields, and otherwise one."""
+    does not check NC501 does not pay for the search; the runner-up likewise when it is read.
+    Equal to the SentenceMatch made of the same fields, and otherwise one."""
 
     passage = _LazyField()
     similarity = _LazyField()
@@ -1365,7 +1396,7 @@ class _Missing(SentenceMatch):
     pos = _LazyField()
     end_pos = _LazyField()
     changes = _LazyField()
-    runner_up = _LazyField()
+    runner_up = _LazyRunnerUp()
     aligned = _LazyField()
 
     @classmethod
@@ -1402,7 +1433,7 @@ class _Missing(SentenceMatch):
 
 _SENTENCE_FIELDS = tuple(f.name for f in dataclasses.fields(SentenceMatch))
 _MISSING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(SentenceMatch)
-                     if f.default is not dataclasses.MISSING}
+                     if f.default is not dataclasses.MISSING and f.name != "runner_up"}
 
 
 def _cleaned(f: Fragment) -> Fragment:

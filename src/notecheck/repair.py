@@ -82,10 +82,10 @@ _Window = Sequence[tuple[str, int, int, int]]
 def clearly_closest(s: SentenceMatch, threshold: float) -> bool:
     """The sentence's closest stretch is at least ``threshold`` alike, and the best other place is
     at least twice as far from it: ``similarity - runner_up >= 1 - similarity``."""
-    if s.found or s.pos is None:
-        return False
+    if s.found or s.pos is None or s.similarity < threshold:
+        return False  # (the runner-up is searched for only when read)
     similarity, runner_up = round(s.similarity * 1000), round(s.runner_up * 1000)
-    return s.similarity >= threshold and similarity - runner_up >= 1000 - similarity
+    return similarity - runner_up >= 1000 - similarity
 
 
 def repair(cq: CheckedQuote, note: Note, ctx) -> Fix | None:
