@@ -817,3 +817,23 @@ def test_a_note_with_more_findings_than_an_entry_holds_is_checked_every_time(tmp
     monkeypatch.setattr(cache_mod, "MAX_ENTRY_FINDINGS", count)
     assert run_cli("check", "--cache-dir", str(cache_dir), str(note)) == first
     assert len(list(cache_dir.rglob("*.json"))) == 1
+
+
+@pytest.mark.parametrize("config", [True, False])
+def test_a_cached_run_imports_neither_the_checker_nor_typing(project, config):
+    # what a run answered from the cache costs is mostly imports: it parses no note (notecheck.note),
+    # runs no rule, checks the config's codes without the rule modules, and imports neither
+    # OpenSSL's hashes (~2 ms) nor, without a config file (tomllib needs it), typing (~5 ms)
+    if not config:
+        (project / ".notecheck.toml").unlink()
+    script = ("import runpy, sys\n"
+              "sys.argv = ['notecheck', 'check', '--output-format', 'json', 'notes', 'quiet']\n"
+              "try:\n    runpy.run_module('notecheck', run_name='__main__')\n"
+              "except SystemExit:\n    pass\n"
+              "print(sorted(m for m in ('typing', '_hashlib', 'notecheck.note', 'notecheck.engine', "
+              "'notecheck.rules.quotes') if m in sys.modules), file=sys.stderr)\n")
+    first = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True)
+    assert "notecheck.note" in first.stderr  # the cold run checked the notes (and filled the cache)
+    again = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True)
+    assert again.stderr.strip().splitlines()[-1] == ("['typing']" if config else "[]"), again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout) != []

@@ -7,6 +7,8 @@ on WARNWORD, see throwaway_rules.py), run alone with --select/--config selecting
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -327,3 +329,30 @@ def test_a_pyproject_naming_notecheck_only_as_a_dependency_is_not_parsed():
 
     assert not config._may_hold_notecheck_table(b'[project]\nname = "x"\ndependencies = ["notecheck"]\n')
     assert config._may_hold_notecheck_table(b'["\\u0074ool".notecheck]\nselect = 1\n')  # an escaped key: parsed
+
+
+def test_the_builtin_code_catalog_is_what_the_rule_modules_register():
+    from notecheck.rules import BUILTIN_CODES, FAMILIES, REGISTRY, all_rules
+
+    all_rules()
+    builtin = sorted(code for code, r in REGISTRY.items()
+                     if r.check.__module__.rpartition(".")[2] in FAMILIES and r.check.__module__.startswith("notecheck."))
+    assert list(BUILTIN_CODES) == builtin
+
+
+@pytest.mark.parametrize("codes, valid", [
+    ('["NC202", "NC5", "NC009", "NC", "ALL"]', True),  # a code, a prefix, the suppression warning, every rule
+    ('["NC605"]', False), ('["NC7"]', False), ('["NC30"]', True), ('["NC412"]', False),  # past the catalog, no family
+])
+def test_config_codes_are_checked_without_importing_a_rule(tmp_path, codes, valid):
+    # a run answered from the cache imports no rule module: the config's codes are checked against
+    # the catalog; only a code it does not hold asks every rule module (and is then refused)
+    (tmp_path / "c.toml").write_text(f"ignore = {codes}\n")
+    script = ("import sys\nfrom notecheck.config import load_file, ConfigError\n"
+              "try:\n    load_file(sys.argv[1]); print('valid')\n"
+              "except ConfigError as exc:\n    print('refused', exc)\n"
+              "print('notecheck.rules.quotes' in sys.modules)\n")
+    got = subprocess.run([sys.executable, "-c", script, str(tmp_path / "c.toml")], capture_output=True, text=True)
+    verdict, imported = got.stdout.split("\n")[:2]
+    assert verdict.startswith("valid" if valid else "refused"), got.stdout + got.stderr
+    assert imported == str(not valid)  # the rule modules are imported only to refuse a code

@@ -11,7 +11,9 @@ Library API (used by the CLI itself)::
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Iterable, Union
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~5 ms) on a cached run
+if TYPE_CHECKING:
+    from typing import Iterable, Union
 
 __version__ = "0.2.0"
 
@@ -66,7 +68,8 @@ def check_text(text: str, path: str | None = None, config: Config | None = None,
     return check_note(parse(text, path=path), config, path, sidecar=sidecar)
 
 
-PathArg = Union[str, "os.PathLike[str]"]
+if TYPE_CHECKING:
+    PathArg = Union[str, "os.PathLike[str]"]
 
 
 def check_paths(paths: PathArg | Iterable[PathArg], config: Config | None = None) -> list[Diagnostic]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~5 ms) on a cached run
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from . import __version__
 from .config import ConfigError, Overrides, Resolver, _codes, _size, command_line_globs, load_file

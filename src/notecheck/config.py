@@ -14,7 +14,9 @@ import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~5 ms) on a cached run
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_REQUIRED_SECTIONS = ("Summary", "Highlights", "Key Points", "Transcript")
 # Notes and sidecars larger than this are not read (NC001 / NC604). Real notes reach 320 KB,
@@ -158,10 +160,12 @@ def _names_a_rule(prefix: str) -> bool:
     """A typo such as NC3011 or NC999 must not silently select or ignore nothing."""
     if prefix in ("ALL", "NC"):
         return True
-    from .rules import all_rules
-    from .suppressions import UNUSED_SUPPRESSION
+    from .rules import BUILTIN_CODES, REGISTRY, UNUSED_SUPPRESSION, all_rules
 
-    return any(code.startswith(prefix) for code in (*(r.code for r in all_rules()), UNUSED_SUPPRESSION))
+    # the built-in codes and those registered so far, without importing a rule module; then every rule
+    if any(code.startswith(prefix) for code in (*BUILTIN_CODES, *REGISTRY, UNUSED_SUPPRESSION)):
+        return True
+    return any(r.code.startswith(prefix) for r in all_rules())
 
 
 def _bool(key: str, value: Any) -> bool:

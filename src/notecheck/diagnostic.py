@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~5 ms) on a cached run
+if TYPE_CHECKING:
+    from typing import Any
 
 SAFE = "safe"
 UNSAFE = "unsafe"

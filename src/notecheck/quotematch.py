@@ -1373,7 +1373,7 @@ class _LazyRunnerUp(_LazyField):
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
-            return SentenceMatch.runner_up
+            return super().__get__(obj, objtype)
         obj._resolve()
         d = obj.__dict__
         if "runner_up" not in d:

@@ -10,7 +10,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~5 ms) on a cached run
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator
 
 from . import config as config_mod
 from .config import Config

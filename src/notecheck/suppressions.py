@@ -29,8 +29,7 @@ from typing import Iterable
 from .config import Config, _matches
 from .diagnostic import UNSAFE, Diagnostic, Fix
 from .note import Note
-
-UNUSED_SUPPRESSION = "NC009"
+from .rules import UNUSED_SUPPRESSION  # defined with the rule registry, where config reads it
 NAME = "unused-suppression"
 SEVERITY = "warning"
 SUMMARY = "a notecheck: disable comment silences nothing (only with --report-unused-suppressions)"
