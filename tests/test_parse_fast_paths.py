@@ -58,6 +58,29 @@ def test_other_builders():
     assert type(_new_quote_line(3, "x")) is QuoteLine and _new_quote_line(3, "x") == QuoteLine(3, "x")
 
 
+def test_builders_of_the_quote_matcher_and_their_defaults():
+    from notecheck.note import _fast_builder
+    from notecheck.quotematch import SentenceMatch, TimeEstimate, _new_estimate, _new_sentence
+
+    args = (4, 30, "Soil is slow.", True, 2, 1.0, None, 2, 17, 29)
+    built, plain = _new_sentence(*args, key="soil is slow"), SentenceMatch(*args, key="soil is slow")
+    assert type(built) is SentenceMatch and built == plain and repr(built) == repr(plain)
+    assert (built.changes, built.runner_up, built.aligned) == ((), 0.0, None)  # the defaults: (), 0.0, None
+    assert _new_estimate(1.0, 0.5, 2.0, 1, 3.0) == TimeEstimate(1.0, 0.5, 2.0, 1, 3.0)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Listed:
+        items: list = dataclasses.field(default_factory=list)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Endless:
+        at: float = float("inf")  # not a literal the signature can hold
+
+    for cls in (Listed, Endless):
+        with pytest.raises(TypeError):
+            _fast_builder(cls)
+
+
 LINE = st.sampled_from([
     "", " ", "\t", "\r", " \r", "\u00a0", "\x0c", "# h", "  # h", ">", "> q", " > q", "#", "x", " x",
     "[1:00](https://www.youtube.com/watch?v=abcdefghijk&t=60s) text", "**Ann:** [0:05](https://youtu.be/x?t=5) hi",

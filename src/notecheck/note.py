@@ -13,6 +13,7 @@ test cross-checks the scanner's headings and code blocks against mistune's AST.
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 from array import array
@@ -234,14 +235,17 @@ def _fast_builder(cls: type) -> Any:
     fields on a private subclass with the same slot layout and plain attribute
     assignment, then makes the object a ``cls`` (``__class__`` assignment between
     layout-identical classes): the result is a ``cls`` in every respect (type, eq,
-    hash, repr, pickling, frozenness), built 5x faster.
+    hash, repr, pickling, frozenness), built 5x faster. A default must be an immutable
+    constant (None, a number, a string, the empty tuple): it is written into the signature.
     """
     from dataclasses import MISSING, fields
 
     params, late, body = [], [], []
     for f in fields(cls):
-        if f.default_factory is not MISSING or not (f.default is MISSING or f.default is None):
-            raise TypeError(f"{cls.__name__}.{f.name}: the builder handles no default but None")
+        if f.default_factory is not MISSING or not (
+                f.default is MISSING or f.default is None or type(f.default) in (bool, int, str)
+                or (type(f.default) is float and math.isfinite(f.default)) or type(f.default) is tuple and not f.default):
+            raise TypeError(f"{cls.__name__}.{f.name}: the builder handles no default but an immutable constant")
         if f.init:
             params.append(f.name if f.default is MISSING else f"{f.name}={f.default!r}")
         else:

@@ -57,6 +57,8 @@ import operator
 import os
 import re
 from dataclasses import dataclass, field
+
+from .note import _fast_builder
 from typing import Any, NamedTuple, Sequence
 
 __all__ = [
@@ -790,6 +792,10 @@ class TimeEstimate:
     end: float  # the next distinct start (inf when unknown)
 
 
+# what locate and time_at make by the thousand per MB, built as the parser builds links (note._fast_builder)
+_new_sentence = _fast_builder(SentenceMatch)
+_new_estimate = _fast_builder(TimeEstimate)
+
 # Speech runs at 2-3 words a second; a paragraph with less text than 1.5 words a second of
 # its span is a summary of what was said, not what was said.
 DENSE_WORDS_PER_SECOND = 1.5
@@ -948,16 +954,16 @@ class QuoteIndex:
         start = float(p.start)
         end = p.end if p.end is not None else self.duration
         if end is None or end <= start:
-            return TimeEstimate(start, start, math.inf, p.start, math.inf)
+            return _new_estimate(start, start, math.inf, p.start, math.inf)
         g_lo = group_starts[g]
         words = self._group_words(g)
         span = end - start
         if words < DENSE_WORDS_PER_SECOND * span:  # abridged: anywhere in the span
-            return TimeEstimate(start, start, float(end), p.start, float(end))
+            return _new_estimate(start, start, float(end), p.start, float(end))
         before = self.stream.count(" ", g_lo, max(g_lo, pos))
         at = start + span * before / words
         margin = max(ESTIMATE_MARGIN, span / 10)
-        return TimeEstimate(at, max(start, at - margin), min(float(end), at + margin), p.start, float(end))
+        return _new_estimate(at, max(start, at - margin), min(float(end), at + margin), p.start, float(end))
 
     # -- lookups ----------------------------------------------------------------------
     def find(self, words: str, limit: int = 50, *, joined: bool = True) -> list[int]:
@@ -1332,7 +1338,7 @@ def locate(quote_text: str | Sequence[str], index: QuoteIndex, near: float | Non
     for f, span in zip(fragments, chosen):
         if span is not None:
             pos, end = span
-            out.append(SentenceMatch(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
+            out.append(_new_sentence(f.start, f.end, f.text, True, index.passage_at(pos), 1.0, None,
                                      index.passage_at(end - 1), pos, end, key=f.words))
             continue
         out.append(_Missing.of(f, index, anchor_passage))
