@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from . import __version__
+from .diagnostic import SAFE, UNSAFE, Diagnostic, Edit, Fix, _fast_builder
 
 FORMAT = 1  # raise when the entry layout changes: older entries then read as foreign
 CACHE_DIR_NAME = ".notecheck_cache"
@@ -172,8 +173,6 @@ def config_key(config) -> str:
 
 @lru_cache(maxsize=1)
 def _diagnostic_fields() -> tuple[str, ...]:
-    from .diagnostic import Diagnostic
-
     return tuple(f.name for f in fields(Diagnostic))
 
 
@@ -218,9 +217,11 @@ def _str(value: Any) -> str:
     return value
 
 
-def _fix(value: Any):
-    from .diagnostic import SAFE, UNSAFE, Edit, Fix
+# a cached run rebuilds every finding of the archive: built as the parser builds links (diagnostic._fast_builder)
+_new_diagnostic, _new_fix, _new_edit = _fast_builder(Diagnostic), _fast_builder(Fix), _fast_builder(Edit)
 
+
+def _fix(value: Any):
     if value is None:
         return None
     if type(value) is not list or len(value) != 3 or value[0] not in (SAFE, UNSAFE) or type(value[2]) is not list:
@@ -232,8 +233,8 @@ def _fix(value: Any):
         start, end = _int(edit[0], 0), _int(edit[1], 0)
         if end < start:
             raise _Malformed
-        edits.append(Edit(start, end, _str(edit[2])))
-    return Fix(tuple(edits), value[0], _str(value[1]))
+        edits.append(_new_edit(start, end, _str(edit[2])))
+    return _new_fix(tuple(edits), value[0], _str(value[1]))
 
 
 def _code(value: Any) -> str:
@@ -300,10 +301,10 @@ def _row(row: list) -> list:
 
 def decode_result(data: Any, shown: str):
     """The FileResult ``encode_result`` wrote, rebuilt and checked field by field; None if malformed."""
-    from .diagnostic import Diagnostic
     from .runner import FileResult
 
     names = _diagnostic_fields()
+    new = _new_diagnostic if names == _ROW_FIELDS else Diagnostic
     checks = [_CHECKS.get(name, _scalar) for name in names]
     width = len(names)
     row_of = _row if names == _ROW_FIELDS else None  # Diagnostic's fields as _row knows them
@@ -317,8 +318,8 @@ def decode_result(data: Any, shown: str):
         for row in rows:
             if type(row) is not list or len(row) != width:
                 return None
-            diagnostic = Diagnostic(*(row_of(row) if row_of is not None else
-                                      [check(value) for check, value in zip(checks, row)]))
+            diagnostic = new(*(row_of(row) if row_of is not None else
+                               [check(value) for check, value in zip(checks, row)]))
             if diagnostic.path != shown:
                 return None
             diagnostics.append(diagnostic)
