@@ -79,6 +79,7 @@ def test_split_stream_equals_the_python_reference(text, clean):
     ("um uh \x00 er", True, ("  ", [1, 1])),  # no word at all: two blanks, as the join of none makes
     ("", False, ("  ", [1])),
     ("x\u2003y \x00 caf\u00e9 \u4e2d", False, (" x y caf\u00e9 \u4e2d ", [1, 5])),  # wide blank, wide words
+    ("caf\u00e9 \x00 na\u00efve\u00a0x", False, (" caf\u00e9 na\u00efve x ", [1, 6])),  # Latin-1 only
 ])
 def test_split_stream_cases(text, clean, expected):
     assert speedups.split_stream(text, clean) == expected
@@ -92,6 +93,8 @@ def test_a_stream_is_a_canonical_string():
     wide, _ = speedups.split_stream("caf\u00e9 \U0001f600 \u4e2d x", False)
     assert wide == " caf\u00e9 \U0001f600 \u4e2d x "
     assert speedups.split_stream("only\u3000ascii", False)[0].isascii()
+    latin, _ = speedups.split_stream("caf\u00e9 na\u00efve", False)  # a 1-byte str, not ASCII: its flag says so
+    assert not latin.isascii() and latin.encode("utf-8") == " caf\u00e9 na\u00efve ".encode("utf-8")
 
 
 def test_pieces_are_canonical_strings():
