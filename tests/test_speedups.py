@@ -539,3 +539,15 @@ def test_exact_sums_match_fsum_on_hard_cases():
     exact = {i: math.fsum(math.log(1 + n / len(h)) for h in held if i in h) for i in range(1000)}
     expected = sorted((i for i in exact if exact[i]), key=lambda i: (-exact[i], i))[:8]
     assert speedups.rank_candidates(held, 1000, n, 8) == expected
+
+
+def test_every_short_word_of_filler_letters_is_dropped_as_python_drops_it():
+    # the C filler test is written out letter by letter: every word of 1-5 of the letters fillers
+    # are made of (and one other), alone, repeated, and between words, as the Python reference
+    import itertools
+
+    for size in range(1, 6):
+        for letters in itertools.product("umhex", repeat=size):
+            word = "".join(letters)
+            for text in (word, f"a {word} {word} b", f"{word} \x00 {word}"):
+                assert speedups.split_clean(text, True) == quotematch._split_clean_py(text, True), text

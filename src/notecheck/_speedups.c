@@ -47,8 +47,6 @@ typedef struct {
     Py_ssize_t len;
 } Word;
 
-static const char *const FILLERS[] = {"um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm",
-                                      "er", "err", "erm", "hm", "hmm", "hmmm", NULL};
 
 /* is word ``w`` the ASCII string ``s`` (of length ``n``)? The first character is compared
    first: most words differ there */
@@ -73,16 +71,27 @@ is_nul(int kind, const void *data, Word w)
 static int
 is_filler(int kind, const void *data, Word w)
 {
+    /* FILLERS, written out: um umm ummm uh uhh uhhh uhm, er err erm, hm hmm hmmm (~10% of words
+       are 2-4 characters from u, e or h: a loop over the list compared each with all 13) */
     if (w.len < 2 || w.len > 4)
         return 0;
-    Py_UCS4 first = PyUnicode_READ(kind, data, w.start);
-    if (first != 'u' && first != 'e' && first != 'h')
+    Py_UCS4 c0 = PyUnicode_READ(kind, data, w.start), c1 = PyUnicode_READ(kind, data, w.start + 1);
+    Py_UCS4 c2 = w.len > 2 ? PyUnicode_READ(kind, data, w.start + 2) : 0;
+    Py_UCS4 c3 = w.len > 3 ? PyUnicode_READ(kind, data, w.start + 3) : 0;
+    switch (c0) {
+    case 'u':
+        if (c1 == 'm')  /* um umm ummm */
+            return w.len == 2 || (c2 == 'm' && (w.len == 3 || c3 == 'm'));
+        if (c1 == 'h')  /* uh uhh uhhh uhm */
+            return w.len == 2 || (c2 == 'h' && (w.len == 3 || c3 == 'h')) || (c2 == 'm' && w.len == 3);
         return 0;
-    for (const char *const *f = FILLERS; *f != NULL; f++) {
-        if (word_is(kind, data, w, *f, (Py_ssize_t)strlen(*f)))
-            return 1;
+    case 'e':  /* er err erm */
+        return c1 == 'r' && (w.len == 2 || (w.len == 3 && (c2 == 'r' || c2 == 'm')));
+    case 'h':  /* hm hmm hmmm */
+        return c1 == 'm' && (w.len == 2 || (c2 == 'm' && (w.len == 3 || c3 == 'm')));
+    default:
+        return 0;
     }
-    return 0;
 }
 
 /* are the ``len`` characters at ``a`` and at ``b`` of one text the same? */
@@ -275,22 +284,19 @@ clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
     if (clean) {
         n = drop_pairs(kind, data, w, n, "you", "know");
         n = drop_pairs(kind, data, w, n, "i", "mean");
-        Py_ssize_t out = 0, j = 0;
-        while (j < n && !is_filler(kind, data, w[j]))  /* up to the first filler nothing moves */
-            j++;
-        for (out = j; j < n; j++) {
-            if (!is_filler(kind, data, w[j]))
-                w[out++] = w[j];
-        }
-        n = out;
-        /* a word repeated at once is kept once: compared with the word before it in this list
-           (w[j - 1] is not overwritten yet: out <= j); the "\0" between passages always stays */
-        j = 1;
-        while (j < n && (is_nul(kind, data, w[j]) || !same_word(kind, data, w[j], w[j - 1])))
-            j++;  /* up to the first repeat nothing moves */
-        for (out = j < n ? j : n; j < n; j++) {
-            if (j == 0 || is_nul(kind, data, w[j]) || !same_word(kind, data, w[j], w[j - 1]))
-                w[out++] = w[j];
+        /* the filler words dropped, and a word repeated at once kept once: compared with the word
+           before it once the fillers are gone (a dropped repeat equals the word kept before it);
+           the "\0" between passages always stays */
+        Py_ssize_t out = 0;
+        Word before = {0, -1};  /* the last word that is no filler (none yet: no length matches) */
+        for (Py_ssize_t j = 0; j < n; j++) {
+            Word word = w[j];
+            if (is_filler(kind, data, word))
+                continue;
+            int repeat = before.len >= 0 && !is_nul(kind, data, word) && same_word(kind, data, word, before);
+            before = word;
+            if (!repeat)
+                w[out++] = word;
         }
         n = out;
     }
