@@ -630,8 +630,8 @@ def _with_ends(items: list[tuple[int, str, str | None, int | None, str | None]])
     for i in range(len(items) - 2, -1, -1):
         start, nxt = items[i][0], items[i + 1][0]
         ends[i] = nxt if nxt > start else (ends[i + 1] if nxt == start else None)
-    make = Passage._make
-    return [make((start, end, text, speaker, offset, label))
+    new = tuple.__new__  # Passage._make without its length check (the tuple is written out here)
+    return [new(Passage, (start, end, text, speaker, offset, label))
             for (start, text, speaker, offset, label), end in zip(items, ends)]
 
 
