@@ -282,7 +282,7 @@ CHILD_ENV["PYTHONPYCACHEPREFIX"] = str(CORPUS / "pycache")
 CHILD_ENV["NOTECHECK_CACHE_DIR"] = str(CORPUS / "cache")  # never the checkout's own .notecheck_cache
 
 
-QUOTES = "(quotes located)"  # the per-rule table's row for the shared quote location
+QUOTES = "(quotes located)"  # the per-rule table's row for the shared quote location (not NC501's search)
 LAST_CHILD_CPU = [0.0]  # CPU seconds (user+sys, all its processes) of the last run_process
 
 
@@ -516,8 +516,10 @@ def run_corpus(args: argparse.Namespace, kind: str) -> dict:
     for t, sc in zip(rule_sample, sidecars[::rule_step]):
         note = notecheck.parse(t)
         ctx = Context(cfg, "x.md", sidecar=sc)
-        # every quote located in the transcript (the index, the lookups, the closest-passage
-        # search): shared by NC403/NC409/NC5xx/NC6xx, timed apart so no one rule carries it
+        # every quote located in the transcript (the index, the verbatim lookups, the word times):
+        # shared by NC403/NC409/NC5xx/NC6xx, timed apart so no one rule carries it. A misquoted
+        # sentence's closest-passage search is NC501's alone: it runs when NC501 first reads the
+        # sentence's closest text (and its runner-up when the repair asks), so NC501's row holds it
         timed(QUOTES, lambda: checked_quotes(note, ctx))
         for r in rules:
             timed(r.code, lambda: list(r.check(note, ctx)))
