@@ -86,6 +86,30 @@ def test_split_stream_cases(text, clean, expected):
     assert quotematch._split_stream_py(text, clean) == expected
 
 
+NON_ASCII = st.sampled_from(["\u00e9", "\u00b7", "\u00ab", "\u00bb", "\u00aa", "\u00b2", "\u00bd", "\u00d7",
+                             "\u00a0", "\u00ad", "\u2014", "\u201c", "\u2019", "\u4e2d", "\u0663", "\u2003",
+                             "\U0001f600", "\U0001d7d8", "\u0301", "_", "'", "a", "1", " ", "\x00"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(NON_ASCII, max_size=40).map("".join), st.booleans())
+def test_split_stream_splits_at_non_ascii_separators_as_the_regex_does(text, clean):
+    # a non-ASCII character that is no letter or digit (punctuation, symbols, a combining mark, a
+    # soft hyphen) splits words; letters, digits and numbers of any script do not (re's \w)
+    if "\x00" in text.replace(" \x00 ", ""):
+        text = text.replace("\x00", "")  # a NUL is a word of its own (the caller makes sure)
+    assert speedups.split_stream(text, clean, True) == quotematch._split_stream_py(text, clean, True)
+    latin = text.encode("latin-1", "ignore").decode("latin-1")  # the 1-byte loop and its table
+    assert speedups.split_stream(latin, clean, True) == quotematch._split_stream_py(latin, clean, True)
+
+
+def test_every_latin1_character_splits_words_as_the_regex_says():
+    for c in map(chr, range(1, 256)):
+        text = f"a{c}b"
+        assert speedups.split_stream(text, False, True) == quotematch._split_stream_py(text, False, True), hex(ord(c))
+        assert speedups.split_stream(text, False) == quotematch._split_stream_py(text, False), hex(ord(c))
+
+
 def test_a_stream_is_a_canonical_string():
     """The stream is as narrow as its own characters, whatever the text's blanks and NULs are."""
     stream, _ = speedups.split_stream("plain\u3000words \x00 caf\u00e9", False)

@@ -208,19 +208,32 @@ push_word(Word **w, Py_ssize_t *n, Py_ssize_t *cap, Py_ssize_t start, Py_ssize_t
 #define LATIN1_SPACE 1
 #define LATIN1_NUL 2
 static unsigned char LATIN1_CLASS[256];
+/* the same, with every non-ASCII character that is no letter or digit a blank too (split_stream's
+   ``nonascii``: quotematch._NON_ASCII_SEPARATOR_RE, ``[^\w\x00-\x7f]``, whose \w is Py_UNICODE_ISALNUM) */
+static unsigned char LATIN1_CLASS_NONASCII[256];
 
 static void
 init_latin1_class(void)
 {
-    for (int c = 0; c < 256; c++)
+    for (int c = 0; c < 256; c++) {
         LATIN1_CLASS[c] = Py_UNICODE_ISSPACE((Py_UCS4)c) ? LATIN1_SPACE : (c == 0 ? LATIN1_NUL : 0);
+        LATIN1_CLASS_NONASCII[c] = (c > 127 && !Py_UNICODE_ISALNUM((Py_UCS4)c)) ? LATIN1_SPACE : LATIN1_CLASS[c];
+    }
+}
+
+/* a character words are split at: str.split()'s whitespace, and with ``nonascii`` a non-ASCII
+   character that is no letter or digit */
+static inline int
+splits_words(Py_UCS4 ch, int nonascii)
+{
+    return Py_UNICODE_ISSPACE(ch) || (nonascii && ch > 127 && !Py_UNICODE_ISALNUM(ch));
 }
 
 /* the words of ``text`` (as str.split()), with clean verbatim's drops when ``clean``: split_clean's
    words before they are joined. Returns the array (PyMem_Malloc'd) and sets *count; NULL with an
    exception set on failure */
 static Word *
-clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
+clean_word_array(PyObject *text, int clean, int nonascii, Py_ssize_t *count)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -236,15 +249,16 @@ clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
     Py_ssize_t i = 0;
     if (kind == PyUnicode_1BYTE_KIND) {  /* the usual case, without a kind switch a character */
         const Py_UCS1 *chars = data;
+        const unsigned char *cls = nonascii ? LATIN1_CLASS_NONASCII : LATIN1_CLASS;
         while (i < size) {
-            while (i < size && LATIN1_CLASS[chars[i]] == LATIN1_SPACE)
+            while (i < size && cls[chars[i]] == LATIN1_SPACE)
                 i++;
             if (i >= size)
                 break;
             Py_ssize_t start = i;
             unsigned char seen = 0;  /* LATIN1_NUL when the word holds a NUL */
-            while (i < size && LATIN1_CLASS[chars[i]] != LATIN1_SPACE)
-                seen |= LATIN1_CLASS[chars[i++]];
+            while (i < size && cls[chars[i]] != LATIN1_SPACE)
+                seen |= cls[chars[i++]];
             if (seen && i - start != 1) {
                 PyMem_Free(w);
                 PyErr_SetString(PyExc_ValueError, "a word holds a NUL character");
@@ -257,7 +271,7 @@ clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
         }
     }
     while (i < size) {
-        while (i < size && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+        while (i < size && splits_words(PyUnicode_READ(kind, data, i), nonascii))
             i++;
         if (i >= size)
             break;
@@ -265,7 +279,7 @@ clean_word_array(PyObject *text, int clean, Py_ssize_t *count)
         int has_nul = 0;
         while (i < size) {
             Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            if (Py_UNICODE_ISSPACE(ch))
+            if (splits_words(ch, nonascii))
                 break;
             if (ch == 0)
                 has_nul = 1;
@@ -315,7 +329,7 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
     const void *data = PyUnicode_DATA(text);
     Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
     Py_ssize_t n;
-    Word *w = clean_word_array(text, clean, &n);
+    Word *w = clean_word_array(text, clean, 0, &n);
     if (w == NULL)
         return NULL;
     PyObject *pieces = PyList_New(0);
@@ -342,21 +356,22 @@ split_clean(PyObject *Py_UNUSED(self), PyObject *args)
 }
 
 
-/* split_stream(text, clean) is quotematch._split_stream_py: split_clean's words as the one
-   stream QuoteIndex keeps (" w1 w2 ... wn ", every word followed by a blank; two blanks when
-   there is no word) and where each passage's words begin in it, without a str a passage and
-   the join of them */
+/* split_stream(text, clean, nonascii=False) is quotematch._split_stream_py: split_clean's words
+   as the one stream QuoteIndex keeps (" w1 w2 ... wn ", every word followed by a blank; two
+   blanks when there is no word) and where each passage's words begin in it, without a str a
+   passage and the join of them. With ``nonascii``, a non-ASCII character that is no letter or
+   digit splits words as a blank does (the regex pass Python made over non-ASCII text) */
 static PyObject *
 split_stream(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *text;
-    int clean;
-    if (!PyArg_ParseTuple(args, "Up:split_stream", &text, &clean))
+    int clean, nonascii = 0;
+    if (!PyArg_ParseTuple(args, "Up|p:split_stream", &text, &clean, &nonascii))
         return NULL;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n;
-    Word *w = clean_word_array(text, clean, &n);
+    Word *w = clean_word_array(text, clean, nonascii, &n);
     if (w == NULL)
         return NULL;
     Py_ssize_t passages = 1;
@@ -3734,8 +3749,9 @@ static PyMethodDef methods[] = {
      "split_clean(text, clean) -> list[str]: the words of text, clean verbatim when clean, "
      "joined by blanks and cut at the NUL words (quotematch._split_clean_py)."},
     {"split_stream", split_stream, METH_VARARGS,
-     "split_stream(text, clean) -> (stream, starts): split_clean's words as QuoteIndex's stream, and "
-     "where each passage's words begin in it (quotematch._split_stream_py)."},
+     "split_stream(text, clean, nonascii=False) -> (stream, starts): split_clean's words as QuoteIndex's "
+     "stream, and where each passage's words begin in it; nonascii: a non-ASCII character that is no "
+     "letter or digit splits words too (quotematch._split_stream_py)."},
     {"find_joined", find_joined, METH_VARARGS,
      "find_joined(stream, needle, limit) -> list[tuple[int, int]]: the first ``limit`` stretches of "
      "whole words of the blank-joined stream that read ``needle`` without their blanks and "

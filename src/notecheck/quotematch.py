@@ -138,20 +138,21 @@ _ASCII_SEPARATOR_BYTES = bytes(ord(_ASCII_SEPARATORS_BUT_NUL.get(c, chr(c))) if 
 
 def _passage_words(passages: Sequence[Passage], clean: bool = False) -> list[str]:
     """``_words(_clean(p.text))`` for every passage (then ``clean_words`` when ``clean``)."""
-    text = _passage_text(passages)
-    if text is None:
+    got = _passage_text(passages)
+    if got is None:
         words = [_words(_clean(p.text)) for p in passages]
         return [clean_words(w) for w in words] if clean else words
-    return _split_clean(text, clean)
+    text, nonascii = got
+    return _split_clean(_NON_ASCII_SEPARATOR_RE.sub(" ", text) if nonascii else text, clean)
 
 
 def _passage_stream(passages: Sequence[Passage], clean: bool = False) -> tuple[str, list[int]]:
     """QuoteIndex's stream of the passages' words (``_passage_words`` joined: " w1 w2 ... wn ")
     and the stream offset where each passage's words begin."""
-    text = _passage_text(passages)
-    if text is None:
+    got = _passage_text(passages)
+    if got is None:
         return _stream_of(_passage_words(passages, clean))
-    return _split_stream(text, clean)
+    return _split_stream(got[0], clean, got[1])
 
 
 def _stream_of(pieces: Sequence[str]) -> tuple[str, list[int]]:
@@ -167,15 +168,19 @@ def _stream_of(pieces: Sequence[str]) -> tuple[str, list[int]]:
     return " " + " ".join(parts) + " ", starts
 
 
-def _split_stream_py(text: str, clean: bool) -> tuple[str, list[int]]:
-    """``_stream_of(_split_clean_py(text, clean))``: the reference for ``_speedups.split_stream``."""
+def _split_stream_py(text: str, clean: bool, nonascii: bool = False) -> tuple[str, list[int]]:
+    """``_stream_of(_split_clean_py(text, clean))``, with every non-ASCII character that is no
+    letter or digit a blank first when ``nonascii``: the reference for ``_speedups.split_stream``."""
+    if nonascii:
+        text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     return _stream_of(_split_clean_py(text, clean))
 
 
-def _passage_text(passages: Sequence[Passage]) -> str | None:
+def _passage_text(passages: Sequence[Passage]) -> tuple[str, bool] | None:
     """The passages' texts, cleaned as ``_words(_clean(...))`` reads them, joined by NUL words
-    (what ``_split_clean`` splits), or None when a NUL in a text itself (or no passage) asks for
-    the passages one at a time."""
+    (what ``_split_clean`` splits), and whether its non-ASCII characters that are no letter or
+    digit are still to be read as blanks (``_NON_ASCII_SEPARATOR_RE``: the split does it); None
+    when a NUL in a text itself (or no passage) asks for the passages one at a time."""
     whole = _PASSAGE_BREAK.join(p.text for p in passages)
     if whole.count("\x00") != len(passages) - 1:
         return None
@@ -186,12 +191,13 @@ def _passage_text(passages: Sequence[Passage]) -> str | None:
     else:  # the ASCII separators by a byte translate of the UTF-8 (a dict translate costs ~10x more a character)
         text = _clean(whole).encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATOR_BYTES)
         text = text.decode("utf-8", "surrogatepass")
-        if not text.isascii():
-            text = _NON_ASCII_SEPARATOR_RE.sub(" ", text)
     if "'" in text:
+        # (before the non-ASCII separators become blanks: they and a blank are both no letter
+        # or digit beside an apostrophe, so which apostrophes go is the same)
         text = _LONE_APOSTROPHE_RE.sub(" ", text)
-    # only blanks are left to split at; the NUL between passages is a word of its own
-    return text
+    # only blanks (and, beyond ASCII, the characters that are no letter or digit) are left to
+    # split at; the NUL between passages is a word of its own
+    return text, not text.isascii()
 
 
 def _split_clean_py(text: str, clean: bool) -> list[str]:
