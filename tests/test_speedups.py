@@ -407,21 +407,6 @@ def test_refine_chooses_as_the_python_body_on_a_tie():
 # ------------------------------------------------------------------ the closest-passage candidates
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 40), min_size=1, max_size=12).map(sorted), max_size=10),
-       st.integers(41, 60))
-def test_passage_scores_equal_the_python_reference(held, n):
-    held = [sorted(set(h)) for h in held]
-    assert speedups.passage_scores(held, 41, n) == quotematch._passage_scores_py(held, 41, n)
-
-
-def test_passage_scores_refuse_bad_input():
-    with pytest.raises(IndexError):
-        speedups.passage_scores([[3]], 3, 3)
-    with pytest.raises(TypeError):
-        speedups.passage_scores([[]], 3, 3)
-
-
-@settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=6), min_size=1, max_size=14),
        st.lists(st.sampled_from("abcdefghz"), min_size=1, max_size=8), st.integers(1, 6))
 def test_candidates_rank_by_the_exact_sums(passages, words, k):

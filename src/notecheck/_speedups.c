@@ -32,6 +32,13 @@
  * 2 lcs) / (len1 + len2))) by the bit-parallel LCS; and the stretches in the order they are
  * judged (bound, highest first; then as given). No Python call or tuple a stretch.
  *
+ * split_stream(text, clean, nonascii) is quotematch._split_stream_py: split_clean's words as
+ * QuoteIndex's one stream, and where each passage begins in it.
+ *
+ * rank_candidates(held, count, n, k) is quotematch._rank_candidates_py: the closest-passage
+ * search's candidates, ranked by the rarest-weighted words they share with a sentence, near-ties
+ * summed exactly (as math.fsum).
+ *
  * ascii_tokens(text, clean, annotations) is quotematch.tokens for ASCII text: the words with
  * their spans in the text (what a message or a fix shows of a passage), where Python made a
  * match object a word and then a second pass for clean verbatim.
@@ -1174,59 +1181,7 @@ done:
     return out;
 }
 
-/* ---------------------------------------------------------------- passage_scores */
-
-/* quotematch._passage_scores_py: for each of ``count`` passages, the sum of log(1 + n / len(hits))
-   over the lists ``hits`` holding it, added in the order given (so the same doubles: Python's
-   int / int and math.log are the correctly rounded division and the C library's log) */
-static PyObject *
-passage_scores(PyObject *Py_UNUSED(self), PyObject *args)
-{
-    PyObject *held;
-    Py_ssize_t count, n;
-    if (!PyArg_ParseTuple(args, "O!nn:passage_scores", &PyList_Type, &held, &count, &n))
-        return NULL;
-    if (count < 0 || n < 0 || n > ((Py_ssize_t)1 << 52)) {
-        PyErr_SetString(PyExc_ValueError, "count and n must be small non-negative numbers");
-        return NULL;
-    }
-    double *sums = PyMem_Calloc((size_t)count + 1, sizeof(double));
-    if (sums == NULL)
-        return PyErr_NoMemory();
-    PyObject *out = NULL;
-    for (Py_ssize_t w = 0; w < PyList_GET_SIZE(held); w++) {
-        PyObject *hits = PyList_GET_ITEM(held, w);
-        if (!PyList_Check(hits) || PyList_GET_SIZE(hits) == 0) {
-            PyErr_SetString(PyExc_TypeError, "each hits must be a non-empty list");
-            goto done;
-        }
-        double weight = log(1.0 + (double)n / (double)PyList_GET_SIZE(hits));
-        for (Py_ssize_t h = 0; h < PyList_GET_SIZE(hits); h++) {
-            Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(hits, h));
-            if (i == -1 && PyErr_Occurred())
-                goto done;
-            if (i < 0 || i >= count) {
-                PyErr_SetString(PyExc_IndexError, "a passage number out of range");
-                goto done;
-            }
-            sums[i] += weight;
-        }
-    }
-    out = PyList_New(count);
-    if (out == NULL)
-        goto done;
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *f = PyFloat_FromDouble(sums[i]);
-        if (f == NULL) {
-            Py_CLEAR(out);
-            goto done;
-        }
-        PyList_SET_ITEM(out, i, f);
-    }
-done:
-    PyMem_Free(sums);
-    return out;
-}
+/* ---------------------------------------------------------------- rank_candidates */
 
 /* the correctly rounded sum of xs[0..n) (positive, finite): Shewchuk's partials, as math.fsum
    adds them (any correctly rounded sum is the same double) */
@@ -1329,7 +1284,7 @@ rank_candidates(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
-    /* the rough sums, added in the order given (passage_scores') */
+    /* the rough sums, added in the order given (quotematch._passage_scores: the same doubles) */
     Py_ssize_t at = 0;
     for (Py_ssize_t w = 0; w < words; w++) {
         PyObject *hits = PyList_GET_ITEM(held, w);
@@ -3763,9 +3718,6 @@ static PyMethodDef methods[] = {
      "rank_stretches(qids, rids, words, stream, pairs) -> (order, bounds, ratios): for each (x, y, i0, i1), "
      "the word bound of rids[i0:i1] against qids and fuzz.ratio(words, stream[x:y]); order: the pairs by "
      "bound, highest first, then as given (quotematch._rank_stretches_py)."},
-    {"passage_scores", passage_scores, METH_VARARGS,
-     "passage_scores(held, count, n) -> list[float]: for each of count passages, the sum of "
-     "log(1 + n / len(hits)) over the lists in held holding it (quotematch._passage_scores_py)."},
     {"rank_candidates", rank_candidates, METH_VARARGS,
      "rank_candidates(held, count, n, k) -> list[int]: the k passages of the highest exact score, the sum "
      "of log(1 + n / len(hits)) over the sorted lists in held holding them (quotematch._rank_candidates_py)."},

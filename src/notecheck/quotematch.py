@@ -302,10 +302,10 @@ def _rank_stretches_py(qids: Sequence[str], rids: Sequence[str], words: str, str
     return order, bounds, ratios
 
 
-def _passage_scores_py(held: list[list[int]], count: int, n: int) -> list[float]:
+def _passage_scores(held: list[list[int]], count: int, n: int) -> list[float]:
     """For each of ``count`` passages, the rough sum of ``log(1 + n / len(hits))`` over the
-    lists ``hits`` (sorted passage numbers) holding it, added in the order given; the
-    reference for ``_speedups.passage_scores`` (the same additions, so the same floats)."""
+    lists ``hits`` (sorted passage numbers) holding it, added in the order given (the C
+    module's ``rank_candidates`` makes the same additions, so the same floats)."""
     approx = [0.0] * count
     for hits in held:
         weight = math.log(1 + n / len(hits))
@@ -354,7 +354,6 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
     from ._speedups import ascii_tokens as _c_ascii_tokens
     from ._speedups import StreamIndex as _CStreamIndex
     from ._speedups import find_joined as _c_find_joined
-    from ._speedups import passage_scores as _passage_scores
     from ._speedups import rank_candidates as _rank_candidates
     from ._speedups import rank_stretches as _c_rank_stretches
     from ._speedups import refine as _c_refine
@@ -365,7 +364,6 @@ try:  # the C twins of _split_clean_py, _find_words_py, _word_passages_py, _find
 except ImportError:  # not compiled (no C compiler at install): pure Python
     _split_clean = _split_clean_py
     _split_stream = _split_stream_py
-    _passage_scores = _passage_scores_py
     _rank_candidates = _rank_candidates_py
     _CStreamIndex = _c_find_joined = _c_ascii_tokens = _c_rank_stretches = _c_refine = _c_split_plain = _c_word_opcodes = None
 
