@@ -138,15 +138,7 @@ def test_a_word_holding_a_nul_is_refused():
         speedups.split_clean("\u4e2d\x00", False)
 
 
-def stream_of(pieces: list[str]) -> tuple[str, list[int]]:
-    """The stream and passage starts QuoteIndex builds from its passages' words."""
-    starts, parts, pos = [], [], 1
-    for words in pieces:
-        starts.append(pos)
-        if words:
-            parts.append(words)
-            pos += len(words) + 1
-    return " " + " ".join(parts) + " ", starts
+stream_of = quotematch._stream_of  # the stream and passage starts QuoteIndex builds from its passages' words
 
 
 @st.composite

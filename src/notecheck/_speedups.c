@@ -136,6 +136,23 @@ drop_pairs(int kind, const void *data, Word *w, Py_ssize_t n, const char *first,
     return out;
 }
 
+/* copy the words w[i], w[i + 1], ... that follow each other in the text with one blank between
+   (no word dropped there: the text already reads as the copy does) to ``out`` at *at, the text
+   and ``out`` of one kind; returns the index of the last word copied */
+static Py_ssize_t
+copy_run(int kind, const void *data, const Word *w, Py_ssize_t i, Py_ssize_t n, void *out, Py_ssize_t *at)
+{
+    Py_ssize_t j = i, run = w[i].len;
+    while (j + 1 < n && w[j + 1].start == w[j].start + w[j].len + 1
+           && PyUnicode_READ(kind, data, w[j].start + w[j].len) == ' ') {
+        j++;
+        run += 1 + w[j].len;
+    }
+    memcpy((char *)out + *at * kind, (const char *)data + w[i].start * kind, (size_t)(run * kind));
+    *at += run;
+    return j;
+}
+
 static PyObject *
 make_piece(int kind, const void *data, Word *w, Py_ssize_t n, Py_UCS4 maxchar_in)
 {
@@ -165,17 +182,7 @@ make_piece(int kind, const void *data, Word *w, Py_ssize_t n, Py_UCS4 maxchar_in
             at++;
         }
         if (out_kind == kind) {
-            /* the words that follow each other in the text with one blank between (no word
-               dropped there) are one copy: the text already reads as the piece does */
-            Py_ssize_t j = i, run = w[i].len;
-            while (j + 1 < n && w[j + 1].start == w[j].start + w[j].len + 1
-                   && PyUnicode_READ(kind, data, w[j].start + w[j].len) == ' ') {
-                j++;
-                run += 1 + w[j].len;
-            }
-            memcpy((char *)out + at * kind, (const char *)data + w[i].start * kind, (size_t)(run * kind));
-            at += run;
-            i = j;
+            i = copy_run(kind, data, w, i, n, out, &at);
             continue;
         }
         else {
@@ -419,18 +426,8 @@ split_stream(PyObject *Py_UNUSED(self), PyObject *args)
     PyUnicode_WRITE(out_kind, out, 0, ' ');
     Py_ssize_t at = 1;
     for (Py_ssize_t i = 0; i < kept; i++) {
-        if (out_kind == kind) {
-            /* words that follow each other in the text with one blank between: one copy */
-            Py_ssize_t j = i, run = w[i].len;
-            while (j + 1 < kept && w[j + 1].start == w[j].start + w[j].len + 1
-                   && PyUnicode_READ(kind, data, w[j].start + w[j].len) == ' ') {
-                j++;
-                run += 1 + w[j].len;
-            }
-            memcpy((char *)out + at * kind, (const char *)data + w[i].start * kind, (size_t)(run * kind));
-            at += run;
-            i = j;
-        }
+        if (out_kind == kind)
+            i = copy_run(kind, data, w, i, kept, out, &at);
         else {
             for (Py_ssize_t k = 0; k < w[i].len; k++)
                 PyUnicode_WRITE(out_kind, out, at + k, PyUnicode_READ(kind, data, w[i].start + k));
