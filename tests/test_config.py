@@ -356,3 +356,24 @@ def test_config_codes_are_checked_without_importing_a_rule(tmp_path, codes, vali
     verdict, imported = got.stdout.split("\n")[:2]
     assert verdict.startswith("valid" if valid else "refused"), got.stdout + got.stderr
     assert imported == str(not valid)  # the rule modules are imported only to refuse a code
+
+
+def test_one_run_walks_each_folder_up_once_and_still_finds_the_nearest_config(tmp_path, monkeypatch):
+    # an archive's folders share the walk above them: the resolver remembers each folder's answer,
+    # and a folder with a config of its own (or below one) still gets that one
+    from notecheck import config as config_mod
+
+    (tmp_path / ".notecheck.toml").write_text('ignore = ["NC202"]\n')
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / ".notecheck.toml").write_text('ignore = ["NC301"]\n')
+    for folder in ("a", "a/x", "b/c", "d"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        note(tmp_path / folder / "n.md")
+    asked: list[str] = []
+    real_is_file = config_mod.Path.is_file
+    monkeypatch.setattr(config_mod.Path, "is_file", lambda self: asked.append(str(self)) or real_is_file(self))
+    resolver = Resolver()
+    got = {f: resolver(str(tmp_path / f / "n.md")).ignore for f in ("a", "a/x", "b/c", "d")}
+    assert got == {"a": ("NC202",), "a/x": ("NC202",), "b/c": ("NC301",), "d": ("NC202",)}
+    assert len(asked) == len(set(asked))  # no file looked for twice
+    assert str(tmp_path / ".notecheck.toml") in asked and str(tmp_path.parent / ".notecheck.toml") not in asked

@@ -393,17 +393,26 @@ def _deep_nesting(path: Path) -> str:
     return "cannot tell where"
 
 
-def _find_in(folder: str) -> str | None:
+def _find_in(folder: str, memo: dict[str, str | None] | None = None) -> str | None:
     """The nearest .notecheck.toml, or pyproject.toml with a [tool.notecheck] table, from folder up.
 
     Not cached across calls: a long-lived process (an editor, a test run) sees edits to
-    config files; one run caches per folder in Resolver.
+    config files; one run caches per folder in Resolver, and ``memo`` (its answer for each
+    folder walked through: an archive's folders share the walk above them).
     """
     d = Path(folder)
+    walked: list[str] = []
+    found: str | None = None
     for cand in (d, *d.parents):
+        key = str(cand)
+        if memo is not None and key in memo:
+            found = memo[key]
+            break
+        walked.append(key)
         dotfile = cand / ".notecheck.toml"
         if dotfile.is_file():
-            return str(dotfile)
+            found = str(dotfile)
+            break
         pyproject = cand / "pyproject.toml"
         if pyproject.is_file():
             try:
@@ -411,8 +420,11 @@ def _find_in(folder: str) -> str | None:
             except OSError:
                 continue
             if b"notecheck" in data and _may_hold_notecheck_table(data) and _has_notecheck_table(data):
-                return str(pyproject)
-    return None
+                found = str(pyproject)
+                break
+    if memo is not None:
+        memo.update(dict.fromkeys(walked, found))
+    return found
 
 
 # Every way TOML can write tool.notecheck leaves one of these in the text: a table header or
@@ -441,14 +453,15 @@ def _has_notecheck_table(data: bytes) -> bool:
     return isinstance(tool, dict) and "notecheck" in tool
 
 
-def discover(start: str | Path) -> Config:
-    """The config that applies to ``start`` (a file or folder): nearest one walking up, or defaults."""
+def discover(start: str | Path, memo: dict[str, str | None] | None = None) -> Config:
+    """The config that applies to ``start`` (a file or folder): nearest one walking up, or defaults
+    (``memo``: see ``_find_in``)."""
     p = Path(start)
     try:
         folder = p.resolve() if p.is_dir() else p.resolve().parent
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return Config()
-    found = _find_in(str(folder))
+    found = _find_in(str(folder), memo)
     return load_file(found) if found else Config()
 
 
@@ -530,6 +543,7 @@ class Resolver:
     overrides: Overrides = field(default_factory=Overrides)
     _cache: dict[str, Config] = field(default_factory=dict, repr=False)
     _folders: dict[str, str] = field(default_factory=dict, repr=False)  # folder as given -> resolved
+    _found: dict[str, str | None] = field(default_factory=dict, repr=False)  # folder -> its config file (_find_in)
 
     def __call__(self, path: str) -> Config:
         if self.explicit is not None:
@@ -554,6 +568,6 @@ class Resolver:
                 base_key = str(Path(os.path.abspath(p)).parent)
         cfg = self._cache.get(base_key)
         if cfg is None:
-            base = self.explicit if self.explicit is not None else discover(base_key)
+            base = self.explicit if self.explicit is not None else discover(base_key, self._found)
             cfg = self._cache[base_key] = self.overrides.apply(base)
         return cfg
