@@ -59,7 +59,7 @@ def test_other_builders():
 
 
 def test_builders_of_the_quote_matcher_and_their_defaults():
-    from notecheck.note import _fast_builder
+    from notecheck.diagnostic import _fast_builder
     from notecheck.quotematch import SentenceMatch, TimeEstimate, _new_estimate, _new_sentence
 
     args = (4, 30, "Soil is slow.", True, 2, 1.0, None, 2, 17, 29)

@@ -2371,7 +2371,7 @@ scan_simple(PyObject *Py_UNUSED(self), PyObject *args)
  * item a dict with a "timestamp" "H:MM:SS" or "HH:MM:SS"), or None where Python is to answer
  * (anything else, errors included).
  *
- * The objects are made as note._fast_builder's builders make them: each field's slot set through
+ * The objects are made as diagnostic._fast_builder's builders make them: each field's slot set through
  * its member descriptor (``slots``: the class's descriptors in field order; what
  * object.__setattr__ does), with no __init__ call.
  */

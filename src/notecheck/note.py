@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from . import frontmatter_yaml
 from .frontmatter_yaml import FrontMatter
-from .diagnostic import _fast_builder  # noqa: F401  (also imported from here)
+from .diagnostic import _fast_builder
 from .times import _TIMEISH_RE, looks_like_label, parse_label, parse_t
 
 BOM = "\ufeff"

@@ -799,7 +799,7 @@ class TimeEstimate:
     end: float  # the next distinct start (inf when unknown)
 
 
-# what locate and time_at make by the thousand per MB, built as the parser builds links (note._fast_builder)
+# what locate and time_at make by the thousand per MB, built as the parser builds links (diagnostic._fast_builder)
 _new_sentence = _fast_builder(SentenceMatch)
 _new_estimate = _fast_builder(TimeEstimate)
 

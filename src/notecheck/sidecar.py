@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
-from .note import _fast_builder
+from .diagnostic import _fast_builder
 
 _HMS_RE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)")
 
@@ -216,7 +216,7 @@ def _segments_py(raw: list, path: str) -> list[Segment] | Sidecar:
 
 
 # A sidecar has a few hundred segments, each its own "HH:MM:SS": built the quick way
-# (see note._fast_builder), with each timestamp string's whole seconds memoised across
+# (see diagnostic._fast_builder), with each timestamp string's whole seconds memoised across
 # sidecars (a run sees the same few thousand timestamps again and again; bounded).
 _new_segment = _fast_builder(Segment)
 _START_MEMO: dict[str, int] = {}
