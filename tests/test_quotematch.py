@@ -571,3 +571,30 @@ def test_a_missing_sentence_equals_the_sentence_match_of_its_fields():
     assert again == plain and type(again) is SentenceMatch
     (nothing,) = locate("Zzyzx qwerty.", QuoteIndex(PASSAGES)).missing
     assert nothing == SentenceMatch(0, 13, "Zzyzx qwerty.", False, None, 0.0, key="zzyzx qwerty")
+
+
+def test_a_missing_sentence_read_by_two_threads_at_once(monkeypatch):
+    # the second reader comes while the first is still searching: it searches too (the same
+    # answer), and never finds the fields half made
+    import threading
+
+    from notecheck import quotematch as qm
+
+    (miss,) = locate("You can lose an inch of soil in a bad winter.", QuoteIndex(PASSAGES)).missing
+    real, first_in, second_done = qm._closest_fields, threading.Event(), threading.Event()
+
+    def slow_first(*args):
+        if not first_in.is_set():
+            first_in.set()
+            assert second_done.wait(5)  # the first search ends only after the second reader is served
+        return real(*args)
+
+    monkeypatch.setattr(qm, "_closest_fields", slow_first)
+    got: dict[str, object] = {}
+    first = threading.Thread(target=lambda: got.setdefault("first", (miss.closest, miss.runner_up)))
+    first.start()
+    assert first_in.wait(5)
+    got["second"] = (miss.closest, miss.runner_up)
+    second_done.set()
+    first.join(5)
+    assert got["first"] == got["second"] == ("You can lose an inch of topsoil in one bad winter", miss.runner_up)

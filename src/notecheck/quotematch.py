@@ -1389,9 +1389,10 @@ class _LazyRunnerUp(_LazyField):
             return super().__get__(obj, objtype)
         obj._resolve()
         d = obj.__dict__
-        if "runner_up" not in d:
-            index, words, a, b, searched = d.pop("_runner_up_from")
+        if "runner_up" not in d:  # (the inputs dropped only once the answer is in: another thread may ask too)
+            index, words, a, b, searched = d["_runner_up_from"]
             d["runner_up"] = index._runner_up(words, a, b, searched)
+            d.pop("_runner_up_from", None)
         return d["runner_up"]
 
 
@@ -1422,10 +1423,10 @@ class _Missing(SentenceMatch):
 
     def _resolve(self) -> None:
         d = self.__dict__
-        todo = d.pop("_todo", None)
-        if todo is not None:
-            d.update(_MISSING_DEFAULTS)
-            d.update(_closest_fields(*todo))
+        todo = d.get("_todo")
+        if todo is not None:  # the fields in first, then the inputs dropped: another thread may ask too
+            d.update({**_MISSING_DEFAULTS, **_closest_fields(*todo)})
+            d.pop("_todo", None)
 
     def _fields(self) -> SentenceMatch:
         return SentenceMatch(**{name: getattr(self, name) for name in _SENTENCE_FIELDS})
