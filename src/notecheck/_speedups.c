@@ -78,8 +78,8 @@ is_nul(int kind, const void *data, Word w)
 static int
 is_filler(int kind, const void *data, Word w)
 {
-    /* FILLERS, written out: um umm ummm uh uhh uhhh uhm, er err erm, hm hmm hmmm (~10% of words
-       are 2-4 characters from u, e or h: a loop over the list compared each with all 13) */
+    /* quotematch._FILLER_WORDS, written out: um umm ummm uh uhh uhhh uhm, er err erm, hm hmm hmmm
+       (~10% of words are 2-4 characters from u, e or h: a loop over a list compared each with all 13) */
     if (w.len < 2 || w.len > 4)
         return 0;
     Py_UCS4 c0 = PyUnicode_READ(kind, data, w.start), c1 = PyUnicode_READ(kind, data, w.start + 1);

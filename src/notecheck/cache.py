@@ -304,7 +304,6 @@ def decode_result(data: Any, shown: str):
     from .runner import FileResult
 
     names = _diagnostic_fields()
-    new = _new_diagnostic if names == _ROW_FIELDS else Diagnostic
     checks = [_CHECKS.get(name, _scalar) for name in names]
     width = len(names)
     row_of = _row if names == _ROW_FIELDS else None  # Diagnostic's fields as _row knows them
@@ -318,8 +317,8 @@ def decode_result(data: Any, shown: str):
         for row in rows:
             if type(row) is not list or len(row) != width:
                 return None
-            diagnostic = new(*(row_of(row) if row_of is not None else
-                               [check(value) for check, value in zip(checks, row)]))
+            diagnostic = _new_diagnostic(*(row_of(row) if row_of is not None else
+                                           [check(value) for check, value in zip(checks, row)]))
             if diagnostic.path != shown:
                 return None
             diagnostics.append(diagnostic)
