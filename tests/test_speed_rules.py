@@ -225,3 +225,25 @@ def test_many_findings_in_a_note_get_the_same_positions_and_excerpts(monkeypatch
     monkeypatch.setattr(engine, "MANY_FINDINGS", 10**9)
     assert engine.check_note(parse(text), None, "n.md") == many
     assert runner.excerpts_for(parse(text), many) == excerpts
+
+
+def test_many_findings_is_the_last_count_still_positioned_in_one_pass(monkeypatch):
+    # the boundary itself: a note with exactly MANY_FINDINGS findings is positioned in one pass
+    # (no table of line starts is built); one finding more and the table is built, same answers
+    from notecheck import engine
+    from notecheck.note import parse
+
+    text = "---\nvideo_id: x\n---\n## Summary\n\n" + "â€” Ã© " * 40 + "\nend\n"
+    count = len(engine.check_note(parse(text), None, "n.md"))
+    assert count > 10
+    answers = set()
+    for limit, table in ((count, False), (count - 1, True)):
+        monkeypatch.setattr(engine, "MANY_FINDINGS", limit)
+        note = parse(text)
+        found = engine.check_note(note, None, "n.md")
+        assert ("line_starts" in note.__dict__) is table, limit
+        fresh = parse(text)  # the excerpts' lines: the same boundary
+        texts = engine.line_texts(fresh, found)
+        assert ("line_starts" in fresh.__dict__) is table, limit
+        answers.add((tuple(found), tuple(sorted(texts.items()))))
+    assert len(answers) == 1
